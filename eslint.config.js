@@ -1,0 +1,47 @@
+// @ts-check
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import vue from 'eslint-plugin-vue';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...vue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    // Layering: the contract is shared by all three processes and may import neither electron nor node.
+    files: ['src-preload/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['electron', 'node:*', '../../src-main/*', '../../src-renderer/*'] }],
+    },
+  },
+  {
+    // Services run under plain Node; only platform/, windows/ and ipc/ adapters touch electron.
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/platform/**', 'src-main/windows/**', 'src-main/ipc/electron*.ts', 'src-main/index.ts', 'src-main/menu/electron*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['**/src-renderer/**'] }] },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,vue}'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['node:*', '**/src-main/**'] }],
+    },
+  },
+  {
+    files: ['e2e/**/*.ts', 'bench/**/*.ts', '.ci/**/*.js', 'src-main/**/*.cli.ts', 'e2e/fixtures/mockServer.cli.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  prettier,
+);

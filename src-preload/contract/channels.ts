@@ -1,0 +1,85 @@
+/**
+ * THE contract: every invoke channel with its input schema and answer type,
+ * and every event main pushes. Main's handler map, the preload bridge and
+ * the renderer's `window.nagare` type are all derived from these two maps.
+ */
+import type { z } from 'zod';
+import * as s from './schemas';
+import type * as t from './types';
+
+interface Operation<I extends z.ZodType, O> {
+  input: I;
+  /** Phantom: carries the answer type; never set at run time. */
+  output?: O;
+}
+
+/** Declares an operation answering `O` whose input is parsed by `input`. */
+const answers =
+  <O>() =>
+  <I extends z.ZodType>(input: I): Operation<I, O> => ({ input });
+
+export const invokeChannels = {
+  'app.info': answers<t.AppInfo>()(s.noInput),
+  'app.openExternal': answers<void>()(s.openExternalInput),
+
+  'chat.start': answers<t.ChatStarted>()(s.chatStartInput),
+  'chat.cancel': answers<void>()(s.streamIdInput),
+  'chat.quickAsk': answers<t.ChatStarted>()(s.quickAskInput),
+
+  'providers.list': answers<t.ProviderView[]>()(s.noInput),
+  'providers.presets': answers<t.ProviderPresetView[]>()(s.noInput),
+  'providers.save': answers<t.ProviderView>()(s.providerSaveInput),
+  'providers.remove': answers<void>()(s.providerIdInput),
+  'providers.models': answers<string[]>()(s.providerIdInput),
+
+  'secrets.status': answers<t.SecretsOverview>()(s.noInput),
+  'secrets.set': answers<t.SecretStatus>()(s.secretSetInput),
+  'secrets.clear': answers<void>()(s.providerIdInput),
+  'secrets.verify': answers<{ models: number }>()(s.providerIdInput),
+
+  'history.list': answers<t.Page<t.ConversationSummary>>()(s.historyListInput),
+  'history.open': answers<t.OpenedConversation>()(s.historyOpenInput),
+  'history.rename': answers<void>()(s.historyRenameInput),
+  'history.pin': answers<void>()(s.historyPinInput),
+  'history.configure': answers<t.Conversation>()(s.historyConfigureInput),
+  'history.delete': answers<t.DeleteReceipt>()(s.conversationIdInput),
+  'history.undoDelete': answers<void>()(s.historyUndoInput),
+  'history.deleteMessage': answers<void>()(s.messageIdInput),
+  'history.selectVersion': answers<t.OpenedConversation>()(s.messageIdInput),
+  'history.search': answers<t.SearchHit[]>()(s.historySearchInput),
+  'history.export': answers<{ savedTo: string | null }>()(s.historyExportInput),
+  'history.import': answers<t.ImportReport | null>()(s.noInput),
+
+  'drafts.get': answers<string>()(s.draftGetInput),
+  'drafts.set': answers<void>()(s.draftSetInput),
+
+  'settings.get': answers<t.Settings>()(s.noInput),
+  'settings.update': answers<t.Settings>()(s.settingsUpdateInput),
+
+  'inspector.log': answers<t.StreamLog | null>()(s.messageIdInput),
+  'inspector.saveStream': answers<{ savedTo: string | null }>()(s.inspectorSaveInput),
+  'inspector.openStream': answers<t.StreamLog | null>()(s.noInput),
+  'inspector.storage': answers<{ bytes: number; messages: number }>()(s.noInput),
+  'inspector.prune': answers<void>()(s.noInput),
+} as const;
+
+/** Events main pushes to windows. Each becomes `nagare.<domain>.on<Name>(listener)`. */
+export interface EventPayloads {
+  'chat.event': t.ChatEvent;
+  'history.changed': t.HistoryChange;
+  'network.changed': { online: boolean };
+  'menu.command': t.MenuCommand;
+}
+
+export const eventChannels = [
+  'chat.event',
+  'history.changed',
+  'network.changed',
+  'menu.command',
+] as const satisfies ReadonlyArray<keyof EventPayloads>;
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = (typeof eventChannels)[number];
+export type InputOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['input']>;
+export type ParsedInputOf<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['input']>;
+export type OutputOf<C extends InvokeChannel> = Exclude<(typeof invokeChannels)[C]["output"], undefined>;

@@ -1,0 +1,56 @@
+/**
+ * The one serialized error shape that crosses IPC. Thrown Errors lose their
+ * fields on the way through `ipcMain.handle`, so every failure travels as data.
+ */
+
+/** Errors of an upstream chat request, in the order a user can act on them. */
+export const STREAM_ERROR_CODES = [
+  'auth',
+  'not_found',
+  'rate_limited',
+  'bad_request',
+  'server',
+  'network',
+  'timeout',
+  'protocol',
+  'upstream',
+  'cancelled',
+] as const;
+
+/** Errors of Nagare itself: bad input, storage, keychain, a refused caller. */
+export const APP_ERROR_CODES = [
+  'invalid_request',
+  'forbidden',
+  'missing',
+  'no_key',
+  'keychain_unavailable',
+  'storage',
+  'import_invalid',
+  'offline',
+  'internal',
+] as const;
+
+export type StreamErrorCode = (typeof STREAM_ERROR_CODES)[number];
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+export type ErrorCode = StreamErrorCode | AppErrorCode;
+
+/** A failure as it crosses IPC. `message` is safe to show; it never holds a secret. */
+export interface NagareErrorShape {
+  code: ErrorCode;
+  message: string;
+  /** Seconds to wait, for `rate_limited` when the server said so. */
+  retryAfterSeconds?: number;
+  /** HTTP status of the upstream answer, when there was one. */
+  status?: number;
+}
+
+/** What every invoke channel answers. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: NagareErrorShape };
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return (
+    typeof value === 'string' &&
+    ((STREAM_ERROR_CODES as readonly string[]).includes(value) ||
+      (APP_ERROR_CODES as readonly string[]).includes(value))
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * Run-time schemas of every renderer-to-main payload. Main parses each input
+ * with these before a service sees it; the renderer only imports their types.
+ */
+import { z } from 'zod';
+
+const id = z.string().min(1).max(100);
+const text = (max: number) => z.string().max(max);
+
+export const noInput = z.undefined();
+
+export const generationParameters = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict();
+
+export const chatStartInput = z
+  .object({
+    /** Absent: a new conversation is created. */
+    conversationId: id.optional(),
+    /** What the user typed; empty only for `regenerate` and `continue`. */
+    content: text(1_000_000),
+    mode: z.enum(['send', 'regenerate', 'edit', 'continue']).default('send'),
+    /** For `regenerate`, `edit` and `continue`: the message acted on. */
+    targetMessageId: id.optional(),
+    providerId: id.optional(),
+    model: text(200).optional(),
+  })
+  .strict();
+
+export const streamIdInput = z.object({ streamId: id }).strict();
+export const providerIdInput = z.object({ providerId: id }).strict();
+export const conversationIdInput = z.object({ conversationId: id }).strict();
+export const messageIdInput = z.object({ messageId: id }).strict();
+
+const httpUrl = z
+  .string()
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http or https URL');
+
+export const providerSaveInput = z
+  .object({
+    /** Absent: a new provider from the preset. */
+    id: id.optional(),
+    presetId: id,
+    name: text(100).min(1),
+    baseUrl: httpUrl,
+    defaultModel: text(200),
+    models: z.array(text(200)).max(500).optional(),
+    apiVersion: text(50).optional(),
+  })
+  .strict();
+
+export const secretSetInput = z
+  .object({
+    providerId: id,
+    key: z.string().min(1).max(4096),
+    /** Keep the key in main memory until quit instead of the keychain. */
+    sessionOnly: z.boolean().default(false),
+  })
+  .strict();
+
+export const historyListInput = z
+  .object({ cursor: text(200).nullable().optional(), limit: z.number().int().min(1).max(500).default(100) })
+  .strict();
+
+export const historyOpenInput = z
+  .object({
+    conversationId: id,
+    before: text(200).nullable().optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .strict();
+
+export const historyRenameInput = z.object({ conversationId: id, title: text(500).min(1) }).strict();
+export const historyPinInput = z.object({ conversationId: id, pinned: z.boolean() }).strict();
+export const historyUndoInput = z.object({ undoToken: id }).strict();
+export const historySearchInput = z
+  .object({ query: text(500), limit: z.number().int().min(1).max(200).default(50) })
+  .strict();
+export const historyConfigureInput = z
+  .object({
+    conversationId: id,
+    providerId: id.nullable().optional(),
+    model: text(200).nullable().optional(),
+    systemPrompt: text(100_000).optional(),
+    parameters: generationParameters.optional(),
+  })
+  .strict();
+export const historyExportInput = z
+  .object({ conversationId: id.nullable(), format: z.enum(['markdown', 'json']) })
+  .strict();
+
+export const draftSetInput = z.object({ key: id, text: text(1_000_000) }).strict();
+export const draftGetInput = z.object({ key: id }).strict();
+
+export const settingsUpdateInput = z
+  .object({
+    theme: z.enum(['system', 'light', 'dark']).optional(),
+    language: z.enum(['system', 'en', 'ja']).optional(),
+    defaultProviderId: id.nullable().optional(),
+    defaultParameters: generationParameters.optional(),
+    quickAskShortcut: text(100).optional(),
+    idleTimeoutSeconds: z.number().int().min(5).max(3600).optional(),
+  })
+  .strict();
+
+export const openExternalInput = z.object({ url: text(8000) }).strict();
+
+export const inspectorSaveInput = z.object({ messageId: id }).strict();
+
+export const quickAskInput = z.object({ content: text(1_000_000).min(1) }).strict();

@@ -1,0 +1,242 @@
+/**
+ * Plain data that crosses IPC: what main answers and pushes. Inputs are
+ * defined by their schemas in `schemas.ts`.
+ */
+import type { NagareErrorShape } from './errors';
+
+export type MessageRole = 'system' | 'user' | 'assistant';
+export type MessageStatus = 'streaming' | 'complete' | 'interrupted' | 'error' | 'cancelled';
+
+export interface GenerationParameters {
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface Usage {
+  promptTokens?: number;
+  completionTokens?: number;
+  totalTokens?: number;
+  reasoningTokens?: number;
+  /** True when the count was estimated from the text because the server sent none. */
+  estimated?: boolean;
+}
+
+/** Timing of one reply, measured in main. Milliseconds. */
+export interface StreamMetrics {
+  timeToFirstByteMs?: number;
+  timeToFirstTokenMs?: number;
+  durationMs?: number;
+  tokens?: number;
+  tokensPerSecond?: number;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  pinned: boolean;
+  createdAt: number;
+  updatedAt: number;
+  providerId: string | null;
+  model: string | null;
+}
+
+export interface Conversation extends ConversationSummary {
+  systemPrompt: string;
+  parameters: GenerationParameters;
+}
+
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  parentId: string | null;
+  role: MessageRole;
+  content: string;
+  reasoning: string;
+  status: MessageStatus;
+  error: NagareErrorShape | null;
+  model: string | null;
+  usage: Usage | null;
+  timeToFirstTokenMs: number | null;
+  durationMs: number | null;
+  createdAt: number;
+  /** 1-based position among the versions that share this message's parent. */
+  versionIndex: number;
+  versionCount: number;
+  hasStreamLog: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back to get the next page; null at the end. */
+  nextCursor: string | null;
+}
+
+export interface OpenedConversation {
+  conversation: Conversation;
+  /** The active branch, oldest first; the newest page when paged. */
+  messages: MessageView[];
+  /** Pass as `before` to load older messages; null when the branch is complete. */
+  olderCursor: string | null;
+}
+
+export interface SearchHit {
+  conversationId: string;
+  conversationTitle: string;
+  messageId: string | null;
+  role: MessageRole | null;
+  /** Plain text around the match; the matched ranges are in `highlights`. */
+  snippet: string;
+  highlights: Array<[start: number, end: number]>;
+  updatedAt: number;
+}
+
+export type AuthStyle = 'bearer' | 'api-key' | 'none';
+
+/** A provider as the renderer sees it: never a key, at most a hint of one. */
+export interface ProviderView {
+  id: string;
+  presetId: string;
+  name: string;
+  baseUrl: string;
+  authStyle: AuthStyle;
+  needsKey: boolean;
+  isLocal: boolean;
+  defaultModel: string;
+  models: string[];
+  apiVersion?: string;
+  custom: boolean;
+  keyEnvVar: string;
+}
+
+export interface ProviderPresetView {
+  id: string;
+  name: string;
+  baseUrl: string;
+  authStyle: AuthStyle;
+  isLocal: boolean;
+  defaultModels: string[];
+  needsDeployment: boolean;
+}
+
+export interface SecretStatus {
+  isSet: boolean;
+  /** At most the last four characters of the key. */
+  hint: string;
+  /** Where the key lives: the OS keychain, or main memory until quit. */
+  storage: 'keychain' | 'session' | null;
+}
+
+export interface KeychainState {
+  available: boolean;
+  /** Why it is not, and what fixes it; shown to the user. */
+  problem: string | null;
+}
+
+export interface SecretsOverview {
+  keychain: KeychainState;
+  providers: Record<string, SecretStatus>;
+}
+
+export type ThemePreference = 'system' | 'light' | 'dark';
+export type LanguagePreference = 'system' | 'en' | 'ja';
+
+export interface Settings {
+  theme: ThemePreference;
+  language: LanguagePreference;
+  defaultProviderId: string | null;
+  defaultParameters: GenerationParameters;
+  /** Accelerator for the quick-ask window; empty means off. */
+  quickAskShortcut: string;
+  idleTimeoutSeconds: number;
+}
+
+export interface AppInfo {
+  version: string;
+  platform: 'darwin' | 'win32' | 'linux';
+  systemLocale: string;
+  online: boolean;
+  /** Set when the database had to be moved aside at start-up. */
+  recoveredDatabasePath: string | null;
+  /** Set when start-up could not open storage at all. */
+  storageProblem: string | null;
+}
+
+export interface ChatStarted {
+  streamId: string;
+  conversationId: string;
+  userMessageId: string | null;
+  assistantMessageId: string;
+}
+
+/** Events main pushes for a running reply, in `seq` order per stream. */
+export type ChatEvent =
+  | { streamId: string; seq: number; kind: 'delta'; text: string }
+  | { streamId: string; seq: number; kind: 'reasoning'; text: string }
+  | { streamId: string; seq: number; kind: 'usage'; usage: Usage }
+  | {
+      streamId: string;
+      seq: number;
+      kind: 'done';
+      finishReason: string | null;
+      refusal: string;
+      metrics: StreamMetrics;
+    }
+  | {
+      streamId: string;
+      seq: number;
+      kind: 'error';
+      error: NagareErrorShape;
+      metrics: StreamMetrics;
+    };
+
+export interface HistoryChange {
+  conversationId: string | null;
+  reason: 'created' | 'updated' | 'deleted' | 'restored' | 'imported' | 'message';
+}
+
+export interface DeleteReceipt {
+  undoToken: string;
+  /** Milliseconds until the delete becomes final. */
+  undoWindowMs: number;
+}
+
+export type ExportFormat = 'markdown' | 'json';
+
+export interface ImportReport {
+  conversationsAdded: number;
+  messagesAdded: number;
+  skippedDuplicates: number;
+}
+
+/** One SSE event as it was received, for the stream inspector. */
+export interface RawStreamEntry {
+  /** Milliseconds since the request was sent. */
+  at: number;
+  type: 'event' | 'comment' | 'error-body';
+  event: string;
+  id: string;
+  data: string;
+}
+
+export interface StreamLog {
+  request: {
+    providerName: string;
+    url: string;
+    model: string;
+    parameters: GenerationParameters;
+    messageCount: number;
+    body: string;
+    headers: Record<string, string>;
+  };
+  response: { status: number | null; headers: Record<string, string> };
+  metrics: StreamMetrics;
+  entries: RawStreamEntry[];
+  truncated: boolean;
+  keyEnvVar: string;
+}
+
+/** A command the native menu or the quick-ask window asks the main window to run. */
+export interface MenuCommand {
+  command: string;
+  conversationId?: string;
+}
