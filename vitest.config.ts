@@ -4,7 +4,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [vue()],
   test: {
-    include: ['src-main/**/*.test.ts', 'src-preload/**/*.test.ts', 'src-renderer/**/*.test.ts', 'e2e/fixtures/**/*.test.ts', 'resources/**/*.test.ts', '*.test.ts'],
+    include: [
+      'src-main/**/*.test.ts',
+      'src-preload/**/*.test.ts',
+      'src-renderer/**/*.test.ts',
+      'e2e/fixtures/**/*.test.ts',
+      'resources/**/*.test.ts',
+      '*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 20_000,
     pool: 'forks',

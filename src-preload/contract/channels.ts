@@ -82,4 +82,4 @@ export type InvokeChannel = keyof typeof invokeChannels;
 export type EventChannel = (typeof eventChannels)[number];
 export type InputOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['input']>;
 export type ParsedInputOf<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['input']>;
-export type OutputOf<C extends InvokeChannel> = Exclude<(typeof invokeChannels)[C]["output"], undefined>;
+export type OutputOf<C extends InvokeChannel> = Exclude<(typeof invokeChannels)[C]['output'], undefined>;

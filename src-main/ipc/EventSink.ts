@@ -1,0 +1,21 @@
+/** Typed pushes from main to windows. Services depend on this interface, not on Electron. */
+import type { EventChannel, EventPayloads } from '../../src-preload/contract';
+
+/** The adapter that actually delivers; answers false when the window is gone. */
+export interface WindowMessenger {
+  send(windowId: number, channel: string, payload: unknown): boolean;
+  windowIds(): number[];
+}
+
+export class EventSink {
+  constructor(private readonly messenger: WindowMessenger) {}
+
+  /** Sends to one window; false when that window no longer exists. */
+  toWindow<E extends EventChannel>(windowId: number, channel: E, payload: EventPayloads[E]): boolean {
+    return this.messenger.send(windowId, channel, payload);
+  }
+
+  toAll<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void {
+    for (const id of this.messenger.windowIds()) this.messenger.send(id, channel, payload);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The thin adapter over Electron's app, net, shell, dialog and theme APIs.
+ * Services receive these as plain functions and values, so they run under
+ * plain Node in tests.
+ */
+import { app, dialog, net, shell, BrowserWindow } from 'electron';
+
+export interface FileDialogFilter {
+  name: string;
+  extensions: string[];
+}
+
+/** What services may ask of the desktop, without knowing about Electron. */
+export interface Platform {
+  readonly name: 'darwin' | 'win32' | 'linux';
+  readonly appVersion: string;
+  readonly isPackaged: boolean;
+  readonly userDataDir: string;
+  readonly logsDir: string;
+  systemLocale(): string;
+  /** Electron's `net.fetch`: system proxy settings and the OS certificate store apply. */
+  fetch: typeof fetch;
+  isOnline(): boolean;
+  openExternal(url: string): Promise<void>;
+  showItemInFolder(path: string): void;
+  openPath(path: string): Promise<void>;
+  chooseSavePath(options: { title: string; defaultName: string; filters: FileDialogFilter[] }): Promise<string | null>;
+  chooseOpenPath(options: { title: string; filters: FileDialogFilter[] }): Promise<string | null>;
+}
+
+function platformName(): Platform['name'] {
+  return process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
+}
+
+export function createElectronPlatform(): Platform {
+  const focused = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+  return {
+    name: platformName(),
+    appVersion: app.getVersion(),
+    isPackaged: app.isPackaged,
+    userDataDir: app.getPath('userData'),
+    logsDir: app.getPath('logs'),
+    systemLocale: () => app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
+    fetch: (input, init) => net.fetch(input as string, init),
+    isOnline: () => net.isOnline(),
+    openExternal: (url) => shell.openExternal(url),
+    showItemInFolder: (path) => shell.showItemInFolder(path),
+    openPath: async (path) => {
+      await shell.openPath(path);
+    },
+    chooseSavePath: async ({ title, defaultName, filters }) => {
+      const window = focused();
+      const options = { title, defaultPath: defaultName, filters };
+      const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+    chooseOpenPath: async ({ title, filters }) => {
+      const window = focused();
+      const options = { title, filters, properties: ['openFile' as const] };
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  };
+}

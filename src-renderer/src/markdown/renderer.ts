@@ -1,0 +1,74 @@
+/**
+ * The markdown-it set-up shared by the one-shot and the incremental renderer:
+ * raw HTML escaped, bare URLs linked, code blocks wrapped with a Copy button,
+ * images shown as text (no remote loads), math as placeholders.
+ */
+import markdownIt, { type MarkdownIt } from 'markdown-it';
+import { languageFor } from './languages';
+import { mathPlugin } from './mathPlugin';
+import { sanitizeHtml } from './sanitize';
+
+/** Texts the renderer puts into its own markup; the caller localizes them. */
+export interface MarkdownLabels {
+  /** The Copy button of a code block. */
+  copy: string;
+  /** Shown as the language of a code block that names none. */
+  plainText: string;
+}
+
+const DEFAULT_LABELS: MarkdownLabels = { copy: 'Copy', plainText: 'text' };
+
+const WEB_URL = /^https?:\/\//i;
+const MAX_SHOWN_URL = 120;
+
+/** Builds the configured markdown-it instance. */
+export function createMarkdownIt(labels: Partial<MarkdownLabels> = {}): MarkdownIt {
+  const text = { ...DEFAULT_LABELS, ...labels };
+  const md = markdownIt({ html: false, linkify: true, typographer: false });
+  md.use(mathPlugin);
+  // Table alignment arrives as a style attribute; styles are stripped from
+  // model output, so carry it as a class instead.
+  md.core.ruler.push('align_class', (state) => {
+    for (const token of state.tokens) {
+      const align = /text-align:(left|center|right)/.exec(String(token.attrGet('style') ?? ''))?.[1];
+      if (!align) continue;
+      token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'style');
+      token.attrJoin('class', `md-align-${align}`);
+    }
+  });
+  const { escapeHtml, unescapeAll } = md.utils;
+
+  const codeBlock = (content: string, info: string): string => {
+    const name = (unescapeAll(info).trim().split(/\s+/)[0] ?? '').slice(0, 40);
+    const language = languageFor(name);
+    const highlight = language ? ` class="language-${language}" data-highlight="${language}"` : '';
+    return (
+      `<div class="md-code"><div class="md-code-header">` +
+      `<span class="md-code-lang">${escapeHtml(name || text.plainText)}</span>` +
+      `<button type="button" class="md-code-copy" data-copy-code>${escapeHtml(text.copy)}</button>` +
+      `</div><pre><code${highlight}>${escapeHtml(content)}</code></pre></div>\n`
+    );
+  };
+  md.renderer.rules.fence = (tokens, idx) => codeBlock(tokens[idx]!.content, tokens[idx]!.info);
+  md.renderer.rules.code_block = (tokens, idx) => codeBlock(tokens[idx]!.content, '');
+
+  // Loading a remote image would tell a third party that the reply was read.
+  md.renderer.rules.image = (tokens, idx, options, env, self) => {
+    const token = tokens[idx]!;
+    const src = String(token.attrGet('src') ?? '');
+    const alt = escapeHtml(self.renderInlineAsText(token.children ?? [], options, env));
+    const shown = escapeHtml(src.length > MAX_SHOWN_URL ? `${src.slice(0, MAX_SHOWN_URL)}…` : src);
+    const target = WEB_URL.test(src)
+      ? `<a href="${escapeHtml(src)}">${shown}</a>`
+      : `<span class="md-image-url">${shown}</span>`;
+    return `<span class="md-image"><span class="md-image-alt">${alt}</span> ${target}</span>`;
+  };
+  return md;
+}
+
+let shared: MarkdownIt | undefined;
+
+/** Renders a whole text at once; the reference the incremental renderer must match. */
+export function renderMarkdown(text: string, md: MarkdownIt = (shared ??= createMarkdownIt())): string {
+  return sanitizeHtml(md.render(text));
+}

@@ -1,0 +1,99 @@
+/**
+ * The one gate between rendered model output and the DOM. markdown-it already
+ * escapes raw HTML (`html: false`); DOMPurify is the second line, and the place
+ * where links are made safe to click.
+ */
+import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
+
+/** Attribute marking a link whose clicks MarkdownView routes to `openExternal`. */
+export const EXTERNAL_LINK_ATTR = 'data-external-link';
+
+const LINK_PROTOCOL = /^(?:https?:|mailto:)/i;
+/**
+ * DOMPurify tests every attribute value that is not URI-safe against this, so
+ * it must let plain words (`type="button"`, `start="3"`) through; any value
+ * with a scheme other than ours fails. Links are narrowed further in the hook.
+ */
+const ALLOWED_VALUE = /^(?:(?:https?|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i;
+
+/** Elements no model output may ever produce, whatever the profile. */
+const ALWAYS_FORBIDDEN = [
+  'script',
+  'style',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'form',
+  'input',
+  'textarea',
+  'select',
+  'option',
+  'img',
+  'picture',
+  'source',
+  'video',
+  'audio',
+  'track',
+  'link',
+  'meta',
+  'base',
+  'image',
+  'use',
+  'foreignobject',
+  'animate',
+  'set',
+];
+
+const MARKDOWN_CONFIG: Config = {
+  ALLOWED_URI_REGEXP: ALLOWED_VALUE,
+  // Markdown output never contains SVG or MathML; only KaTeX's output does.
+  FORBID_TAGS: [...ALWAYS_FORBIDDEN, 'svg', 'math'],
+  FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'xlink:href'],
+  ALLOW_DATA_ATTR: false,
+  ADD_ATTR: ['data-copy-code', 'data-highlight', 'data-math', 'data-lang', EXTERNAL_LINK_ATTR],
+};
+
+const KATEX_CONFIG: Config = {
+  USE_PROFILES: { html: true, svg: true, mathMl: true },
+  ALLOWED_URI_REGEXP: ALLOWED_VALUE,
+  // With `trust: false` KaTeX emits no links; refuse any that slip through.
+  FORBID_TAGS: [...ALWAYS_FORBIDDEN, 'a'],
+  FORBID_ATTR: ['href', 'xlink:href', 'src', 'action', 'formaction'],
+  ALLOW_DATA_ATTR: false,
+};
+
+let purifier: DOMPurify | undefined;
+
+/** A private DOMPurify instance, so our hooks never leak into other users of the library. */
+function getPurifier(): DOMPurify {
+  if (purifier) return purifier;
+  const instance = createDOMPurify(window);
+  instance.addHook('afterSanitizeAttributes', (node) => {
+    if (node.nodeName !== 'A') return;
+    const element = node as Element;
+    const href = element.getAttribute('href');
+    if (href === null || !LINK_PROTOCOL.test(href.trim())) {
+      // Not a link we open: keep the text, drop every way to navigate.
+      element.removeAttribute('href');
+      element.removeAttribute(EXTERNAL_LINK_ATTR);
+      return;
+    }
+    element.setAttribute('rel', 'noopener noreferrer');
+    element.setAttribute(EXTERNAL_LINK_ATTR, '');
+    element.removeAttribute('target');
+  });
+  purifier = instance;
+  return instance;
+}
+
+/** Sanitizes markdown-it output (and highlight.js output) for `v-html`. */
+export function sanitizeHtml(html: string): string {
+  return getPurifier().sanitize(html, MARKDOWN_CONFIG) as string;
+}
+
+/** Sanitizes KaTeX output: its spans, inline styles, SVG and MathML are kept. */
+export function sanitizeKatexHtml(html: string): string {
+  return getPurifier().sanitize(html, KATEX_CONFIG) as string;
+}
