@@ -62,6 +62,8 @@ export interface MessageView {
   /** 1-based position among the versions that share this message's parent. */
   versionIndex: number;
   versionCount: number;
+  /** Ids of every version of this message (siblings under the same parent), oldest first. */
+  versionIds: string[];
   hasStreamLog: boolean;
 }
 

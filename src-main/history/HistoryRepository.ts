@@ -1,0 +1,711 @@
+/**
+ * The history store: conversations, message trees with versions, soft delete
+ * with undo, stream logs, drafts and search, on one SQLite database.
+ *
+ * Every method is synchronous (libsql is), short, and turns disk failures
+ * into `HistoryError('storage')` so the caller can keep what it holds in
+ * memory and tell the user.
+ */
+import type {
+  Conversation,
+  ConversationSummary,
+  DeleteReceipt,
+  ExportFormat,
+  GenerationParameters,
+  ImportReport,
+  MessageRole,
+  MessageStatus,
+  MessageView,
+  NagareErrorShape,
+  OpenedConversation,
+  Page,
+  SearchHit,
+  StreamLog,
+  Usage,
+} from '../../src-preload/contract';
+import type { HistoryDatabase } from './database';
+import { HistoryError, guardStorage } from './errors';
+import { exportJson, exportMarkdown, importText } from './exportImport';
+import {
+  CONVERSATION_COLUMNS,
+  MESSAGE_COLUMNS,
+  toConversation,
+  toMessageView,
+  toSummary,
+  type ConversationRow,
+  type MessageRow,
+} from './rows';
+import { HistorySearch } from './search';
+
+/** How long a deleted conversation can be restored. */
+export const UNDO_WINDOW_MS = 10_000;
+/** The largest stream log kept per message; longer logs lose their last entries. */
+export const MAX_STREAM_LOG_BYTES = 2 * 1024 * 1024;
+/** Automatic titles are cut to this many characters. */
+export const AUTO_TITLE_LENGTH = 60;
+
+const DEFAULT_PAGE = 200;
+/** Older messages shown above a search hit when opening a conversation at it. */
+const CONTEXT_ABOVE_HIT = 5;
+
+/** What `createConversation` accepts; everything is optional. */
+export interface NewConversation {
+  title?: string;
+  providerId?: string | null;
+  model?: string | null;
+  systemPrompt?: string;
+  parameters?: GenerationParameters;
+}
+
+/** What `configure` changes; absent fields stay as they are. */
+export interface ConversationSettings {
+  conversationId: string;
+  providerId?: string | null;
+  model?: string | null;
+  systemPrompt?: string;
+  parameters?: GenerationParameters;
+}
+
+/** The end state of a reply. */
+export interface FinishedMessage {
+  status: Exclude<MessageStatus, 'streaming'>;
+  content: string;
+  reasoning?: string;
+  error?: NagareErrorShape | null;
+  usage?: Usage | null;
+  timeToFirstTokenMs?: number | null;
+  durationMs?: number | null;
+}
+
+/** One turn of the context sent to the model. */
+export interface ContextMessage {
+  role: MessageRole;
+  content: string;
+}
+
+/** The automatic title for a conversation: the first non-empty line of `content`, trimmed and cut. */
+export function titleFromMessage(content: string): string {
+  const line =
+    content
+      .split(/\r?\n/)
+      .map((part) => part.replace(/\s+/gu, ' ').trim())
+      .find((part) => part.length > 0) ?? '';
+  const chars = Array.from(line);
+  return chars.length <= AUTO_TITLE_LENGTH
+    ? line
+    : `${chars
+        .slice(0, AUTO_TITLE_LENGTH - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
+function encodeCursor(parts: unknown[]): string {
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+}
+
+function decodeListCursor(cursor: string): [number, number, string] {
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(parts) &&
+      parts.length === 3 &&
+      typeof parts[0] === 'number' &&
+      typeof parts[1] === 'number' &&
+      typeof parts[2] === 'string'
+    ) {
+      return [parts[0], parts[1], parts[2]];
+    }
+  } catch {
+    // Fall through to the error below.
+  }
+  throw new HistoryError('invalid_request', 'The list cursor is not valid.');
+}
+
+/** The history store. The caller owns the database connection and closes it. */
+export class HistoryRepository {
+  private readonly searcher: HistorySearch;
+  private readonly statements;
+
+  constructor(
+    private readonly db: HistoryDatabase,
+    private readonly now: () => number,
+    private readonly newId: () => string,
+  ) {
+    this.searcher = new HistorySearch(db);
+    // Prepared once: streaming flushes run these many times a second.
+    this.statements = {
+      flush: db.prepare("UPDATE messages SET content = ?, reasoning = ? WHERE id = ? AND status = 'streaming'"),
+      conversation: db.prepare(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = ? AND c.deleted_at IS NULL`,
+      ),
+      message: db.prepare(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.id = ? AND c.deleted_at IS NULL`,
+      ),
+      insertMessage: db.prepare(
+        `INSERT INTO messages (id, conversation_id, parent_id, role, content, status, model, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      touch: db.prepare('UPDATE conversations SET updated_at = ?, active_leaf_id = ? WHERE id = ?'),
+      chain: db.prepare(
+        `WITH RECURSIVE chain(id, depth) AS (
+           SELECT ?, 0
+           UNION ALL
+           SELECT m.parent_id, chain.depth + 1 FROM chain JOIN messages m ON m.id = chain.id
+           WHERE m.parent_id IS NOT NULL AND chain.depth < ?
+         )
+         SELECT ${MESSAGE_COLUMNS} FROM chain JOIN messages m ON m.id = chain.id ORDER BY chain.depth DESC`,
+      ),
+      newestLeafUnder: db.prepare(
+        `WITH RECURSIVE sub(id, created_at, seq) AS (
+           SELECT id, created_at, seq FROM messages WHERE id = ?
+           UNION ALL
+           SELECT m.id, m.created_at, m.seq FROM messages m JOIN sub ON m.parent_id = sub.id
+         )
+         SELECT id FROM sub WHERE NOT EXISTS (SELECT 1 FROM messages k WHERE k.parent_id = sub.id)
+         ORDER BY created_at DESC, seq DESC LIMIT 1`,
+      ),
+      newestLeafInConversation: db.prepare(
+        `SELECT m.id FROM messages m WHERE m.conversation_id = ?
+           AND NOT EXISTS (SELECT 1 FROM messages k WHERE k.parent_id = m.id)
+         ORDER BY m.created_at DESC, m.seq DESC LIMIT 1`,
+      ),
+    };
+  }
+
+  // ── Conversations ──────────────────────────────────────────────────────
+
+  /** Creates an empty conversation. An empty title is filled from the first user message. */
+  createConversation(input: NewConversation = {}): Conversation {
+    return guardStorage(() => {
+      const id = this.newId();
+      const time = this.now();
+      this.db
+        .prepare(
+          `INSERT INTO conversations (id, title, created_at, updated_at, provider_id, model, system_prompt, parameters)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          input.title?.trim() ?? '',
+          time,
+          time,
+          input.providerId ?? null,
+          input.model ?? null,
+          input.systemPrompt ?? '',
+          JSON.stringify(input.parameters ?? {}),
+        );
+      return this.getConversation(id);
+    });
+  }
+
+  /** A conversation that is not deleted; `missing` otherwise. */
+  getConversation(conversationId: string): Conversation {
+    return guardStorage(() => toConversation(this.conversationRow(conversationId)));
+  }
+
+  /** Conversations, pinned first, then most recently updated; keyset-paged. */
+  listConversations(input: { cursor?: string | null; limit?: number } = {}): Page<ConversationSummary> {
+    return guardStorage(() => {
+      const limit = Math.max(1, input.limit ?? 100);
+      const after = input.cursor ? decodeListCursor(input.cursor) : null;
+      const rows = this.db
+        .prepare(
+          `SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.deleted_at IS NULL
+           ${after ? 'AND (c.pinned, c.updated_at, c.id) < (?, ?, ?)' : ''}
+           ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT ?`,
+        )
+        .all(...(after ?? []), limit + 1) as ConversationRow[];
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return {
+        items: items.map(toSummary),
+        nextCursor: rows.length > limit && last ? encodeCursor([last.pinned, last.updated_at, last.id]) : null,
+      };
+    });
+  }
+
+  /** Renames a conversation; the title is trimmed and may not be empty. */
+  rename(conversationId: string, title: string): void {
+    guardStorage(() => {
+      const trimmed = title.trim();
+      if (trimmed.length === 0) throw new HistoryError('invalid_request', 'A title cannot be empty.');
+      this.requireChange(
+        this.db
+          .prepare('UPDATE conversations SET title = ? WHERE id = ? AND deleted_at IS NULL')
+          .run(trimmed, conversationId),
+      );
+    });
+  }
+
+  /** Pins or unpins a conversation; pinned ones list first. */
+  setPinned(conversationId: string, pinned: boolean): void {
+    guardStorage(() => {
+      this.requireChange(
+        this.db
+          .prepare('UPDATE conversations SET pinned = ? WHERE id = ? AND deleted_at IS NULL')
+          .run(pinned ? 1 : 0, conversationId),
+      );
+    });
+  }
+
+  /** Changes provider, model, system prompt or parameters; absent fields are kept. */
+  configure(settings: ConversationSettings): Conversation {
+    return guardStorage(() => {
+      const current = this.getConversation(settings.conversationId);
+      this.db
+        .prepare('UPDATE conversations SET provider_id = ?, model = ?, system_prompt = ?, parameters = ? WHERE id = ?')
+        .run(
+          settings.providerId !== undefined ? settings.providerId : current.providerId,
+          settings.model !== undefined ? settings.model : current.model,
+          settings.systemPrompt ?? current.systemPrompt,
+          JSON.stringify(settings.parameters ?? current.parameters),
+          settings.conversationId,
+        );
+      return this.getConversation(settings.conversationId);
+    });
+  }
+
+  /**
+   * Hides a conversation at once and returns a token to restore it. Nothing
+   * is removed until `purgeExpiredDeletes` runs after the undo window.
+   */
+  deleteConversation(conversationId: string): DeleteReceipt {
+    return guardStorage(() => {
+      const undoToken = this.newId();
+      this.requireChange(
+        this.db
+          .prepare('UPDATE conversations SET deleted_at = ?, undo_token = ? WHERE id = ? AND deleted_at IS NULL')
+          .run(this.now(), undoToken, conversationId),
+      );
+      return { undoToken, undoWindowMs: UNDO_WINDOW_MS };
+    });
+  }
+
+  /** Restores a deleted conversation; `missing` once the undo window has passed. */
+  undoDelete(undoToken: string): void {
+    guardStorage(() => {
+      const result = this.db
+        .prepare(
+          `UPDATE conversations SET deleted_at = NULL, undo_token = NULL
+           WHERE undo_token = ? AND deleted_at IS NOT NULL AND deleted_at + ? > ?`,
+        )
+        .run(undoToken, UNDO_WINDOW_MS, this.now());
+      if (result.changes === 0) throw new HistoryError('missing', 'This delete can no longer be undone.');
+    });
+  }
+
+  /** Removes for good the conversations whose undo window has ended. Returns how many. */
+  purgeExpiredDeletes(now: number = this.now()): number {
+    return guardStorage(
+      () =>
+        this.db
+          .prepare('DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at + ? <= ?')
+          .run(UNDO_WINDOW_MS, now).changes,
+    );
+  }
+
+  // ── Messages ───────────────────────────────────────────────────────────
+
+  /**
+   * The active branch, oldest first: the newest `limit` messages, or those
+   * older than `before` (an `olderCursor` from a previous page).
+   */
+  openConversation(input: { conversationId: string; before?: string | null; limit?: number }): OpenedConversation {
+    return guardStorage(() => {
+      const row = this.conversationRow(input.conversationId);
+      const limit = Math.max(1, input.limit ?? DEFAULT_PAGE);
+      let start: string | null;
+      if (input.before) {
+        start = this.messageInConversation(input.before, row.id).parent_id;
+      } else {
+        start = this.activeLeaf(row);
+      }
+      return { conversation: toConversation(row), ...this.pageEndingAt(start, limit) };
+    });
+  }
+
+  /** A message; `missing` if it or its conversation is gone. */
+  getMessage(messageId: string): MessageView {
+    return guardStorage(() => toMessageView(this.messageRow(messageId)));
+  }
+
+  /** Adds what the user typed under `parentId` (null for the first message) and makes it the active leaf. */
+  addUserMessage(conversationId: string, parentId: string | null, content: string): MessageView {
+    return this.insertMessage(conversationId, parentId, 'user', content, 'complete', null);
+  }
+
+  /**
+   * Creates the assistant reply as `streaming` before the first token, so a
+   * crash mid-stream leaves a row that start-up marks `interrupted`. A second
+   * reply under the same parent is a new version (regenerate).
+   */
+  beginAssistantMessage(conversationId: string, parentId: string | null, model: string | null): MessageView {
+    return this.insertMessage(conversationId, parentId, 'assistant', '', 'streaming', model);
+  }
+
+  /**
+   * Saves the text streamed so far. One prepared UPDATE; the caller decides
+   * how often (every few hundred ms). A message no longer streaming is left as is.
+   */
+  appendOrFlush(messageId: string, text: { content: string; reasoning?: string }): void {
+    guardStorage(() => {
+      this.statements.flush.run(text.content, text.reasoning ?? '', messageId);
+    });
+  }
+
+  /** Records how a reply ended, with its final text, error, usage and timing. */
+  finishMessage(messageId: string, end: FinishedMessage): MessageView {
+    return guardStorage(() => {
+      const row = this.messageRow(messageId);
+      this.db.transaction(() => {
+        this.db
+          .prepare(
+            `UPDATE messages SET status = ?, content = ?, reasoning = ?, error_code = ?, error_message = ?,
+             usage = ?, ttft_ms = ?, duration_ms = ? WHERE id = ?`,
+          )
+          .run(
+            end.status,
+            end.content,
+            end.reasoning ?? row.reasoning,
+            end.error?.code ?? null,
+            end.error?.message ?? null,
+            end.usage ? JSON.stringify(end.usage) : null,
+            end.timeToFirstTokenMs ?? null,
+            end.durationMs ?? null,
+            messageId,
+          );
+        this.db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(this.now(), row.conversation_id);
+      })();
+      return this.getMessage(messageId);
+    });
+  }
+
+  /** At start-up: replies still `streaming` were cut off by a crash or quit. Returns how many. */
+  markInterruptedOnStartup(): number {
+    return guardStorage(
+      () => this.db.prepare("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'").run().changes,
+    );
+  }
+
+  /** The versions of a message: it and its siblings under the same parent, oldest first. */
+  listVersions(messageId: string): MessageView[] {
+    return guardStorage(() => {
+      const row = this.messageRow(messageId);
+      const rows = this.db
+        .prepare(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.parent_id IS ?
+           ORDER BY m.created_at, m.seq`,
+        )
+        .all(row.conversation_id, row.parent_id) as MessageRow[];
+      return rows.map(toMessageView);
+    });
+  }
+
+  /**
+   * Makes the branch through `messageId` active, continuing to the newest
+   * leaf below it, and returns the conversation's newest page.
+   */
+  selectVersion(messageId: string, limit: number = DEFAULT_PAGE): OpenedConversation {
+    return guardStorage(() => {
+      const conversationId = this.activate(messageId);
+      return this.openConversation({ conversationId, limit });
+    });
+  }
+
+  /**
+   * Opens a conversation at a message (a search hit), activating its branch
+   * if it was not active. The page runs from a few messages above it to the
+   * newest, so the hit is always loaded; `olderCursor` continues upwards.
+   */
+  openAtMessage(messageId: string): OpenedConversation {
+    return guardStorage(() => {
+      const conversationId = this.activate(messageId);
+      const row = this.conversationRow(conversationId);
+      const leaf = this.activeLeaf(row);
+      const distance = (
+        this.db
+          .prepare(
+            `WITH RECURSIVE chain(id, depth) AS (
+               SELECT ?, 0 UNION ALL
+               SELECT m.parent_id, chain.depth + 1 FROM chain JOIN messages m ON m.id = chain.id
+               WHERE m.parent_id IS NOT NULL AND chain.id != ?
+             ) SELECT max(depth) AS depth FROM chain`,
+          )
+          .get(leaf, messageId) as { depth: number | null }
+      ).depth;
+      const limit = (distance ?? 0) + 1 + CONTEXT_ABOVE_HIT;
+      return { conversation: toConversation(row), ...this.pageEndingAt(leaf, limit) };
+    });
+  }
+
+  /**
+   * The turns from the root to `messageId`, for sending to the model. Replies
+   * that failed with no text are left out. The system prompt is not included;
+   * it is the conversation's `systemPrompt`.
+   */
+  buildContext(messageId: string): ContextMessage[] {
+    return guardStorage(() => {
+      this.messageRow(messageId);
+      const rows = this.statements.chain.all(messageId, Number.MAX_SAFE_INTEGER) as MessageRow[];
+      return rows
+        .filter((row) => !(row.role === 'assistant' && row.content === '' && row.status !== 'complete'))
+        .map((row) => ({ role: row.role, content: row.content }));
+    });
+  }
+
+  /**
+   * Deletes a message and everything below it (its replies and their
+   * versions). If that held the active leaf, the newest remaining branch
+   * under its parent becomes active.
+   */
+  deleteMessage(messageId: string): void {
+    guardStorage(() => {
+      const row = this.messageRow(messageId);
+      this.db.transaction(() => {
+        this.db
+          .prepare(
+            `WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT m.id FROM messages m JOIN sub ON m.parent_id = sub.id)
+             DELETE FROM messages WHERE id IN (SELECT id FROM sub)`,
+          )
+          .run(messageId);
+        const conversation = this.conversationRow(row.conversation_id);
+        const leafGone =
+          conversation.active_leaf_id !== null &&
+          this.db.prepare('SELECT 1 AS x FROM messages WHERE id = ?').get(conversation.active_leaf_id) === undefined;
+        if (leafGone) {
+          const leaf =
+            row.parent_id !== null ? this.newestLeafUnder(row.parent_id) : this.newestLeafIn(row.conversation_id);
+          this.db.prepare('UPDATE conversations SET active_leaf_id = ? WHERE id = ?').run(leaf, row.conversation_id);
+        }
+      })();
+    });
+  }
+
+  // ── Search ─────────────────────────────────────────────────────────────
+
+  /** Titles and message text matching every term of `query`; deleted conversations excluded. */
+  search(query: string, limit = 50): SearchHit[] {
+    return this.searcher.search(query, limit);
+  }
+
+  // ── Export and import ──────────────────────────────────────────────────
+
+  /** One conversation, or all when `conversationId` is null, as Markdown (active branches) or Nagare JSON (all branches). */
+  exportText(conversationId: string | null, format: ExportFormat): string {
+    return format === 'markdown'
+      ? exportMarkdown(this.db, conversationId)
+      : exportJson(this.db, conversationId, this.now);
+  }
+
+  /** Imports Nagare JSON or ChatGPT `conversations.json` text; all or nothing. */
+  importText(text: string): ImportReport {
+    return importText(this.db, text, { now: this.now, newId: this.newId });
+  }
+
+  // ── Stream logs ────────────────────────────────────────────────────────
+
+  /**
+   * Keeps the raw stream of a reply for the inspector, bounded to
+   * `MAX_STREAM_LOG_BYTES`: past that, the last entries are dropped and the
+   * log is marked truncated. Replaces any earlier log of the message.
+   */
+  saveStreamLog(messageId: string, log: StreamLog): { bytes: number; truncated: boolean } {
+    return guardStorage(() => {
+      this.messageRow(messageId);
+      const { text, truncated } = boundStreamLog(log, MAX_STREAM_LOG_BYTES);
+      const bytes = Buffer.byteLength(text, 'utf8');
+      this.db
+        .prepare(
+          `INSERT INTO stream_logs (message_id, log, bytes, created_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (message_id) DO UPDATE SET log = excluded.log, bytes = excluded.bytes, created_at = excluded.created_at`,
+        )
+        .run(messageId, text, bytes, this.now());
+      return { bytes, truncated };
+    });
+  }
+
+  /** The saved stream log of a message, or null. */
+  getStreamLog(messageId: string): StreamLog | null {
+    return guardStorage(() => {
+      const row = this.db.prepare('SELECT log FROM stream_logs WHERE message_id = ?').get(messageId) as
+        { log: string } | undefined;
+      return row ? (JSON.parse(row.log) as StreamLog) : null;
+    });
+  }
+
+  /** How much the saved stream logs take. */
+  streamLogStorage(): { bytes: number; messages: number } {
+    return guardStorage(() => {
+      const row = this.db
+        .prepare('SELECT coalesce(sum(bytes), 0) AS bytes, count(*) AS messages FROM stream_logs')
+        .get() as {
+        bytes: number;
+        messages: number;
+      };
+      return { bytes: row.bytes, messages: row.messages };
+    });
+  }
+
+  /** Deletes the oldest stream logs until at most `keepBytes` remain (all by default). Returns how many went. */
+  pruneStreamLogs(keepBytes = 0): number {
+    return guardStorage(() => {
+      return this.db
+        .prepare(
+          `DELETE FROM stream_logs WHERE message_id IN (
+             SELECT message_id FROM (
+               SELECT message_id, sum(bytes) OVER (ORDER BY created_at DESC, rowid DESC) AS running FROM stream_logs
+             ) WHERE running > ?
+           )`,
+        )
+        .run(keepBytes).changes;
+    });
+  }
+
+  // ── Drafts ─────────────────────────────────────────────────────────────
+
+  /** The unsent text kept under `key` (a conversation id, or a key for a new chat); '' if none. */
+  getDraft(key: string): string {
+    return guardStorage(() => {
+      const row = this.db.prepare('SELECT text FROM drafts WHERE key = ?').get(key) as { text: string } | undefined;
+      return row?.text ?? '';
+    });
+  }
+
+  /** Keeps unsent text; an empty text removes the draft. */
+  setDraft(key: string, text: string): void {
+    guardStorage(() => {
+      if (text === '') {
+        this.db.prepare('DELETE FROM drafts WHERE key = ?').run(key);
+        return;
+      }
+      this.db
+        .prepare(
+          `INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
+        )
+        .run(key, text, this.now());
+    });
+  }
+
+  // ── Internals ──────────────────────────────────────────────────────────
+
+  private insertMessage(
+    conversationId: string,
+    parentId: string | null,
+    role: MessageRole,
+    content: string,
+    status: MessageStatus,
+    model: string | null,
+  ): MessageView {
+    return guardStorage(() => {
+      const conversation = this.conversationRow(conversationId);
+      if (parentId !== null) this.messageInConversation(parentId, conversationId);
+      const id = this.newId();
+      const time = this.now();
+      this.db.transaction(() => {
+        this.statements.insertMessage.run(id, conversationId, parentId, role, content, status, model, time);
+        this.statements.touch.run(time, id, conversationId);
+        if (role === 'user' && conversation.title === '') {
+          const title = titleFromMessage(content);
+          if (title !== '')
+            this.db.prepare('UPDATE conversations SET title = ? WHERE id = ?').run(title, conversationId);
+        }
+      })();
+      return this.getMessage(id);
+    });
+  }
+
+  /** Points the conversation's active leaf at the newest leaf below `messageId`; returns the conversation id. */
+  private activate(messageId: string): string {
+    const row = this.messageRow(messageId);
+    const leaf = this.newestLeafUnder(messageId) ?? messageId;
+    this.db.prepare('UPDATE conversations SET active_leaf_id = ? WHERE id = ?').run(leaf, row.conversation_id);
+    return row.conversation_id;
+  }
+
+  private pageEndingAt(start: string | null, limit: number): { messages: MessageView[]; olderCursor: string | null } {
+    if (start === null) return { messages: [], olderCursor: null };
+    // limit + 1 rows: the extra one only tells whether an older page exists.
+    const rows = this.statements.chain.all(start, limit) as MessageRow[];
+    const hasOlder = rows.length > limit;
+    const kept = hasOlder ? rows.slice(rows.length - limit) : rows;
+    return { messages: kept.map(toMessageView), olderCursor: hasOlder ? (kept[0]?.id ?? null) : null };
+  }
+
+  private activeLeaf(row: ConversationRow): string | null {
+    if (row.active_leaf_id !== null) {
+      const exists = this.db
+        .prepare('SELECT 1 AS x FROM messages WHERE id = ? AND conversation_id = ?')
+        .get(row.active_leaf_id, row.id);
+      if (exists !== undefined) return row.active_leaf_id;
+    }
+    return this.newestLeafIn(row.id);
+  }
+
+  private newestLeafUnder(messageId: string): string | null {
+    const row = this.statements.newestLeafUnder.get(messageId) as { id: string } | undefined;
+    return row?.id ?? null;
+  }
+
+  private newestLeafIn(conversationId: string): string | null {
+    const row = this.statements.newestLeafInConversation.get(conversationId) as { id: string } | undefined;
+    return row?.id ?? null;
+  }
+
+  private conversationRow(conversationId: string): ConversationRow {
+    const row = this.statements.conversation.get(conversationId) as ConversationRow | undefined;
+    if (!row) throw new HistoryError('missing', 'This conversation no longer exists.');
+    return row;
+  }
+
+  private messageRow(messageId: string): MessageRow {
+    const row = this.statements.message.get(messageId) as MessageRow | undefined;
+    if (!row) throw new HistoryError('missing', 'This message no longer exists.');
+    return row;
+  }
+
+  private messageInConversation(messageId: string, conversationId: string): MessageRow {
+    const row = this.messageRow(messageId);
+    if (row.conversation_id !== conversationId)
+      throw new HistoryError('missing', 'This message is not in this conversation.');
+    return row;
+  }
+
+  private requireChange(result: { changes: number }): void {
+    if (result.changes === 0) throw new HistoryError('missing', 'This conversation no longer exists.');
+  }
+}
+
+/**
+ * Serializes a stream log within `maxBytes`, keeping the first entries (the
+ * start of a stream is what explains it) and cutting an oversized request body.
+ */
+export function boundStreamLog(log: StreamLog, maxBytes: number): { text: string; truncated: boolean } {
+  const whole = JSON.stringify(log);
+  if (Buffer.byteLength(whole, 'utf8') <= maxBytes) return { text: whole, truncated: log.truncated };
+  const fits = (count: number, body: string): string | null => {
+    const text = JSON.stringify({
+      ...log,
+      request: { ...log.request, body },
+      entries: log.entries.slice(0, count),
+      truncated: true,
+    });
+    return Buffer.byteLength(text, 'utf8') <= maxBytes ? text : null;
+  };
+  let body = log.request.body;
+  while (fits(0, body) === null && body.length > 0) body = body.slice(0, Math.floor(body.length / 2));
+  let low = 0;
+  let high = log.entries.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle, body) !== null) low = middle;
+    else high = middle - 1;
+  }
+  return {
+    text:
+      fits(low, body) ??
+      JSON.stringify({ ...log, request: { ...log.request, body: '' }, entries: [], truncated: true }),
+    truncated: true,
+  };
+}

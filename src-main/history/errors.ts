@@ -1,0 +1,111 @@
+/**
+ * Typed failures of the history store. They carry a contract error code so
+ * the IPC layer can answer them as data without guessing.
+ */
+import type { AppErrorCode, NagareErrorShape } from '../../src-preload/contract/errors';
+
+/** The contract codes the history store can fail with. */
+export type HistoryErrorCode = Extract<AppErrorCode, 'storage' | 'import_invalid' | 'missing' | 'invalid_request'>;
+
+/** A failure of the history store; `toShape()` is what crosses IPC. */
+export class HistoryError extends Error {
+  override readonly name = 'HistoryError';
+
+  constructor(
+    readonly code: HistoryErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** The serialized form for IPC; never includes the cause, which may hold paths or SQL. */
+  toShape(): NagareErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+const STORAGE_SQLITE_CODES = new Set([
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PERM',
+  'SQLITE_IOERR',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+]);
+const STORAGE_FS_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EBUSY', 'EISDIR', 'ENOTDIR']);
+
+function errorCode(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return '';
+}
+
+/** The SQLite primary code (`SQLITE_IOERR_WRITE` → `SQLITE_IOERR`). */
+function primaryCode(code: string): string {
+  const match = /^SQLITE_[A-Z]+/.exec(code);
+  return match ? match[0] : code;
+}
+
+/**
+ * True when the failure is the disk's fault (full, read-only, unwritable
+ * folder, locked) rather than a bug or a damaged file.
+ */
+export function isStorageFailure(error: unknown): boolean {
+  const code = errorCode(error);
+  if (STORAGE_SQLITE_CODES.has(primaryCode(code)) || STORAGE_FS_CODES.has(code)) return true;
+  // libsql reports a failed open as `ConnectionFailed("…: 14")` with no code; 14 is SQLITE_CANTOPEN.
+  const message = error instanceof Error ? error.message : '';
+  return /ConnectionFailed/.test(message);
+}
+
+/** True when SQLite says the file is not a database or is damaged. */
+export function isCorruption(error: unknown): boolean {
+  const code = primaryCode(errorCode(error));
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+}
+
+/** A short, user-facing explanation of a storage failure. */
+export function describeStorageFailure(error: unknown): string {
+  const code = primaryCode(errorCode(error));
+  switch (code) {
+    case 'SQLITE_FULL':
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'The disk is full, so the chat history could not be saved. Free some space; nothing on screen has been lost.';
+    case 'SQLITE_READONLY':
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+    case 'SQLITE_PERM':
+      return 'The chat history folder is read-only, so the chat history could not be saved. Check the folder permissions.';
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return 'The chat history is locked by another program. Close other copies of Nagare and try again.';
+    default:
+      return 'The chat history could not be read or written. Check that the disk is available and writable.';
+  }
+}
+
+/**
+ * Converts a low-level failure into a `HistoryError`: disk problems become
+ * `storage`; anything else is rethrown unchanged so bugs are not disguised.
+ */
+export function toHistoryError(error: unknown): unknown {
+  if (error instanceof HistoryError) return error;
+  if (isStorageFailure(error) || isCorruption(error)) {
+    return new HistoryError('storage', describeStorageFailure(error), { cause: error });
+  }
+  return error;
+}
+
+/** Runs `work`, translating storage failures into `HistoryError('storage')`. */
+export function guardStorage<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw toHistoryError(error);
+  }
+}

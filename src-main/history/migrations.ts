@@ -1,0 +1,130 @@
+/**
+ * The schema, as an ordered list of migrations keyed by `PRAGMA user_version`.
+ * A migration is never edited once released: a change is a new entry.
+ */
+
+/** One step of the schema; `version` is the `user_version` after it ran. */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/**
+ * Version 1: conversations, messages as a tree (siblings under one parent are
+ * versions of a reply or an edit) and drafts.
+ *
+ * `messages.parent_id` has no foreign key on purpose: a cascade down a long
+ * chain runs one trigger level per message and hits SQLite's recursion limit,
+ * so the repository deletes whole subtrees itself in one statement.
+ * `seq` is an explicit rowid so the search index, keyed by rowid, survives a
+ * VACUUM (which may renumber implicit rowids); it also orders rows by age.
+ */
+const V1_SQL = `
+CREATE TABLE conversations (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+  provider_id TEXT,
+  model TEXT,
+  system_prompt TEXT NOT NULL DEFAULT '',
+  parameters TEXT NOT NULL DEFAULT '{}',
+  active_leaf_id TEXT,
+  deleted_at INTEGER,
+  undo_token TEXT,
+  import_key TEXT
+);
+CREATE INDEX conversations_listing ON conversations (pinned DESC, updated_at DESC, id DESC) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX conversations_import_key ON conversations (import_key) WHERE import_key IS NOT NULL;
+CREATE UNIQUE INDEX conversations_undo_token ON conversations (undo_token) WHERE undo_token IS NOT NULL;
+
+CREATE TABLE messages (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  parent_id TEXT,
+  role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+  content TEXT NOT NULL DEFAULT '',
+  reasoning TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('streaming', 'complete', 'interrupted', 'error', 'cancelled')),
+  error_code TEXT,
+  error_message TEXT,
+  model TEXT,
+  usage TEXT,
+  ttft_ms INTEGER,
+  duration_ms INTEGER,
+  created_at INTEGER NOT NULL,
+  import_key TEXT
+);
+CREATE INDEX messages_siblings ON messages (conversation_id, parent_id, created_at, seq);
+CREATE INDEX messages_parent ON messages (parent_id);
+CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+CREATE UNIQUE INDEX messages_import_key ON messages (import_key) WHERE import_key IS NOT NULL;
+
+CREATE TABLE drafts (
+  key TEXT PRIMARY KEY NOT NULL,
+  text TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`;
+
+/**
+ * Version 2: stream logs for the inspector, and full-text search.
+ *
+ * The FTS tables are contentless (`contentless_delete`) so a row can be
+ * removed by rowid alone, and use the trigram tokenizer so Japanese and
+ * Chinese substrings match without word boundaries. A message is indexed once
+ * it stops streaming, so a stream's frequent flushes do not rewrite the index.
+ * Message text is indexed with two trailing newlines so that one or two characters at
+ * the very end still begin a trigram; `messages_fts_terms` lists the trigrams,
+ * which is how two-character queries find their trigrams (see search.ts).
+ */
+const V2_SQL = `
+CREATE TABLE stream_logs (
+  message_id TEXT PRIMARY KEY NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  log TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE VIRTUAL TABLE messages_fts USING fts5 (body, tokenize = 'trigram', content = '', contentless_delete = 1);
+CREATE VIRTUAL TABLE titles_fts USING fts5 (title, tokenize = 'trigram', content = '', contentless_delete = 1);
+CREATE VIRTUAL TABLE messages_fts_terms USING fts5vocab (messages_fts, row);
+
+INSERT INTO messages_fts (rowid, body) SELECT seq, content || char(10, 10) FROM messages WHERE status != 'streaming';
+INSERT INTO titles_fts (rowid, title) SELECT seq, title FROM conversations;
+
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.status != 'streaming' BEGIN
+  INSERT INTO messages_fts (rowid, body) VALUES (new.seq, new.content || char(10, 10));
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, status ON messages BEGIN
+  DELETE FROM messages_fts WHERE rowid = old.seq;
+  INSERT INTO messages_fts (rowid, body) SELECT new.seq, new.content || char(10, 10) WHERE new.status != 'streaming';
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  DELETE FROM messages_fts WHERE rowid = old.seq;
+END;
+
+CREATE TRIGGER titles_fts_insert AFTER INSERT ON conversations BEGIN
+  INSERT INTO titles_fts (rowid, title) VALUES (new.seq, new.title);
+END;
+CREATE TRIGGER titles_fts_update AFTER UPDATE OF title ON conversations BEGIN
+  DELETE FROM titles_fts WHERE rowid = old.seq;
+  INSERT INTO titles_fts (rowid, title) VALUES (new.seq, new.title);
+END;
+CREATE TRIGGER titles_fts_delete AFTER DELETE ON conversations BEGIN
+  DELETE FROM titles_fts WHERE rowid = old.seq;
+END;
+`;
+
+/** Every migration, oldest first. The last one's version is the current schema. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: 'conversations, messages, drafts', sql: V1_SQL },
+  { version: 2, description: 'stream logs and full-text search', sql: V2_SQL },
+];
+
+/** The schema version this build writes. */
+export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,122 @@
+/**
+ * Row shapes of the history tables and their conversion to contract types.
+ * Kept apart so the repository and import/export read rows the same way.
+ */
+import type {
+  Conversation,
+  ConversationSummary,
+  GenerationParameters,
+  MessageRole,
+  MessageStatus,
+  MessageView,
+  Usage,
+} from '../../src-preload/contract/types';
+import { isErrorCode } from '../../src-preload/contract/errors';
+
+/** A `conversations` row as selected by `CONVERSATION_COLUMNS`. */
+export interface ConversationRow {
+  id: string;
+  title: string;
+  created_at: number;
+  updated_at: number;
+  pinned: number;
+  provider_id: string | null;
+  model: string | null;
+  system_prompt: string;
+  parameters: string;
+  active_leaf_id: string | null;
+}
+
+/** The columns `ConversationRow` needs, for a table aliased `c`. */
+export const CONVERSATION_COLUMNS =
+  'c.id, c.title, c.created_at, c.updated_at, c.pinned, c.provider_id, c.model, c.system_prompt, c.parameters, c.active_leaf_id';
+
+/** A `messages` row with its version position, as selected by `MESSAGE_COLUMNS`. */
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  parent_id: string | null;
+  role: MessageRole;
+  content: string;
+  reasoning: string;
+  status: MessageStatus;
+  error_code: string | null;
+  error_message: string | null;
+  model: string | null;
+  usage: string | null;
+  ttft_ms: number | null;
+  duration_ms: number | null;
+  created_at: number;
+  /** JSON array of the ids of all versions, oldest first. */
+  version_ids: string;
+  has_log: number;
+}
+
+/**
+ * The columns `MessageRow` needs, for a table aliased `m`. Versions are the
+ * messages sharing a parent, ordered by creation.
+ */
+export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.parent_id, m.role, m.content, m.reasoning, m.status,
+  m.error_code, m.error_message, m.model, m.usage, m.ttft_ms, m.duration_ms, m.created_at,
+  (SELECT json_group_array(s.id ORDER BY s.created_at, s.seq) FROM messages s
+     WHERE s.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id) AS version_ids,
+  EXISTS (SELECT 1 FROM stream_logs l WHERE l.message_id = m.id) AS has_log`;
+
+/** Parses a JSON column, falling back when it is damaged rather than failing the whole read. */
+export function parseJsonColumn<T>(text: string | null, fallback: T): T {
+  if (text === null || text === '') return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The list view of a conversation row. */
+export function toSummary(row: ConversationRow): ConversationSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    pinned: row.pinned === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    providerId: row.provider_id,
+    model: row.model,
+  };
+}
+
+/** The full view of a conversation row. */
+export function toConversation(row: ConversationRow): Conversation {
+  return {
+    ...toSummary(row),
+    systemPrompt: row.system_prompt,
+    parameters: parseJsonColumn<GenerationParameters>(row.parameters, {}),
+  };
+}
+
+/** The contract view of a message row. */
+export function toMessageView(row: MessageRow): MessageView {
+  const versionIds = parseJsonColumn<string[]>(row.version_ids, [row.id]);
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    parentId: row.parent_id,
+    role: row.role,
+    content: row.content,
+    reasoning: row.reasoning,
+    status: row.status,
+    error:
+      row.error_code !== null
+        ? { code: isErrorCode(row.error_code) ? row.error_code : 'internal', message: row.error_message ?? '' }
+        : null,
+    model: row.model,
+    usage: parseJsonColumn<Usage | null>(row.usage, null),
+    timeToFirstTokenMs: row.ttft_ms,
+    durationMs: row.duration_ms,
+    createdAt: row.created_at,
+    versionIndex: versionIds.indexOf(row.id) + 1,
+    versionCount: versionIds.length,
+    versionIds,
+    hasStreamLog: row.has_log === 1,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Helpers for the history tests: temporary folders, a controllable clock and
+ * predictable ids. Not used by the app.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openHistoryDatabase, type OpenedHistoryDatabase } from './database';
+import { HistoryRepository } from './HistoryRepository';
+
+/** A fresh temporary folder; removed by `removeTempDirs`. */
+export function makeTempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nagare-history-'));
+  created.push(dir);
+  return dir;
+}
+const created: string[] = [];
+
+/** Removes every folder `makeTempDir` made. */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A clock that only moves when told to. */
+export interface TestClock {
+  now: () => number;
+  advance: (ms: number) => void;
+  set: (ms: number) => void;
+}
+
+/** A clock starting at 2025-01-01T00:00:00Z that ticks 1 ms on every read, so rows have distinct times. */
+export function makeClock(start = Date.UTC(2025, 0, 1)): TestClock {
+  let time = start;
+  return {
+    now: () => time++,
+    advance: (ms) => {
+      time += ms;
+    },
+    set: (ms) => {
+      time = ms;
+    },
+  };
+}
+
+/** Ids `id-1`, `id-2`, … */
+export function makeIds(prefix = 'id'): () => string {
+  let next = 0;
+  return () => `${prefix}-${++next}`;
+}
+
+/** An opened database and a repository on it. */
+export interface TestStore {
+  dir: string;
+  opened: OpenedHistoryDatabase;
+  repo: HistoryRepository;
+  clock: TestClock;
+  close: () => void;
+}
+
+/** Opens (or reopens) the database in `dir` with a repository, as the app would. */
+export function openStore(dir: string = makeTempDir(), clock: TestClock = makeClock(), newId = makeIds()): TestStore {
+  const opened = openHistoryDatabase({ directory: dir, now: clock.now });
+  const repo = new HistoryRepository(opened.db, clock.now, newId);
+  return { dir, opened, repo, clock, close: () => opened.db.close() };
+}
