@@ -1,0 +1,195 @@
+/**
+ * Stream decoding throughput: a 50 MB synthetic OpenAI chat completion stream,
+ * cut into seeded random reads of 1–16 KiB, decoded three ways side by side:
+ * (a) Nagare's full path, (b) eventsource-parser + JSON.parse alone (the floor),
+ * (c) the official `openai` package's `Stream.fromSSEResponse`.
+ * Prints figures; asserts nothing.
+ *
+ * Run: `node --import tsx bench/streamThroughput.ts`
+ */
+import { createParser } from 'eventsource-parser';
+import { Stream } from 'openai/streaming';
+import { decodeChatCompletionStream } from '../src-main/streaming/chatCompletionStream';
+
+const TARGET_BYTES = 50 * 1024 * 1024;
+const RUNS = 5;
+const SEED = 0x5eed;
+
+/** Deterministic PRNG (mulberry32), so every run sees the same reads. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = [
+  ' the',
+  ' stream',
+  ' flows',
+  ' quickly',
+  ',',
+  ' こんにちは',
+  ' 世界',
+  ' 🌸',
+  '\n\n',
+  ' `code`',
+  ' **bold**',
+  ' and',
+];
+
+/** Builds the body and its reads. */
+function buildCorpus(): { reads: Uint8Array[]; bytes: number; events: number; text: number } {
+  const random = mulberry32(SEED);
+  const parts: string[] = [];
+  let size = 0;
+  let events = 0;
+  let text = 0;
+  const head =
+    '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","system_fingerprint":"fp_bench","choices":[{"index":0,"delta":{"content":';
+  while (size < TARGET_BYTES - 1024) {
+    const word = WORDS[Math.floor(random() * WORDS.length)] as string;
+    const event = `data: ${head}${JSON.stringify(word)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+    parts.push(event);
+    size += Buffer.byteLength(event);
+    events++;
+    text += word.length;
+  }
+  parts.push(
+    `data: ${head}""},"logprobs":null,"finish_reason":"stop"}]}\n\n`,
+    'data: {"id":"chatcmpl-bench","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}\n\n',
+    'data: [DONE]\n\n',
+  );
+  events += 3;
+  const body = new TextEncoder().encode(parts.join(''));
+  const reads: Uint8Array[] = [];
+  for (let offset = 0; offset < body.length;) {
+    const n = 1024 + Math.floor(random() * (15 * 1024 + 1));
+    // Copies, so that no path benefits from views into one shared buffer.
+    reads.push(body.slice(offset, offset + n));
+    offset += n;
+  }
+  return { reads, bytes: body.length, events, text };
+}
+
+async function* iterate(reads: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const r of reads) yield r;
+}
+
+type Path = (reads: Uint8Array[]) => Promise<number>;
+
+/** (a) The full path: bytes → SSE → typed events, as the app uses it. Returns text length. */
+const fullPath: Path = async (reads) => {
+  let chars = 0;
+  for await (const event of decodeChatCompletionStream(iterate(reads))) {
+    if (event.type === 'text') chars += event.text.length;
+  }
+  return chars;
+};
+
+/** (b) The floor: TextDecoder + eventsource-parser + JSON.parse, nothing else. */
+const parserOnly: Path = async (reads) => {
+  let chars = 0;
+  const decoder = new TextDecoder();
+  const parser = createParser({
+    onEvent: (e) => {
+      if (e.data === '[DONE]') return;
+      const chunk = JSON.parse(e.data) as { choices: Array<{ delta?: { content?: string } }> };
+      const content = chunk.choices[0]?.delta?.content;
+      if (typeof content === 'string') chars += content.length;
+    },
+  });
+  for await (const bytes of iterate(reads)) parser.feed(decoder.decode(bytes, { stream: true }));
+  return chars;
+};
+
+/** (c) The official SDK's SSE decoding, given an in-process Response: no network needed. */
+const openaiSdk: Path = async (reads) => {
+  let chars = 0;
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = reads[i++];
+      if (next) controller.enqueue(next);
+      else controller.close();
+    },
+  });
+  const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+  const stream = Stream.fromSSEResponse<{ choices: Array<{ delta?: { content?: string } }> }>(
+    response,
+    new AbortController(),
+  );
+  for await (const chunk of stream) {
+    const content = chunk.choices[0]?.delta?.content;
+    if (typeof content === 'string') chars += content.length;
+  }
+  return chars;
+};
+
+interface Figures {
+  name: string;
+  ms: number[];
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/** Runs the benchmark and returns the printed report. */
+export async function runStreamThroughputBench(): Promise<string> {
+  const corpus = buildCorpus();
+  const mb = corpus.bytes / (1024 * 1024);
+  const paths: Array<[string, Path]> = [
+    ['(a) decodeChatCompletionStream', fullPath],
+    ['(b) eventsource-parser + JSON.parse', parserOnly],
+    ['(c) openai Stream.fromSSEResponse', openaiSdk],
+  ];
+  const figures: Figures[] = paths.map(([name]) => ({ name, ms: [] }));
+  // Warm-up (two rounds, so the JIT has settled), and a check that all three paths see the same text.
+  for (let round = 0; round < 2; round++) {
+    for (const [name, path] of paths) {
+      const chars = await path(corpus.reads);
+      if (chars !== corpus.text) throw new Error(`${name} decoded ${chars} characters, expected ${corpus.text}`);
+    }
+  }
+  // Interleaved, so that drift (thermal, GC, other load) touches every path alike.
+  for (let run = 0; run < RUNS; run++) {
+    for (const [index, [, path]] of paths.entries()) {
+      const started = performance.now();
+      await path(corpus.reads);
+      figures[index]?.ms.push(performance.now() - started);
+    }
+  }
+  const lines = [
+    `Stream throughput: ${mb.toFixed(1)} MiB, ${corpus.events.toLocaleString('en')} events, ` +
+      `${corpus.reads.length.toLocaleString('en')} reads of 1–16 KiB (seed ${SEED}), median of ${RUNS} (min–max)`,
+  ];
+  for (const f of figures) {
+    const perSecond = (ms: number): number => (mb * 1000) / ms;
+    const eventsPerSecond = (corpus.events * 1000) / median(f.ms);
+    lines.push(
+      `  ${f.name.padEnd(38)} ${perSecond(median(f.ms)).toFixed(1).padStart(7)} MiB/s ` +
+        `(${perSecond(Math.max(...f.ms)).toFixed(1)}–${perSecond(Math.min(...f.ms)).toFixed(1)})  ` +
+        `${(eventsPerSecond / 1e6).toFixed(2)} M events/s`,
+    );
+  }
+  // Throughput ratios per interleaved run, then the median: paired runs cancel most machine drift.
+  const [fa, fb, fc] = figures;
+  if (fa && fb && fc) {
+    const ratio = (x: Figures, y: Figures): number => median(x.ms.map((ms, i) => (y.ms[i] ?? ms) / ms));
+    lines.push(
+      `  throughput ratio (a)/(b) = ${ratio(fa, fb).toFixed(2)} (target ≥ 0.90); (a)/(c) = ${ratio(fa, fc).toFixed(2)}` +
+        ` (medians of per-run ratios)`,
+    );
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await runStreamThroughputBench());
+}

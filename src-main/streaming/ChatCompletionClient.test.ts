@@ -1,0 +1,348 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockServer, type MockScript, type MockServer } from '../../e2e/fixtures/mockServer';
+import type { ProviderConfig } from '../providers/requestBuilder';
+import {
+  ChatCompletionClient,
+  type ChatCompletionClientOptions,
+  type ChatCompletionStream,
+} from './ChatCompletionClient';
+import type { ChatStreamEvent } from './chatCompletionStream';
+
+const KEY = 'sk-mock-SECRET-0123456789abcdef';
+
+let server: MockServer;
+let provider: ProviderConfig;
+
+beforeAll(async () => {
+  server = await startMockServer({ requiredKey: KEY });
+  provider = { presetId: 'openai', baseUrl: server.url, authStyle: 'bearer' };
+});
+afterAll(async () => {
+  await server.close();
+});
+
+interface Outcome {
+  events: ChatStreamEvent[];
+  text: string;
+  last: ChatStreamEvent;
+  stream: ChatCompletionStream;
+  elapsedMs: number;
+}
+
+async function run(
+  prompt: string,
+  opts: {
+    script?: MockScript;
+    client?: Partial<ChatCompletionClientOptions>;
+    key?: string | null;
+    signal?: AbortSignal;
+  } = {},
+): Promise<Outcome> {
+  if (opts.script) server.script(opts.script);
+  const client = new ChatCompletionClient({ fetch, ...opts.client });
+  const stream = client.stream({
+    provider,
+    apiKey: opts.key === undefined ? KEY : opts.key,
+    model: 'mock-gpt',
+    messages: [
+      { role: 'system', content: 'You are a test.' },
+      { role: 'user', content: prompt },
+    ],
+    parameters: { temperature: 0 },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const started = performance.now();
+  const events: ChatStreamEvent[] = [];
+  for await (const e of stream) events.push(e);
+  const last = events.at(-1);
+  if (!last) throw new Error('no events');
+  const text = events.map((e) => (e.type === 'text' ? e.text : '')).join('');
+  return { events, text, last, stream, elapsedMs: performance.now() - started };
+}
+
+function errorOf(outcome: Outcome) {
+  if (outcome.last.type !== 'error') throw new Error(`expected an error, got ${outcome.last.type}`);
+  return outcome.last.error;
+}
+
+function expectNoKey(outcome: Outcome): void {
+  const error = outcome.last.type === 'error' ? outcome.last.error : null;
+  if (error) {
+    expect(error.message).not.toContain(KEY);
+    expect(JSON.stringify(error.toErrorShape())).not.toContain(KEY);
+  }
+  expect(JSON.stringify(outcome.stream.request)).not.toContain(KEY);
+  expect(JSON.stringify(outcome.stream.response)).not.toContain(KEY);
+}
+
+describe('ChatCompletionClient against the mock server', () => {
+  it('streams a normal reply whose text equals what the server sent, with metrics and usage', async () => {
+    const out = await run('Tell me about rivers and streams please');
+    expect(out.last.type).toBe('done');
+    expect(out.text).toBe(server.lastResponse?.textSent);
+    expect(out.text).toContain('Tell me about rivers and streams please');
+    expect(out.events.filter((e) => e.type === 'text').length).toBeGreaterThan(10);
+    if (out.last.type !== 'done') return;
+    expect(out.last.finishReason).toBe('stop');
+    // The OpenAI preset asks for include_usage, so the count is the server's, not an estimate.
+    expect(out.last.usage?.estimated).toBeUndefined();
+    expect(out.last.usage?.completionTokens).toBe(out.events.filter((e) => e.type === 'text').length);
+    expect(out.last.metrics?.timeToFirstByteMs).toBeGreaterThanOrEqual(0);
+    expect(out.last.metrics?.timeToFirstTokenMs).toBeGreaterThanOrEqual(out.last.metrics?.timeToFirstByteMs ?? 0);
+    expect(out.last.metrics?.durationMs).toBeGreaterThanOrEqual(out.last.metrics?.timeToFirstTokenMs ?? 0);
+    expect(out.stream.response.status).toBe(200);
+    expect(out.stream.response.headers['content-type']).toMatch(/text\/event-stream/);
+    expect(out.stream.entries.filter((e) => e.type === 'event').length).toBe(server.lastResponse?.eventsSent);
+    expect(out.stream.truncated).toBe(false);
+    expect(out.stream.request.headers).not.toHaveProperty('Authorization');
+    const sent = server.requests.at(-1);
+    expect(sent?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(sent?.json).toMatchObject({ model: 'mock-gpt', stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('estimates tokens when the server sends no usage', async () => {
+    const out = await run('no usage [[mock:usage=none]]');
+    expect(out.last.type === 'done' && out.last.usage).toMatchObject({ estimated: true });
+    expect(out.last.type === 'done' && out.last.usage?.completionTokens).toBe(Math.ceil(out.text.length / 4));
+  });
+
+  it('keeps Japanese and emoji intact across reads split inside characters and CRLF pairs', async () => {
+    const out = await run('split please [[mock:split comments]]');
+    expect(out.last.type).toBe('done');
+    expect(out.text).toContain('こんにちは、世界 🌸');
+    expect(out.text).not.toContain('\uFFFD');
+    expect(out.text).toBe(server.lastResponse?.textSent);
+    expect(out.stream.entries.some((e) => e.type === 'comment' && e.data === 'keep-alive')).toBe(true);
+  });
+
+  it('separates reasoning and streams tool calls', async () => {
+    const reasoning = await run('think [[mock:reasoning]]');
+    expect(reasoning.events.some((e) => e.type === 'reasoning')).toBe(true);
+    expect(reasoning.last.type === 'done' && reasoning.last.usage?.reasoningTokens).toBeGreaterThan(0);
+    const tools = await run('weather [[mock:tools]]');
+    expect(tools.last).toMatchObject({
+      type: 'done',
+      finishReason: 'tool_calls',
+      toolCalls: [
+        { index: 0, id: 'call_mock_1', name: 'get_weather', arguments: '{"city": "Tōkyō", "unit": "celsius"}' },
+      ],
+    });
+  });
+
+  it.each([
+    [401, 'auth'],
+    [403, 'auth'],
+    [404, 'not_found'],
+    [429, 'rate_limited'],
+    [500, 'server'],
+    [503, 'server'],
+  ] as const)('maps HTTP %i to %s with the provider’s message', async (status, code) => {
+    const out = await run(`fault [[mock:fault=${status} retryAfter=3]]`);
+    const error = errorOf(out);
+    expect(error.code).toBe(code);
+    expect(error.status).toBe(status);
+    expect(error.partialText).toBe('');
+    expect(error.message).toMatch(/The server said: /);
+    if (status === 429) expect(error.retryAfterSeconds).toBe(3);
+    if (status === 404) expect(error.message).toMatch(/base URL/);
+    expect(out.stream.entries.at(-1)?.type).toBe('error-body');
+    expectNoKey(out);
+  });
+
+  it('never shows the key, even when the server echoes it in a 401', async () => {
+    const out = await run('fault [[mock:fault=401]]');
+    const echoed = server.requests.at(-1);
+    expect(echoed?.headers.authorization).toContain(KEY);
+    expect(errorOf(out).message).toContain('[redacted]');
+    expectNoKey(out);
+    const wrongKey = 'sk-wrong-key-9876543210';
+    const wrong = await run('hello', { key: wrongKey });
+    expect(errorOf(wrong).code).toBe('auth');
+    expect(errorOf(wrong).message).not.toContain(wrongKey);
+    expect(errorOf(wrong).message).not.toContain(KEY);
+  });
+
+  it('reports an HTML page answered with 200 as a protocol error naming the page', async () => {
+    const out = await run('[[mock:fault=html]]');
+    expect(errorOf(out).code).toBe('protocol');
+    expect(errorOf(out).message).toContain('Sign in to the guest network');
+  });
+
+  it('reports JSON where an event stream was expected as a protocol error', async () => {
+    const out = await run('[[mock:fault=json]]');
+    expect(errorOf(out).code).toBe('protocol');
+    expect(errorOf(out).message).toMatch(/application\/json/);
+  });
+
+  it('reports a dropped connection as a network error, keeping the partial text', async () => {
+    const out = await run('drop [[mock:fault=drop after=4]]');
+    const error = errorOf(out);
+    expect(error.code).toBe('network');
+    expect(server.lastResponse?.outcome).toBe('dropped');
+    expect(error.partialText).toBe(server.lastResponse?.textSent);
+    expect(error.partialText.length).toBeGreaterThan(0);
+  });
+
+  it('times out a stalled stream on the idle timeout, keeping the partial text', async () => {
+    const out = await run('stall [[mock:fault=stall after=3]]', { client: { idleTimeoutMs: 300 } });
+    const error = errorOf(out);
+    expect(error.code).toBe('timeout');
+    expect(error.partialText).toBe(server.lastResponse?.textSent);
+    expect(error.partialText.length).toBeGreaterThan(0);
+    expect(out.elapsedMs).toBeGreaterThanOrEqual(290);
+    expect(out.elapsedMs).toBeLessThan(3000);
+  });
+
+  it('times out when headers do not arrive within the connect timeout', async () => {
+    const out = await run('slow start [[mock:delay=2000]]', { client: { connectTimeoutMs: 200 } });
+    expect(errorOf(out).code).toBe('timeout');
+    expect(out.elapsedMs).toBeLessThan(1500);
+  });
+
+  it('keeps a slow drip alive: every byte resets the idle timer', async () => {
+    const out = await run('[[mock:drip=10 text=ok]]', { client: { idleTimeoutMs: 300 } });
+    expect(out.last.type).toBe('done');
+    expect(out.text).toBe('ok');
+    expect(out.elapsedMs).toBeGreaterThan(300 * 3);
+  });
+
+  it('turns invalid UTF-8 into U+FFFD and completes', async () => {
+    const out = await run('[[mock:fault=invalid-utf8]]');
+    expect(out.last.type).toBe('done');
+    expect(out.text.startsWith('bad bytes: [\uFFFD\uFFFD]')).toBe(true);
+  });
+
+  it('refuses a single 8 MB line as a protocol error without holding the stream open', async () => {
+    const out = await run('[[mock:fault=huge-line]]');
+    expect(errorOf(out).code).toBe('protocol');
+    expect(out.stream.truncated).toBe(false);
+  });
+
+  it('accepts the 8 MB line when the limit allows it, and caps the raw log at its size', async () => {
+    const out = await run('[[mock:fault=huge-line]]', { client: { maxEventChars: 16 * 1024 * 1024 } });
+    expect(out.last.type).toBe('done');
+    expect(out.text.length).toBeGreaterThan(8 * 1024 * 1024);
+    expect(out.stream.truncated).toBe(true);
+    const logged = out.stream.entries.reduce((n, e) => n + e.data.length, 0);
+    expect(logged).toBeLessThanOrEqual(2 * 1024 * 1024);
+  });
+
+  it('reports an error object in the stream as upstream, keeping the partial text', async () => {
+    for (const fault of ['midstream-error', 'event-error']) {
+      const out = await run(`[[mock:fault=${fault} after=3]]`);
+      const error = errorOf(out);
+      expect(error.code).toBe('upstream');
+      expect(error.message).toContain('The model is overloaded');
+      expect(error.partialText).toBe(server.lastResponse?.textSent);
+      expect(error.partialText.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('cancels quickly through the AbortSignal, keeping the partial text', async () => {
+    const controller = new AbortController();
+    const client = new ChatCompletionClient({ fetch });
+    const stream = client.stream({
+      provider,
+      apiKey: KEY,
+      model: 'mock-gpt',
+      messages: [{ role: 'user', content: '[[mock:tokens=500 rate=50]]' }],
+      signal: controller.signal,
+    });
+    const events: ChatStreamEvent[] = [];
+    let abortedAt = 0;
+    for await (const e of stream) {
+      events.push(e);
+      if (e.type === 'text' && abortedAt === 0) {
+        abortedAt = performance.now();
+        controller.abort();
+      }
+    }
+    const elapsed = performance.now() - abortedAt;
+    const last = events.at(-1);
+    expect(last?.type).toBe('error');
+    if (last?.type !== 'error') return;
+    expect(last.error.code).toBe('cancelled');
+    expect(last.error.partialText.length).toBeGreaterThan(0);
+    expect(elapsed).toBeLessThan(200);
+    await waitFor(() => server.lastResponse?.outcome === 'client-closed');
+    expect(server.lastResponse?.outcome).toBe('client-closed');
+  });
+
+  it('is cancelled at once when the signal was already aborted', async () => {
+    const before = server.requests.length;
+    const out = await run('never sent', { signal: AbortSignal.abort() });
+    expect(errorOf(out).code).toBe('cancelled');
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('closes the connection when the consumer stops iterating', async () => {
+    const client = new ChatCompletionClient({ fetch });
+    const stream = client.stream({
+      provider,
+      apiKey: KEY,
+      model: 'mock-gpt',
+      messages: [{ role: 'user', content: '[[mock:tokens=500 rate=100]]' }],
+    });
+    for await (const e of stream) if (e.type === 'text') break;
+    await waitFor(() => server.lastResponse?.outcome === 'client-closed');
+    expect(server.lastResponse?.outcome).toBe('client-closed');
+  });
+
+  it('reports a refused connection as a network error', async () => {
+    const closed = await startMockServer();
+    const url = closed.url;
+    await closed.close();
+    const client = new ChatCompletionClient({ fetch });
+    const events: ChatStreamEvent[] = [];
+    for await (const e of client.stream({
+      provider: { presetId: 'custom', baseUrl: url, authStyle: 'bearer' },
+      apiKey: KEY,
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+    }))
+      events.push(e);
+    const last = events.at(-1);
+    expect(last?.type === 'error' && last.error.code).toBe('network');
+    expect(last?.type === 'error' && last.error.message).toMatch(/refused/);
+  });
+
+  it('streams a long markdown reply at full speed with the exact text', async () => {
+    const out = await run('[[mock:tokens=2000 rate=20000]]');
+    expect(out.last.type).toBe('done');
+    expect(out.text).toBe(server.lastResponse?.textSent);
+    expect(out.text).toContain('| Model | Tokens/s | Notes |');
+    expect(out.text).toContain('```ts');
+  });
+});
+
+describe('ChatCompletionClient.listModels', () => {
+  it('lists the models with the right key', async () => {
+    const client = new ChatCompletionClient({ fetch });
+    expect(await client.listModels(provider, KEY)).toEqual(['mock-fast', 'mock-gpt', 'mock-reasoner']);
+  });
+
+  it('throws an auth StreamError without the key for a wrong key', async () => {
+    const client = new ChatCompletionClient({ fetch });
+    const wrongKey = 'sk-wrong-key-abcdefghijkl';
+    const error = await client.listModels(provider, wrongKey).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'auth', status: 401 });
+    expect((error as Error).message).not.toContain(wrongKey);
+  });
+
+  it('uses the api-key header for Azure and answers the configured deployments', async () => {
+    const client = new ChatCompletionClient({ fetch });
+    const base = server.url.replace(/\/v1$/, '');
+    const models = await client.listModels(
+      { presetId: 'azure', baseUrl: base, authStyle: 'api-key', models: ['my-deployment'] },
+      KEY,
+    );
+    expect(models).toEqual(['my-deployment']);
+    expect(server.requests.at(-1)?.path).toBe('/openai/models?api-version=2024-10-21');
+    expect(server.requests.at(-1)?.headers['api-key']).toBe(KEY);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+}
