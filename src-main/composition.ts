@@ -1,14 +1,26 @@
 /** The composition root: the one place where services are created and wired together. */
-import { join, dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BrowserWindow } from 'electron';
-import { nativeTheme, session } from 'electron';
+import { nativeTheme, session, type BrowserWindow } from 'electron';
+import type { AppInfo, ChatStarted } from '../src-preload/contract/types';
+import { openHistoryDatabase, type OpenedHistoryDatabase } from './history/database';
+import { HistoryRepository } from './history/HistoryRepository';
+import { AppError } from './ipc/AppError';
 import { createDispatcher } from './ipc/dispatch';
 import { electronMessenger, registerIpcHandlers } from './ipc/electronIpc';
 import { EventSink } from './ipc/EventSink';
 import { createHandlers } from './ipc/handlers';
+import { Logger } from './logging/logger';
 import { createElectronPlatform } from './platform/electronPlatform';
+import { ProviderRegistry, storedProvidersSchema } from './providers/ProviderRegistry';
+import { KeytarSecretStore } from './secrets/KeytarSecretStore';
+import { SecretsService } from './secrets/SecretsService';
+import { SessionSecretStore } from './secrets/SessionSecretStore';
+import { JsonFile } from './settings/JsonFile';
 import { SettingsService } from './settings/SettingsService';
+import { ChatCompletionClient } from './streaming/ChatCompletionClient';
+import { ChatService } from './streaming/ChatService';
 import { createAppWindow } from './windows/mainWindow';
 import { hardenSession, isExternalWebUrl } from './windows/security';
 
@@ -26,42 +38,144 @@ function isAppUrl(url: string): boolean {
   return url.split('#')[0]?.split('?')[0] === rendererUrl;
 }
 
+const NETWORK_POLL_MS = 3_000;
+
 export async function startNagare(): Promise<RunningApp> {
   const platform = createElectronPlatform();
-  const settings = SettingsService.at(join(platform.userDataDir, 'settings.json'));
   const events = new EventSink(electronMessenger);
   hardenSession(session.defaultSession);
 
-  const dispatch = createDispatcher({
-    handlers: createHandlers({ platform, settings }),
-    isAppUrl,
-    onUnexpectedError: (channel, error) => console.error(`IPC ${channel} failed`, error),
+  const settings = SettingsService.at(join(platform.userDataDir, 'settings.json'));
+  const providers = new ProviderRegistry(
+    new JsonFile(join(platform.userDataDir, 'providers.json'), storedProvidersSchema, () => ({ providers: [] })),
+  );
+  const secrets = new SecretsService({
+    keychain: new KeytarSecretStore({ platform: process.platform }),
+    session: new SessionSecretStore(),
+    providers: () => providers.list().map(({ id, needsKey }) => ({ id, needsKey })),
   });
-  const unregister = registerIpcHandlers(dispatch);
+  const logger = new Logger({
+    directory: platform.logsDir,
+    clock: Date.now,
+    maxFileBytes: 5 * 1024 * 1024,
+    rotatedFiles: 3,
+    secrets: () => secrets.knownSecretValues(),
+    level: platform.isPackaged ? 'info' : 'debug',
+  });
+
+  const startup: Pick<AppInfo, 'recoveredDatabasePath' | 'storageProblem'> = {
+    recoveredDatabasePath: null,
+    storageProblem: null,
+  };
+  let database: OpenedHistoryDatabase | null = null;
+  let history: HistoryRepository | null = null;
+  try {
+    database = openHistoryDatabase({ directory: platform.userDataDir, now: Date.now });
+    startup.recoveredDatabasePath = database.movedAsidePath;
+    history = new HistoryRepository(database.db, Date.now, randomUUID);
+    const interrupted = history.markInterruptedOnStartup();
+    history.purgeExpiredDeletes();
+    logger.info('History opened', {
+      migratedFrom: database.migratedFrom,
+      schemaVersion: database.schemaVersion,
+      interrupted,
+      movedAside: database.movedAsidePath !== null,
+    });
+  } catch (error) {
+    // The app still starts: chat works in memory and the window says what is wrong with storage.
+    startup.storageProblem = error instanceof Error ? error.message : String(error);
+    logger.error('History could not be opened', { error });
+  }
+
+  const requireHistory = (): HistoryRepository => {
+    if (!history) throw new AppError('storage', startup.storageProblem ?? 'The history database could not be opened.');
+    return history;
+  };
+
+  const client = (idleTimeoutMs = settings.get().idleTimeoutSeconds * 1000) =>
+    new ChatCompletionClient({ fetch: platform.fetch, idleTimeoutMs });
+  const chat = new ChatService({
+    history: requireHistory,
+    providers,
+    secrets,
+    client,
+    events,
+    defaults: () => {
+      const current = settings.get();
+      return {
+        providerId: current.defaultProviderId,
+        parameters: current.defaultParameters,
+        idleTimeoutSeconds: current.idleTimeoutSeconds,
+      };
+    },
+    isOnline: () => platform.isOnline(),
+    onHistoryChanged: (conversationId, reason) => events.toAll('history.changed', { conversationId, reason }),
+    log: (level, message, fields) => logger.log(level, message, fields),
+    newId: randomUUID,
+  });
 
   let mainWindow: BrowserWindow | null = null;
   const openMainWindow = () => {
-    mainWindow = createAppWindow({
+    const window = createAppWindow({
       bundleDir,
       bounds: { width: 1100, height: 760 },
       title: 'Nagare',
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#16171a' : '#ffffff',
       openExternal: (url) => void platform.openExternal(url),
       onRefused: (kind, url) =>
-        console.warn(`Refused ${kind} to ${isExternalWebUrl(url) ? new URL(url).origin : 'a non-web URL'}`),
+        logger.warn(`Refused ${kind}`, { to: isExternalWebUrl(url) ? new URL(url).origin : 'a non-web URL' }),
     });
-    mainWindow.on('closed', () => (mainWindow = null));
+    const windowId = window.id;
+    window.on('closed', () => {
+      chat.cancelWindow(windowId);
+      if (mainWindow === window) mainWindow = null;
+    });
+    mainWindow = window;
   };
+
+  const dispatch = createDispatcher({
+    handlers: createHandlers({
+      platform,
+      settings,
+      providers,
+      secrets: secrets.rendererFace(),
+      keys: secrets,
+      history: requireHistory,
+      chat,
+      client: () => client(),
+      startup,
+      quickAsk: (started: ChatStarted) => {
+        if (mainWindow) events.toWindow(mainWindow.id, 'menu.command', { command: 'conversation.open', conversationId: started.conversationId });
+      },
+    }),
+    isAppUrl,
+    onUnexpectedError: (channel, error) => logger.error(`IPC ${channel} failed`, { error }),
+  });
+  const unregister = registerIpcHandlers(dispatch);
+
+  let online = platform.isOnline();
+  const networkTimer = setInterval(() => {
+    const now = platform.isOnline();
+    if (now === online) return;
+    online = now;
+    events.toAll('network.changed', { online });
+  }, NETWORK_POLL_MS);
+
   openMainWindow();
-  void events;
 
   return {
     focusMainWindow: () => {
       if (!mainWindow) return openMainWindow();
       if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.show();
       mainWindow.focus();
     },
     openMainWindow,
-    shutdown: () => unregister(),
+    shutdown: () => {
+      clearInterval(networkTimer);
+      chat.cancelAll();
+      unregister();
+      database?.db.close();
+    },
   };
 }

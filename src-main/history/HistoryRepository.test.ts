@@ -185,6 +185,23 @@ describe('messages and streaming', () => {
     }
   });
 
+  it('resumes an interrupted reply into the same row, which flushes again', () => {
+    const { id } = store.repo.createConversation();
+    const user = store.repo.addUserMessage(id, null, 'hello');
+    const reply = store.repo.beginAssistantMessage(id, user.id, null);
+    store.repo.finishMessage(reply.id, {
+      status: 'interrupted',
+      content: 'half',
+      error: { code: 'network', message: 'dropped' },
+    });
+    store.repo.appendOrFlush(reply.id, { content: 'ignored while not streaming' });
+    expect(store.repo.getMessage(reply.id).content).toBe('half');
+    const resumed = store.repo.resumeMessage(reply.id);
+    expect(resumed).toMatchObject({ id: reply.id, status: 'streaming', content: 'half', error: null });
+    store.repo.appendOrFlush(reply.id, { content: 'half and the rest' });
+    expect(store.repo.getMessage(reply.id).content).toBe('half and the rest');
+  });
+
   it('rejects a parent from another conversation', () => {
     const a = chat(1);
     const { id } = store.repo.createConversation();

@@ -345,6 +345,23 @@ export class HistoryRepository {
   }
 
   /**
+   * Continue: a reply that was cut off streams again into the same row, after
+   * the text it already has, and becomes the active branch.
+   */
+  resumeMessage(messageId: string): MessageView {
+    return guardStorage(() => {
+      const row = this.messageRow(messageId);
+      this.db.transaction(() => {
+        this.db
+          .prepare("UPDATE messages SET status = 'streaming', error_code = NULL, error_message = NULL WHERE id = ?")
+          .run(messageId);
+        this.activate(messageId);
+      })();
+      return this.getMessage(row.id);
+    });
+  }
+
+  /**
    * Saves the text streamed so far. One prepared UPDATE; the caller decides
    * how often (every few hundred ms). A message no longer streaming is left as is.
    */

@@ -10,7 +10,7 @@ import {
   type ParsedInputOf,
   type Result,
 } from '../../src-preload/contract';
-import { AppError, toErrorShape } from './AppError';
+import { expectedErrorShape, toErrorShape } from './AppError';
 
 /** What a handler knows about its caller: plain data, never an Electron object. */
 export interface CallContext {
@@ -68,12 +68,8 @@ export function createDispatcher(options: DispatchOptions) {
       const value = await handler(parsed.data, { windowId: caller.windowId });
       return { ok: true, value: value ?? null };
     } catch (error) {
-      if (!(error instanceof AppError) && !hasShape(error)) options.onUnexpectedError(channel, error);
+      if (!expectedErrorShape(error)) options.onUnexpectedError(channel, error);
       return { ok: false, error: toErrorShape(error) };
     }
   };
-}
-
-function hasShape(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && typeof (error as { toShape?: unknown }).toShape === 'function';
 }

@@ -1,0 +1,386 @@
+/**
+ * Runs replies: `start` saves the turn, opens the upstream stream and returns
+ * a stream id; events go to the window that asked, as small typed messages with
+ * deltas coalesced on a short timer; the reply is flushed to history while it
+ * streams; `cancel` aborts upstream at once; a closed window aborts its streams.
+ */
+import type {
+  ChatEvent,
+  ChatStarted,
+  GenerationParameters,
+  StreamLog,
+  StreamMetrics,
+  Usage,
+} from '../../src-preload/contract/types';
+import type { NagareErrorShape } from '../../src-preload/contract/errors';
+import type { chatStartInput } from '../../src-preload/contract/schemas';
+import type { z } from 'zod';
+import type { HistoryRepository } from '../history/HistoryRepository';
+import { AppError, toErrorShape } from '../ipc/AppError';
+import type { EventSink } from '../ipc/EventSink';
+import type { ProviderRegistry } from '../providers/ProviderRegistry';
+import type { ChatMessage } from '../providers/requestBuilder';
+import type { SecretsReader } from '../secrets/SecretsService';
+import type { ChatCompletionClient, ChatCompletionStream } from './ChatCompletionClient';
+
+/** How often deltas are sent to the window: about one message a frame. */
+export const IPC_COALESCE_MS = 16;
+/** How often the growing reply is written to the database: a crash loses at most this much. */
+export const HISTORY_FLUSH_MS = 300;
+/** What is asked of the model to continue a reply that was cut off. */
+export const CONTINUE_INSTRUCTION =
+  'Your previous reply was cut off. Continue it exactly where it stopped, without repeating anything.';
+
+export type ChatStartInput = z.output<typeof chatStartInput>;
+
+export interface ChatServiceDependencies {
+  /** Throws a storage error when the database could not be opened. */
+  history: () => HistoryRepository;
+  providers: ProviderRegistry;
+  secrets: SecretsReader;
+  client: (idleTimeoutMs: number) => ChatCompletionClient;
+  events: EventSink;
+  defaults: () => { providerId: string | null; parameters: GenerationParameters; idleTimeoutSeconds: number };
+  isOnline: () => boolean;
+  onHistoryChanged: (conversationId: string, reason: 'created' | 'updated' | 'message') => void;
+  log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  newId: () => string;
+  setTimer?: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
+}
+
+interface RunningStream {
+  id: string;
+  windowId: number;
+  conversationId: string;
+  messageId: string;
+  controller: AbortController;
+  upstream: ChatCompletionStream | null;
+  providerName: string;
+  model: string;
+  parameters: GenerationParameters;
+  messageCount: number;
+  keyEnvVar: string;
+  seq: number;
+  content: string;
+  reasoning: string;
+  pendingText: string;
+  pendingReasoning: string;
+  ipcTimer: ReturnType<typeof setTimeout> | null;
+  flushTimer: ReturnType<typeof setTimeout> | null;
+  /** Set when saving failed: the reply goes on in memory and the window is told at the end. */
+  storageError: NagareErrorShape | null;
+}
+
+export class ChatService {
+  private readonly streams = new Map<string, RunningStream>();
+  private readonly setTimer: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
+
+  constructor(private readonly deps: ChatServiceDependencies) {
+    this.setTimer = deps.setTimer ?? ((callback, ms) => setTimeout(callback, ms));
+  }
+
+  /** Saves the turn, starts the upstream request, and answers before the first token. */
+  async start(input: ChatStartInput, context: { windowId: number }): Promise<ChatStarted> {
+    const history = this.deps.history();
+    const existing = input.conversationId ? history.getConversation(input.conversationId) : null;
+    const providerId =
+      input.providerId ?? existing?.providerId ?? this.deps.defaults().providerId ?? this.deps.providers.list()[0]?.id;
+    if (!providerId) throw new AppError('missing', 'Set up a provider in Settings → Providers first.');
+    const provider = this.deps.providers.get(providerId);
+    const model = input.model ?? existing?.model ?? provider.defaultModel;
+    if (!model) throw new AppError('invalid_request', `Choose a model for ${provider.name} first.`);
+    if (!provider.isLocal && !this.deps.isOnline()) {
+      throw new AppError('offline', 'You are offline. Your message is kept; send it again when the network is back.');
+    }
+    // Everything that can refuse the request runs before anything is written.
+    const apiKey = await this.deps.secrets.getKeyForRequest(provider.id);
+    const conversation = existing ?? history.createConversation({ providerId: provider.id, model });
+
+    const { userMessage, assistant, context: turns } = this.prepareTurn(input, conversation.id, model);
+    if (!input.conversationId) this.deps.onHistoryChanged(conversation.id, 'created');
+    else this.deps.onHistoryChanged(conversation.id, 'message');
+
+    const parameters = { ...this.deps.defaults().parameters, ...conversation.parameters };
+    const messages: ChatMessage[] = [
+      ...(conversation.systemPrompt.trim() ? [{ role: 'system' as const, content: conversation.systemPrompt }] : []),
+      ...turns,
+    ];
+    const stream: RunningStream = {
+      id: this.deps.newId(),
+      windowId: context.windowId,
+      conversationId: conversation.id,
+      messageId: assistant.id,
+      controller: new AbortController(),
+      upstream: null,
+      providerName: provider.name,
+      model,
+      parameters,
+      messageCount: messages.length,
+      keyEnvVar: provider.keyEnvVar,
+      seq: 0,
+      content: input.mode === 'continue' ? assistant.content : '',
+      reasoning: input.mode === 'continue' ? assistant.reasoning : '',
+      pendingText: '',
+      pendingReasoning: '',
+      ipcTimer: null,
+      flushTimer: null,
+      storageError: null,
+    };
+    this.streams.set(stream.id, stream);
+    stream.upstream = this.deps.client(this.deps.defaults().idleTimeoutSeconds * 1000).stream({
+      provider,
+      apiKey,
+      model,
+      messages,
+      parameters,
+      signal: stream.controller.signal,
+    });
+    // The pump reports every failure as an event; it never rejects.
+    void this.pump(stream);
+    return {
+      streamId: stream.id,
+      conversationId: conversation.id,
+      userMessageId: userMessage?.id ?? null,
+      assistantMessageId: assistant.id,
+    };
+  }
+
+  /** Aborts a reply at once; the text so far is kept and the reply is marked cancelled. */
+  cancel(streamId: string): void {
+    this.streams.get(streamId)?.controller.abort();
+  }
+
+  /** A closed window's replies are aborted: nobody is reading them. */
+  cancelWindow(windowId: number): void {
+    for (const stream of this.streams.values()) if (stream.windowId === windowId) stream.controller.abort();
+  }
+
+  cancelAll(): void {
+    for (const stream of this.streams.values()) stream.controller.abort();
+  }
+
+  /** The log of a reply still streaming, for the inspector's live timeline. */
+  liveLog(messageId: string): StreamLog | null {
+    for (const stream of this.streams.values()) if (stream.messageId === messageId) return this.streamLog(stream);
+    return null;
+  }
+
+  get activeCount(): number {
+    return this.streams.size;
+  }
+
+  /** Writes the user's turn and the (empty, streaming) reply row, and gathers what to send. */
+  private prepareTurn(input: ChatStartInput, conversationId: string, model: string) {
+    const history = this.deps.history();
+    const target = input.targetMessageId ? history.getMessage(input.targetMessageId) : null;
+    if (target && target.conversationId !== conversationId) {
+      throw new AppError('invalid_request', 'That message belongs to another conversation.');
+    }
+    switch (input.mode) {
+      case 'send': {
+        if (!input.content.trim()) throw new AppError('invalid_request', 'There is nothing to send.');
+        const leaf = history.openConversation({ conversationId, limit: 1 }).messages.at(-1)?.id ?? null;
+        const userMessage = history.addUserMessage(conversationId, leaf, input.content);
+        const assistant = history.beginAssistantMessage(conversationId, userMessage.id, model);
+        return { userMessage, assistant, context: history.buildContext(userMessage.id) };
+      }
+      case 'edit': {
+        if (!target || target.role !== 'user')
+          throw new AppError('invalid_request', 'Only your own messages can be edited.');
+        if (!input.content.trim()) throw new AppError('invalid_request', 'There is nothing to send.');
+        const userMessage = history.addUserMessage(conversationId, target.parentId, input.content);
+        const assistant = history.beginAssistantMessage(conversationId, userMessage.id, model);
+        return { userMessage, assistant, context: history.buildContext(userMessage.id) };
+      }
+      case 'regenerate': {
+        if (!target) throw new AppError('invalid_request', 'Choose a reply to regenerate.');
+        // Regenerating a user message answers it again; regenerating a reply makes a new version of it.
+        const parentId = target.role === 'user' ? target.id : target.parentId;
+        if (!parentId) throw new AppError('invalid_request', 'That reply has no question to answer.');
+        const assistant = history.beginAssistantMessage(conversationId, parentId, model);
+        return { userMessage: null, assistant, context: history.buildContext(parentId) };
+      }
+      case 'continue': {
+        if (!target || target.role !== 'assistant')
+          throw new AppError('invalid_request', 'Only a reply can be continued.');
+        const assistant = history.resumeMessage(target.id);
+        const context = [...history.buildContext(target.id), { role: 'user' as const, content: CONTINUE_INSTRUCTION }];
+        return { userMessage: null, assistant, context };
+      }
+    }
+  }
+
+  private async pump(stream: RunningStream): Promise<void> {
+    let usage: Usage | null = null;
+    try {
+      for await (const event of stream.upstream!) {
+        switch (event.type) {
+          case 'text':
+            stream.content += event.text;
+            stream.pendingText += event.text;
+            this.scheduleDelivery(stream);
+            break;
+          case 'reasoning':
+            stream.reasoning += event.text;
+            stream.pendingReasoning += event.text;
+            this.scheduleDelivery(stream);
+            break;
+          case 'usage':
+            usage = event.usage;
+            this.deliverPending(stream);
+            this.send(stream, { kind: 'usage', usage: event.usage });
+            break;
+          case 'done':
+            usage = event.usage ?? usage;
+            this.finish(stream, {
+              status: 'complete',
+              usage,
+              metrics: event.metrics ?? {},
+              finishReason: event.finishReason,
+              refusal: event.refusal,
+            });
+            return;
+          case 'error': {
+            const error = event.error.toErrorShape();
+            this.finish(stream, {
+              status: error.code === 'cancelled' ? 'cancelled' : 'error',
+              usage,
+              metrics: event.metrics ?? {},
+              error,
+            });
+            return;
+          }
+          default:
+            break;
+        }
+      }
+      // The client always ends with done or error; reaching here means it did not.
+      this.finish(stream, {
+        status: 'error',
+        usage,
+        metrics: stream.upstream?.metrics ?? {},
+        error: { code: 'protocol', message: 'The reply ended without an end marker.' },
+      });
+    } catch (error) {
+      this.deps.log('error', 'A reply failed unexpectedly', { error });
+      this.finish(stream, {
+        status: 'error',
+        usage,
+        metrics: stream.upstream?.metrics ?? {},
+        error: toErrorShape(error),
+      });
+    }
+  }
+
+  private scheduleDelivery(stream: RunningStream): void {
+    stream.ipcTimer ??= this.setTimer(() => {
+      stream.ipcTimer = null;
+      this.deliverPending(stream);
+    }, IPC_COALESCE_MS);
+    stream.flushTimer ??= this.setTimer(() => {
+      stream.flushTimer = null;
+      this.saveProgress(stream);
+    }, HISTORY_FLUSH_MS);
+  }
+
+  private deliverPending(stream: RunningStream): void {
+    if (stream.ipcTimer) clearTimeout(stream.ipcTimer);
+    stream.ipcTimer = null;
+    if (stream.pendingReasoning) {
+      this.send(stream, { kind: 'reasoning', text: stream.pendingReasoning });
+      stream.pendingReasoning = '';
+    }
+    if (stream.pendingText) {
+      this.send(stream, { kind: 'delta', text: stream.pendingText });
+      stream.pendingText = '';
+    }
+  }
+
+  private saveProgress(stream: RunningStream): void {
+    if (stream.storageError) return;
+    try {
+      this.deps.history().appendOrFlush(stream.messageId, { content: stream.content, reasoning: stream.reasoning });
+    } catch (error) {
+      // The reply goes on in memory; the window is told why it could not be saved when it ends.
+      stream.storageError = toErrorShape(error, 'storage');
+      this.deps.log('error', 'Could not save a streaming reply', { error });
+    }
+  }
+
+  private finish(
+    stream: RunningStream,
+    end: {
+      status: 'complete' | 'error' | 'cancelled';
+      usage: Usage | null;
+      metrics: StreamMetrics;
+      finishReason?: string | null;
+      refusal?: string;
+      error?: NagareErrorShape;
+    },
+  ): void {
+    if (!this.streams.delete(stream.id)) return;
+    if (stream.flushTimer) clearTimeout(stream.flushTimer);
+    stream.flushTimer = null;
+    this.deliverPending(stream);
+    const usageToSave =
+      end.usage ?? (end.metrics.tokens ? { completionTokens: end.metrics.tokens, estimated: true } : null);
+    try {
+      this.deps.history().finishMessage(stream.messageId, {
+        status: end.status,
+        content: stream.content,
+        reasoning: stream.reasoning,
+        error: end.error ?? null,
+        usage: usageToSave,
+        timeToFirstTokenMs: end.metrics.timeToFirstTokenMs ?? null,
+        durationMs: end.metrics.durationMs ?? null,
+      });
+      this.deps.history().saveStreamLog(stream.messageId, this.streamLog(stream));
+    } catch (error) {
+      stream.storageError ??= toErrorShape(error, 'storage');
+      this.deps.log('error', 'Could not save a finished reply', { error });
+    }
+    this.deps.onHistoryChanged(stream.conversationId, 'updated');
+    if (end.status === 'complete' && !stream.storageError) {
+      this.send(stream, {
+        kind: 'done',
+        finishReason: end.finishReason ?? null,
+        refusal: end.refusal ?? '',
+        metrics: end.metrics,
+      });
+    } else {
+      this.send(stream, { kind: 'error', error: end.error ?? stream.storageError!, metrics: end.metrics });
+    }
+  }
+
+  private streamLog(stream: RunningStream): StreamLog {
+    const upstream = stream.upstream;
+    return {
+      request: {
+        providerName: stream.providerName,
+        url: upstream?.request.url ?? '',
+        model: stream.model,
+        parameters: stream.parameters,
+        messageCount: stream.messageCount,
+        body: upstream?.request.body ?? '',
+        headers: upstream?.request.headers ?? {},
+      },
+      response: { status: upstream?.response.status ?? null, headers: upstream?.response.headers ?? {} },
+      metrics: { ...(upstream?.metrics ?? {}) },
+      entries: [...(upstream?.entries ?? [])],
+      truncated: upstream?.truncated ?? false,
+      keyEnvVar: stream.keyEnvVar,
+    };
+  }
+
+  /** Sends to the window that started the reply; a window that is gone ends the reply. */
+  private send(stream: RunningStream, event: DistributiveOmit<ChatEvent, 'streamId' | 'seq'>): void {
+    const delivered = this.deps.events.toWindow(stream.windowId, 'chat.event', {
+      ...event,
+      streamId: stream.id,
+      seq: stream.seq++,
+    } as ChatEvent);
+    if (!delivered) stream.controller.abort();
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
