@@ -5,6 +5,7 @@
  * source) never waits for them.
  */
 import type { HLJSApi } from 'highlight.js';
+import type Katex from 'katex';
 import type { KatexOptions } from 'katex';
 import { languageFor, loadLanguage, type HighlightLanguage } from './languages';
 import { sanitizeHtml, sanitizeKatexHtml } from './sanitize';
@@ -24,7 +25,7 @@ const KATEX_OPTIONS: KatexOptions = {
 
 let core: Promise<HLJSApi> | undefined;
 const languages = new Map<HighlightLanguage, Promise<void>>();
-let katex: Promise<typeof import('katex').default> | undefined;
+let katex: Promise<typeof Katex> | undefined;
 
 async function highlighterFor(language: HighlightLanguage): Promise<HLJSApi> {
   core ??= import('highlight.js/lib/core').then((module) => module.default);
@@ -38,7 +39,7 @@ async function highlighterFor(language: HighlightLanguage): Promise<HLJSApi> {
   return hljs;
 }
 
-function loadKatex(): Promise<typeof import('katex').default> {
+function loadKatex(): Promise<typeof Katex> {
   katex ??= Promise.all([import('katex'), import('katex/dist/katex.min.css')]).then(([module]) => module.default);
   return katex;
 }

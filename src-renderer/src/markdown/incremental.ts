@@ -117,8 +117,10 @@ export function createIncrementalMarkdown(options: IncrementalMarkdownOptions = 
   function isSafeCut(src: string, lines: number[], tokens: Token[], blocks: BlockStart[], j: number): boolean {
     const line = blocks[j]!.line;
     const previous = tokens[blocks[j - 1]!.token]!;
-    // An unclosed fence or math block would have swallowed the later block.
-    if (SELF_CLOSING_KINDS.has(previous.type)) return true;
+    // An unclosed fence or math block would have swallowed the later block. The
+    // later block must follow at once: a reference definition in between could
+    // still grow a title on the next lines.
+    if (SELF_CLOSING_KINDS.has(previous.type) && previous.map?.[1] === line) return true;
     // Anything else (paragraph, list, table, quote, indented code) only ends for
     // good at a blank line followed by a line that starts flush left.
     if (line < 1 || !isBlankLine(src, lines[line - 1]!, lines[line]!)) return false;

@@ -1,0 +1,99 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { REPLY_CORPUS } from '../../markdown/corpus';
+import { enhanceBlock } from '../../markdown/enhance';
+import { renderMarkdown } from '../../markdown/renderer';
+import { installHappyDomShims, normalizeHtml } from '../../markdown/testSupport';
+import MarkdownView from './MarkdownView.vue';
+
+beforeAll(installHappyDomShims);
+
+/** The reply's HTML without the per-block wrappers, for comparing with a one-shot render. */
+function contentOf(root: Element): string {
+  return Array.from(root.querySelectorAll('.md-block'), (block) => block.innerHTML).join('');
+}
+
+describe('MarkdownView', () => {
+  it('appends finished blocks without re-rendering the earlier ones', async () => {
+    const wrapper = mount(MarkdownView, { props: { text: '# Title\n\nFirst para', streaming: true } });
+    const heading = wrapper.element.querySelector('[data-md-block]');
+    expect(heading?.textContent?.trim()).toBe('Title');
+    const headingContent = heading!.firstElementChild;
+
+    await wrapper.setProps({ text: '# Title\n\nFirst para.\n\nSecond' });
+    await wrapper.setProps({ text: '# Title\n\nFirst para.\n\nSecond para.\n\nThird' });
+    const blocks = wrapper.element.querySelectorAll('[data-md-block]');
+    expect(blocks.length).toBe(3);
+    // Same nodes, not re-created: Vue never re-rendered the finished block.
+    expect(blocks[0]).toBe(heading);
+    expect(blocks[0]!.firstElementChild).toBe(headingContent);
+    expect(wrapper.element.querySelector('.md-tail')?.textContent?.trim()).toBe('Third');
+    wrapper.unmount();
+  });
+
+  it('ends with the DOM of a one-shot render after streaming a reply', async () => {
+    for (const text of [REPLY_CORPUS.mixed!, REPLY_CORPUS.tables!, REPLY_CORPUS.unclosedFence!]) {
+      const wrapper = mount(MarkdownView, { props: { text: '', streaming: true } });
+      for (let i = 1; i <= text.length; i += 7) await wrapper.setProps({ text: text.slice(0, i) });
+      await wrapper.setProps({ text, streaming: false });
+      expect(wrapper.element.querySelector('.md-tail')).toBeNull();
+      const oneShot = document.createElement('div');
+      oneShot.innerHTML = renderMarkdown(text);
+      await enhanceBlock(oneShot);
+      const enhancedCount = oneShot.querySelectorAll('[data-highlighted], [data-math-rendered]').length;
+      await vi.waitFor(() =>
+        expect(wrapper.element.querySelectorAll('[data-highlighted], [data-math-rendered]')).toHaveLength(
+          enhancedCount,
+        ),
+      );
+      expect(normalizeHtml(contentOf(wrapper.element))).toBe(normalizeHtml(oneShot.innerHTML));
+      wrapper.unmount();
+    }
+  });
+
+  it('starts over when the text is replaced by another message', async () => {
+    const wrapper = mount(MarkdownView, { props: { text: 'Old reply.\n\nMore old', streaming: true } });
+    await wrapper.setProps({ text: 'New reply', streaming: false });
+    expect(wrapper.text()).toBe('New reply');
+    wrapper.unmount();
+  });
+
+  it('highlights code once the block is finished', async () => {
+    const wrapper = mount(MarkdownView, { props: { text: '```js\nconst x = 1;\n```\n\nafter', streaming: true } });
+    await flushPromises();
+    await vi.waitFor(() => expect(wrapper.element.querySelector('.hljs-keyword')?.textContent).toBe('const'));
+    wrapper.unmount();
+  });
+
+  it('renders math in the last block when the stream ends', async () => {
+    const wrapper = mount(MarkdownView, { props: { text: 'Area $\\pi r^2$', streaming: true } });
+    await flushPromises();
+    expect(wrapper.element.querySelector('.katex')).toBeNull();
+    await wrapper.setProps({ streaming: false });
+    await vi.waitFor(() => expect(wrapper.element.querySelector('[data-math-rendered] .katex')).not.toBeNull());
+    wrapper.unmount();
+  });
+
+  it('copies code with the Copy button', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    const wrapper = mount(MarkdownView, { props: { text: '```\nrm -rf <dir>\n```', streaming: false } });
+    await wrapper.find('[data-copy-code]').trigger('click');
+    expect(writeText).toHaveBeenCalledWith('rm -rf <dir>\n');
+    wrapper.unmount();
+  });
+
+  it('emits open-link instead of navigating, and only for web and mail links', async () => {
+    const wrapper = mount(MarkdownView, {
+      props: { text: '[site](https://example.com) [bad](javascript:alert(1)) <ftp://x.example>', streaming: false },
+    });
+    const links = wrapper.findAll('a');
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    links[0]!.element.dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(true);
+    for (const link of links.slice(1)) await link.trigger('click');
+    expect(wrapper.emitted('open-link')).toEqual([['https://example.com']]);
+    wrapper.unmount();
+  });
+});
