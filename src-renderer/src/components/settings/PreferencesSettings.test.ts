@@ -1,0 +1,162 @@
+// @vitest-environment happy-dom
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KEYMAP } from '../../../../src-preload/contract/keymap';
+import { useProvidersStore } from '../../stores/providers';
+import { useSettingsStore } from '../../stores/settings';
+import AppearanceSettings from './AppearanceSettings.vue';
+import DefaultsSettings from './DefaultsSettings.vue';
+import ShortcutsSettings from './ShortcutsSettings.vue';
+import {
+  createFakeBridge,
+  expectAllMessagesFound,
+  freshPinia,
+  installBridge,
+  mountWith,
+  providerView,
+  type FakeBridge,
+} from './testSupport';
+
+let fake: FakeBridge;
+let wrapper: VueWrapper | undefined;
+
+async function mountLoaded(component: typeof AppearanceSettings): Promise<VueWrapper> {
+  const pinia = freshPinia();
+  await Promise.all([useSettingsStore().load(), useProvidersStore().load()]);
+  wrapper = mountWith(component, pinia);
+  await flushPromises();
+  return wrapper;
+}
+
+const byTestId = (view: VueWrapper, id: string) => view.find(`[data-testid="${id}"]`);
+
+beforeEach(() => {
+  fake = createFakeBridge({
+    providers: [providerView({ id: 'openai' }), providerView({ id: 'groq', name: 'Groq' })],
+  });
+  installBridge(fake);
+});
+
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = undefined;
+  document.body.innerHTML = '';
+  expectAllMessagesFound();
+});
+
+describe('AppearanceSettings', () => {
+  it('checks the saved theme and language and saves a new choice', async () => {
+    fake.state.settings = { ...fake.state.settings, theme: 'light', language: 'ja' };
+    const view = await mountLoaded(AppearanceSettings);
+    expect((byTestId(view, 'theme-light').element as HTMLInputElement).checked).toBe(true);
+    expect((byTestId(view, 'language-ja').element as HTMLInputElement).checked).toBe(true);
+    expect(view.find('label[for$="-language-ja"]').text()).toBe('日本語');
+
+    await byTestId(view, 'theme-dark').setValue(true);
+    await flushPromises();
+    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ theme: 'dark' });
+    expect(useSettingsStore().theme).toBe('dark');
+
+    await byTestId(view, 'language-en').setValue(true);
+    await flushPromises();
+    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ language: 'en' });
+    expect(useSettingsStore().locale).toBe('en');
+  });
+});
+
+describe('DefaultsSettings', () => {
+  it('saves the default provider, or none', async () => {
+    const view = await mountLoaded(DefaultsSettings);
+    const select = byTestId(view, 'default-provider');
+    expect(select.findAll('option').map((option) => option.text())).toEqual([
+      'First provider that is ready',
+      'OpenAI',
+      'Groq',
+    ]);
+    await select.setValue('groq');
+    await flushPromises();
+    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ defaultProviderId: 'groq' });
+    await select.setValue('');
+    await flushPromises();
+    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ defaultProviderId: null });
+  });
+
+  it('saves parameters, leaves empty ones to the provider, and rejects out-of-range values', async () => {
+    const view = await mountLoaded(DefaultsSettings);
+    const temperature = byTestId(view, 'default-temperature');
+    expect(temperature.attributes()).toMatchObject({ min: '0', max: '2', step: '0.1' });
+
+    await temperature.setValue('0.7');
+    await temperature.trigger('change');
+    await flushPromises();
+    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ defaultParameters: { temperature: 0.7 } });
+
+    await byTestId(view, 'default-max-tokens').setValue('2048');
+    await byTestId(view, 'default-max-tokens').trigger('change');
+    await flushPromises();
+    expect(fake.api.settings.update).toHaveBeenLastCalledWith({
+      defaultParameters: { temperature: 0.7, maxTokens: 2048 },
+    });
+
+    await temperature.setValue('');
+    await temperature.trigger('change');
+    await flushPromises();
+    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ defaultParameters: { maxTokens: 2048 } });
+
+    const calls = fake.api.settings.update.mock.calls.length;
+    await temperature.setValue('3');
+    await temperature.trigger('change');
+    await flushPromises();
+    expect(fake.api.settings.update.mock.calls.length).toBe(calls);
+    expect(temperature.attributes('aria-invalid')).toBe('true');
+    expect(view.text()).toContain('Enter a number from 0 to 2, or leave it empty.');
+  });
+
+  it('saves the idle timeout and refuses values main would reject', async () => {
+    const view = await mountLoaded(DefaultsSettings);
+    const idle = byTestId(view, 'default-idle-timeout');
+    expect((idle.element as HTMLInputElement).value).toBe('60');
+    await idle.setValue('2');
+    await idle.trigger('change');
+    await flushPromises();
+    expect(fake.api.settings.update).not.toHaveBeenCalled();
+    await idle.setValue('120');
+    await idle.trigger('change');
+    await flushPromises();
+    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ idleTimeoutSeconds: 120 });
+  });
+});
+
+describe('ShortcutsSettings', () => {
+  it('lists every in-window shortcut in the platform notation', async () => {
+    const view = await mountLoaded(ShortcutsSettings);
+    const rows = view.findAll('tbody tr');
+    expect(rows).toHaveLength(KEYMAP.filter((entry) => !entry.system).length);
+    // The fake reports macOS: Cmd+N is shown as ⌘N.
+    expect(byTestId(view, 'shortcut-conversation.new').find('kbd').text()).toBe('⌘N');
+    expect(byTestId(view, 'shortcut-app.quickAsk').exists()).toBe(false);
+    expect(view.findAll('caption').map((caption) => caption.text())).toEqual(
+      expect.arrayContaining(['Chat', 'Navigation', 'Conversations', 'App']),
+    );
+  });
+
+  it('uses the other notation off macOS', async () => {
+    fake.state.info = { ...fake.state.info, platform: 'win32' };
+    const view = await mountLoaded(ShortcutsSettings);
+    expect(byTestId(view, 'shortcut-conversation.new').find('kbd').text()).toBe('Ctrl+N');
+  });
+
+  it('saves the quick-ask shortcut and turns it off', async () => {
+    const view = await mountLoaded(ShortcutsSettings);
+    expect(view.text()).toContain('Works system-wide');
+    await byTestId(view, 'quick-ask-shortcut').setValue('CommandOrControl+Shift+Space');
+    await byTestId(view, 'quick-ask-save').trigger('submit');
+    await flushPromises();
+    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ quickAskShortcut: 'CommandOrControl+Shift+Space' });
+
+    await byTestId(view, 'quick-ask-clear').trigger('click');
+    await flushPromises();
+    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ quickAskShortcut: '' });
+    expect((byTestId(view, 'quick-ask-shortcut').element as HTMLInputElement).value).toBe('');
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createI18n } from 'vue-i18n';
+import en from '../../i18n/settings.en';
+import ja from '../../i18n/settings.ja';
+
+type Tree = { [key: string]: string | Tree };
+
+/** Every leaf as `path → text`. */
+function leaves(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [inner, text] of leaves(value, path)) out.set(inner, text);
+  }
+  return out;
+}
+
+const placeholders = (text: string) => [...new Set(text.match(/\{\w+\}/g) ?? [])].sort();
+
+describe('settings messages', () => {
+  const english = leaves(en as Tree);
+  const japanese = leaves(ja as Tree);
+
+  it('has the same keys in English and Japanese', () => {
+    expect([...japanese.keys()].sort()).toEqual([...english.keys()].sort());
+  });
+
+  it('uses the same placeholders in both languages', () => {
+    for (const [path, text] of english) {
+      expect({ path, placeholders: placeholders(japanese.get(path) ?? '') }).toEqual({
+        path,
+        placeholders: placeholders(text),
+      });
+    }
+  });
+
+  it('holds no characters vue-i18n would read as syntax', () => {
+    // `@` starts a linked message and `|` separates plural forms; only plural messages may use `|`.
+    const plural = new Set(['providers.editor.fetchedModels', 'providers.key.verifyOk']);
+    for (const [path, text] of [...english, ...japanese]) {
+      expect({ path, at: text.includes('@') }).toEqual({ path, at: false });
+      if (!plural.has(path)) expect({ path, pipe: text.includes('|') }).toEqual({ path, pipe: false });
+    }
+  });
+});
+
+describe('settings messages at run time', () => {
+  const i18n = createI18n({ legacy: false, locale: 'en', messages: { en: { settings: en }, ja: { settings: ja } } });
+  const { t } = i18n.global;
+
+  it('chooses the plural form in English and the single form in Japanese', () => {
+    expect(t('settings.providers.key.verifyOk', 0)).toBe('✓ Connected, no models listed');
+    expect(t('settings.providers.key.verifyOk', 1)).toBe('✓ 1 model');
+    expect(t('settings.providers.key.verifyOk', 42)).toBe('✓ 42 models');
+    i18n.global.locale.value = 'ja';
+    expect(t('settings.providers.key.verifyOk', 42)).toBe('✓ 接続できました（42 個のモデル）');
+    expect(t('settings.providers.key.hint')).toContain('システムのキーチェーン');
+    expect(t('settings.data.paths.win32')).toBe('%APPDATA%\\Nagare');
+    i18n.global.locale.value = 'en';
+  });
+});
