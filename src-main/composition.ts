@@ -145,7 +145,11 @@ export async function startNagare(): Promise<RunningApp> {
       client: () => client(),
       startup,
       quickAsk: (started: ChatStarted) => {
-        if (mainWindow) events.toWindow(mainWindow.id, 'menu.command', { command: 'conversation.open', conversationId: started.conversationId });
+        if (mainWindow)
+          events.toWindow(mainWindow.id, 'menu.command', {
+            command: 'conversation.open',
+            conversationId: started.conversationId,
+          });
       },
     }),
     isAppUrl,

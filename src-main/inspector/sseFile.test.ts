@@ -42,7 +42,10 @@ describe('sse files', () => {
   });
 
   it('keeps an error body apart from events', () => {
-    const withError: StreamLog = { ...log, entries: [{ at: 3, type: 'error-body', event: '', id: '', data: '<html>502</html>' }] };
+    const withError: StreamLog = {
+      ...log,
+      entries: [{ at: 3, type: 'error-body', event: '', id: '', data: '<html>502</html>' }],
+    };
     const parsed = parseSseFile(new TextEncoder().encode(serializeSseFile(withError)), 'e.sse');
     expect(parsed.entries).toEqual(withError.entries);
   });

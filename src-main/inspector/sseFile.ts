@@ -46,7 +46,8 @@ export function parseSseFile(bytes: Uint8Array, fileName: string): StreamLog {
   const time = () => at ?? order++;
   const decoder = createEventStreamDecoder(
     (event) => {
-      if (event.event === 'nagare-error-body') entries.push({ at: time(), type: 'error-body', event: '', id: '', data: event.data });
+      if (event.event === 'nagare-error-body')
+        entries.push({ at: time(), type: 'error-body', event: '', id: '', data: event.data });
       else entries.push({ at: time(), type: 'event', event: event.event, id: event.id, data: event.data });
       at = null;
     },

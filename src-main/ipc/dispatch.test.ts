@@ -40,14 +40,23 @@ describe('dispatch', () => {
   ])('refuses %s', async (_name, caller) => {
     const settingsGet = vi.fn();
     const { dispatch } = setup({ 'settings.get': settingsGet });
-    expect(await dispatch('settings.get', undefined, caller)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await dispatch('settings.get', undefined, caller)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(settingsGet).not.toHaveBeenCalled();
   });
 
-  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'chat', ''])('rejects the channel %j', async (channel) => {
-    const { dispatch } = setup();
-    expect(await dispatch(channel, undefined, trusted)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-  });
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'chat', ''])(
+    'rejects the channel %j',
+    async (channel) => {
+      const { dispatch } = setup();
+      expect(await dispatch(channel, undefined, trusted)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_request' },
+      });
+    },
+  );
 
   it('validates input before the handler runs', async () => {
     const update = vi.fn();

@@ -36,7 +36,11 @@ const exportFilters: Record<ExportFormat, FileDialogFilter> = {
 };
 
 function exportName(format: ExportFormat, title: string | null): string {
-  const base = (title ?? 'Nagare conversations').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').trim().slice(0, 80) || 'conversation';
+  // Characters no file system accepts in a name, and control characters, become spaces.
+  const safe = [...(title ?? 'Nagare conversations')].map((char) =>
+    char < ' ' || '\\/:*?"<>|'.includes(char) ? ' ' : char,
+  );
+  const base = safe.join('').replace(/\s+/g, ' ').trim().slice(0, 80) || 'conversation';
   return `${base}.${format === 'markdown' ? 'md' : 'json'}`;
 }
 
@@ -93,7 +97,8 @@ export function createHandlers(services: HandlerServices): Handlers {
     },
 
     'history.list': ({ cursor, limit }) => history().listConversations({ cursor, limit }),
-    'history.open': ({ conversationId, before, limit }) => history().openConversation({ conversationId, before, limit }),
+    'history.open': ({ conversationId, before, limit }) =>
+      history().openConversation({ conversationId, before, limit }),
     'history.rename': ({ conversationId, title }) => history().rename(conversationId, title),
     'history.pin': ({ conversationId, pinned }) => history().setPinned(conversationId, pinned),
     'history.configure': (input) => history().configure(input),

@@ -42,7 +42,10 @@ class RecordingMessenger implements WindowMessenger {
   }
   text(streamId: string): string {
     return this.sent
-      .filter((event): event is Extract<ChatEvent, { kind: 'delta' }> => event.streamId === streamId && event.kind === 'delta')
+      .filter(
+        (event): event is Extract<ChatEvent, { kind: 'delta' }> =>
+          event.streamId === streamId && event.kind === 'delta',
+      )
       .map((event) => event.text)
       .join('');
   }
@@ -90,7 +93,10 @@ describe('ChatService over real HTTP and a real database', () => {
   });
 
   it('streams a reply to the window in order and saves it with its log', async () => {
-    const started = await service.start({ content: 'Hello there [[mock:tokens=40 rate=400]]', mode: 'send' }, { windowId: 1 });
+    const started = await service.start(
+      { content: 'Hello there [[mock:tokens=40 rate=400]]', mode: 'send' },
+      { windowId: 1 },
+    );
     await messenger.until(() => messenger.ended(started.streamId) !== undefined);
 
     const events = messenger.sent.filter((event) => event.streamId === started.streamId);
@@ -99,7 +105,11 @@ describe('ChatService over real HTTP and a real database', () => {
     expect(messenger.text(started.streamId)).toBe(mock.lastResponse?.textSent);
 
     const saved = store.repo.getMessage(started.assistantMessageId);
-    expect(saved).toMatchObject({ status: 'complete', content: mock.lastResponse?.textSent, parentId: started.userMessageId });
+    expect(saved).toMatchObject({
+      status: 'complete',
+      content: mock.lastResponse?.textSent,
+      parentId: started.userMessageId,
+    });
     const log = store.repo.getStreamLog(started.assistantMessageId);
     expect(log?.entries.filter((entry) => entry.type === 'event')).toHaveLength(mock.lastResponse?.eventsSent ?? -1);
     expect(JSON.stringify(log)).not.toContain(KEY);
@@ -138,7 +148,10 @@ describe('ChatService over real HTTP and a real database', () => {
   });
 
   it('keeps the text received before an upstream failure', async () => {
-    const started = await service.start({ content: '[[mock:tokens=50 fault=drop after=10]]', mode: 'send' }, { windowId: 1 });
+    const started = await service.start(
+      { content: '[[mock:tokens=50 fault=drop after=10]]', mode: 'send' },
+      { windowId: 1 },
+    );
     await messenger.until(() => messenger.ended(started.streamId) !== undefined);
     expect(messenger.ended(started.streamId)).toMatchObject({ kind: 'error', error: { code: 'network' } });
     const saved = store.repo.getMessage(started.assistantMessageId);
@@ -151,7 +164,12 @@ describe('ChatService over real HTTP and a real database', () => {
     const first = await service.start({ content: 'Q [[mock:tokens=12 rate=400]]', mode: 'send' }, { windowId: 1 });
     await messenger.until(() => messenger.ended(first.streamId) !== undefined);
     const again = await service.start(
-      { conversationId: first.conversationId, content: '', mode: 'regenerate', targetMessageId: first.assistantMessageId },
+      {
+        conversationId: first.conversationId,
+        content: '',
+        mode: 'regenerate',
+        targetMessageId: first.assistantMessageId,
+      },
       { windowId: 1 },
     );
     await messenger.until(() => messenger.ended(again.streamId) !== undefined);
@@ -159,7 +177,12 @@ describe('ChatService over real HTTP and a real database', () => {
 
     store.repo.finishMessage(again.assistantMessageId, { status: 'interrupted', content: 'Partial answer' });
     const continued = await service.start(
-      { conversationId: first.conversationId, content: '', mode: 'continue', targetMessageId: again.assistantMessageId },
+      {
+        conversationId: first.conversationId,
+        content: '',
+        mode: 'continue',
+        targetMessageId: again.assistantMessageId,
+      },
       { windowId: 1 },
     );
     expect(continued.assistantMessageId).toBe(again.assistantMessageId);
@@ -175,7 +198,9 @@ describe('ChatService over real HTTP and a real database', () => {
 
   it('refuses to send to a remote provider while offline and saves nothing', async () => {
     online = false;
-    await expect(service.start({ content: 'hello', mode: 'send' }, { windowId: 1 })).rejects.toMatchObject({ code: 'offline' });
+    await expect(service.start({ content: 'hello', mode: 'send' }, { windowId: 1 })).rejects.toMatchObject({
+      code: 'offline',
+    });
     expect(store.repo.listConversations().items).toHaveLength(0);
   });
 });

@@ -1,0 +1,220 @@
+/**
+ * Every action the user can take by name: the keymap, the command palette and
+ * the native menu all run commands from this one registry.
+ */
+import { storeToRefs } from 'pinia';
+import { useI18n } from 'vue-i18n';
+import type { CommandId } from '../../../src-preload/contract/keymap';
+import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
+import { useChatStore } from '../stores/chat';
+import { useConversationsStore } from '../stores/conversations';
+import { useSettingsStore } from '../stores/settings';
+import { useUiStore } from '../stores/ui';
+
+export interface Command {
+  id: string;
+  /** i18n key of the name shown in the palette. */
+  label: string;
+  run: () => unknown;
+  /** False when the command cannot run now (it stays listed, greyed out). */
+  enabled?: () => boolean;
+}
+
+/** Code blocks of a reply, in order: fenced blocks only. */
+export function codeBlocksOf(markdown: string): string[] {
+  const blocks: string[] = [];
+  const fence = /^( {0,3})(`{3,}|~{3,})[^\n]*\n([\s\S]*?)^\1?\2[`~]*[ \t]*$/gm;
+  for (const match of markdown.matchAll(fence)) blocks.push(match[3]!.replace(/\n$/, ''));
+  return blocks;
+}
+
+export function useCommands() {
+  const { t } = useI18n();
+  const chat = useChatStore();
+  const conversations = useConversationsStore();
+  const ui = useUiStore();
+  const settings = useSettingsStore();
+  const { conversation, streaming } = storeToRefs(chat);
+
+  const hasConversation = () => conversation.value !== null;
+  const lastReply = () => chat.lastOf('assistant');
+
+  async function copy(text: string, doneMessage: string): Promise<void> {
+    await navigator.clipboard.writeText(text);
+    ui.toast(doneMessage);
+  }
+
+  async function openConversation(id: string | undefined): Promise<void> {
+    if (!id) return;
+    await chat.open(id);
+    ui.focusComposer();
+  }
+
+  async function exportConversation(format: 'markdown' | 'json'): Promise<void> {
+    try {
+      const { savedTo } = await unwrap(
+        bridge().history.export({ conversationId: conversation.value?.id ?? null, format }),
+      );
+      if (savedTo) ui.toast(t('toast.exported', { path: savedTo }));
+    } catch (error) {
+      ui.toast(errorShapeOf(error).message, { tone: 'error' });
+    }
+  }
+
+  const pinnedCommands: Command[] = Array.from({ length: 9 }, (_, index) => ({
+    id: `conversation.pinned${index + 1}`,
+    label: 'shortcuts.conversation.pinned',
+    run: () => openConversation(conversations.pinned[index]?.id),
+    enabled: () => conversations.pinned.length > index,
+  }));
+
+  const commands: Command[] = [
+    {
+      id: 'conversation.new',
+      label: 'shortcuts.conversation.new',
+      run: async () => (await chat.newChat(), ui.focusComposer()),
+    },
+    { id: 'chat.stop', label: 'shortcuts.chat.stop', run: () => chat.stop(), enabled: () => streaming.value },
+    { id: 'palette.open', label: 'shortcuts.palette.open', run: () => ui.openPalette('commands') },
+    {
+      id: 'history.search',
+      label: 'shortcuts.history.search',
+      run: () => {
+        ui.overlay = null;
+        ui.sidebarSearchFocusRequests++;
+      },
+    },
+    {
+      id: 'reply.copyLast',
+      label: 'shortcuts.reply.copyLast',
+      run: () => {
+        const reply = lastReply();
+        if (reply) return copy(chat.textOf(reply), t('toast.copiedReply'));
+      },
+      enabled: () => lastReply() !== null,
+    },
+    {
+      id: 'code.copyLast',
+      label: 'shortcuts.code.copyLast',
+      run: () => {
+        for (let index = chat.messages.length - 1; index >= 0; index--) {
+          const message = chat.messages[index]!;
+          if (message.role !== 'assistant') continue;
+          const block = codeBlocksOf(chat.textOf(message)).at(-1);
+          if (block !== undefined) return copy(block, t('toast.copiedCode'));
+        }
+        ui.toast(t('toast.noCode'));
+      },
+      enabled: () => lastReply() !== null,
+    },
+    {
+      id: 'message.editLast',
+      label: 'shortcuts.message.editLast',
+      run: () => (ui.editingMessageId = chat.lastOf('user')?.id ?? null),
+      enabled: () => chat.lastOf('user') !== null && !streaming.value,
+    },
+    {
+      id: 'reply.regenerate',
+      label: 'shortcuts.reply.regenerate',
+      run: () => chat.regenerate(),
+      enabled: () => lastReply() !== null && !streaming.value,
+    },
+    {
+      id: 'conversation.next',
+      label: 'shortcuts.conversation.next',
+      run: () => openConversation(conversations.neighbour(1)?.id),
+    },
+    {
+      id: 'conversation.previous',
+      label: 'shortcuts.conversation.previous',
+      run: () => openConversation(conversations.neighbour(-1)?.id),
+    },
+    ...pinnedCommands,
+    { id: 'settings.open', label: 'shortcuts.settings.open', run: () => ui.openSettings() },
+    { id: 'shortcuts.open', label: 'shortcuts.shortcuts.open', run: () => (ui.overlay = 'shortcuts') },
+    { id: 'composer.focus', label: 'shortcuts.composer.focus', run: () => ui.focusComposer() },
+    {
+      id: 'conversation.rename',
+      label: 'shortcuts.conversation.rename',
+      run: () => (ui.renaming = true),
+      enabled: hasConversation,
+    },
+    {
+      id: 'conversation.delete',
+      label: 'shortcuts.conversation.delete',
+      run: () => deleteActive(),
+      enabled: hasConversation,
+    },
+    {
+      id: 'inspector.open',
+      label: 'shortcuts.inspector.open',
+      run: () => {
+        const reply = lastReply();
+        if (reply) ui.openInspector(reply.id);
+        else ui.openInspector('');
+      },
+    },
+    {
+      id: 'conversation.pin',
+      label: 'commands.pin',
+      run: () => conversation.value && conversations.setPinned(conversation.value.id, !conversation.value.pinned),
+      enabled: hasConversation,
+    },
+    {
+      id: 'conversation.exportMarkdown',
+      label: 'commands.exportMarkdown',
+      run: () => exportConversation('markdown'),
+      enabled: hasConversation,
+    },
+    {
+      id: 'conversation.exportJson',
+      label: 'commands.exportJson',
+      run: () => exportConversation('json'),
+      enabled: hasConversation,
+    },
+    { id: 'history.import', label: 'commands.import', run: () => ui.openSettings('data') },
+    { id: 'settings.providers', label: 'commands.providers', run: () => ui.openSettings('providers') },
+    {
+      id: 'appearance.toggleTheme',
+      label: 'commands.toggleTheme',
+      run: () => settings.update({ theme: settings.theme === 'dark' ? 'light' : 'dark' }),
+    },
+    { id: 'inspector.openFile', label: 'commands.openStreamFile', run: () => ui.openInspector('') },
+  ];
+
+  async function deleteActive(): Promise<void> {
+    const current = conversation.value;
+    if (!current) return;
+    const neighbour = conversations.neighbour(1);
+    await conversations.remove(current.id);
+    const pending = conversations.pendingDeletes.find((item) => item.conversationId === current.id);
+    if (pending) {
+      ui.toast(t('toast.deleted', { title: current.title || t('sidebar.untitled') }), {
+        timeoutMs: pending.expiresAt - Date.now(),
+        action: {
+          label: t('toast.undo'),
+          run: async () => {
+            const restored = await conversations.undoDelete(pending.undoToken);
+            if (restored) await openConversation(restored);
+          },
+        },
+      });
+    }
+    if (neighbour && neighbour.id !== current.id) await openConversation(neighbour.id);
+    else await chat.newChat();
+  }
+
+  const byId = new Map(commands.map((command) => [command.id, command]));
+
+  /** Runs a command if it exists and is enabled; answers whether it ran. */
+  function run(id: CommandId | string): boolean {
+    const command = byId.get(id);
+    if (!command || (command.enabled && !command.enabled())) return false;
+    void Promise.resolve(command.run()).catch((error: unknown) =>
+      ui.toast(errorShapeOf(error).message, { tone: 'error' }),
+    );
+    return true;
+  }
+
+  return { commands, run, openConversation, deleteActive };
+}

@@ -1,0 +1,147 @@
+/** The conversation list (pinned first, then most recent), the selection, search, and delete with undo. */
+import { defineStore } from 'pinia';
+import { computed, onScopeDispose, ref } from 'vue';
+import type { ConversationSummary, SearchHit } from '../../../src-preload/contract';
+import { bridge, unwrap } from '../ipc/nagare';
+
+const PAGE_SIZE = 200;
+
+export interface PendingDelete {
+  conversationId: string;
+  title: string;
+  undoToken: string;
+  expiresAt: number;
+}
+
+export const useConversationsStore = defineStore('conversations', () => {
+  const items = ref<ConversationSummary[]>([]);
+  const nextCursor = ref<string | null>(null);
+  const activeId = ref<string | null>(null);
+  const searchQuery = ref('');
+  const searchHits = ref<SearchHit[]>([]);
+  const searching = ref(false);
+  const pendingDeletes = ref<PendingDelete[]>([]);
+
+  const pinned = computed(() => items.value.filter((item) => item.pinned));
+  const recent = computed(() => items.value.filter((item) => !item.pinned));
+  /** The order the sidebar shows, which Ctrl+Tab follows. */
+  const ordered = computed(() => [...pinned.value, ...recent.value]);
+  const active = computed(() => items.value.find((item) => item.id === activeId.value) ?? null);
+
+  async function refresh(): Promise<void> {
+    const loadedCount = Math.max(PAGE_SIZE, items.value.length);
+    const page = await unwrap(bridge().history.list({ limit: Math.min(loadedCount, 500) }));
+    items.value = page.items;
+    nextCursor.value = page.nextCursor;
+  }
+
+  async function loadMore(): Promise<void> {
+    if (!nextCursor.value) return;
+    const page = await unwrap(bridge().history.list({ cursor: nextCursor.value, limit: PAGE_SIZE }));
+    const known = new Set(items.value.map((item) => item.id));
+    items.value = [...items.value, ...page.items.filter((item) => !known.has(item.id))];
+    nextCursor.value = page.nextCursor;
+  }
+
+  async function rename(conversationId: string, title: string): Promise<void> {
+    const trimmed = title.trim();
+    if (!trimmed) return;
+    await unwrap(bridge().history.rename({ conversationId, title: trimmed }));
+    await refresh();
+  }
+
+  async function setPinned(conversationId: string, value: boolean): Promise<void> {
+    await unwrap(bridge().history.pin({ conversationId, pinned: value }));
+    await refresh();
+  }
+
+  async function remove(conversationId: string): Promise<void> {
+    const title = items.value.find((item) => item.id === conversationId)?.title ?? '';
+    const receipt = await unwrap(bridge().history.delete({ conversationId }));
+    const pending = {
+      conversationId,
+      title,
+      undoToken: receipt.undoToken,
+      expiresAt: Date.now() + receipt.undoWindowMs,
+    };
+    pendingDeletes.value = [...pendingDeletes.value, pending];
+    setTimeout(() => forget(receipt.undoToken), receipt.undoWindowMs);
+    if (activeId.value === conversationId) activeId.value = null;
+    await refresh();
+  }
+
+  function forget(undoToken: string): void {
+    pendingDeletes.value = pendingDeletes.value.filter((pending) => pending.undoToken !== undoToken);
+  }
+
+  async function undoDelete(undoToken: string): Promise<string | null> {
+    const pending = pendingDeletes.value.find((item) => item.undoToken === undoToken);
+    await unwrap(bridge().history.undoDelete({ undoToken }));
+    forget(undoToken);
+    await refresh();
+    return pending?.conversationId ?? null;
+  }
+
+  let searchGeneration = 0;
+  async function search(query: string): Promise<void> {
+    searchQuery.value = query;
+    const generation = ++searchGeneration;
+    if (!query.trim()) {
+      searchHits.value = [];
+      searching.value = false;
+      return;
+    }
+    searching.value = true;
+    const hits = await unwrap(bridge().history.search({ query, limit: 50 }));
+    // A slower, older query must not overwrite a newer one's results.
+    if (generation !== searchGeneration) return;
+    searchHits.value = hits;
+    searching.value = false;
+  }
+
+  /** The conversation `offset` steps away in sidebar order, wrapping around. */
+  function neighbour(offset: number): ConversationSummary | null {
+    const list = ordered.value;
+    if (list.length === 0) return null;
+    const index = list.findIndex((item) => item.id === activeId.value);
+    const start = index === -1 ? (offset > 0 ? -1 : 0) : index;
+    return list[(start + offset + list.length) % list.length] ?? null;
+  }
+
+  let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  const stop = bridge().history.onChanged(() => {
+    // Coalesce bursts (an import, a stream's title) into one list refresh.
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = null;
+      void refresh();
+      if (searchQuery.value) void search(searchQuery.value);
+    }, 100);
+  });
+  onScopeDispose(() => {
+    stop();
+    if (refreshTimer) clearTimeout(refreshTimer);
+  });
+
+  return {
+    items,
+    nextCursor,
+    activeId,
+    active,
+    pinned,
+    recent,
+    ordered,
+    searchQuery,
+    searchHits,
+    searching,
+    pendingDeletes,
+    refresh,
+    loadMore,
+    rename,
+    setPinned,
+    remove,
+    undoDelete,
+    search,
+    neighbour,
+  };
+});

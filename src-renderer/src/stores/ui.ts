@@ -1,0 +1,89 @@
+/** Which overlay is open, notices, and requests between components (focus the composer, edit a message). */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+
+export type Overlay = 'settings' | 'palette' | 'shortcuts' | 'inspector' | null;
+export type SettingsTab = 'providers' | 'defaults' | 'appearance' | 'shortcuts' | 'data';
+
+export interface Toast {
+  id: number;
+  message: string;
+  action?: { label: string; run: () => void };
+  tone: 'info' | 'error';
+}
+
+export const useUiStore = defineStore('ui', () => {
+  const overlay = ref<Overlay>(null);
+  const settingsTab = ref<SettingsTab>('providers');
+  const paletteMode = ref<'commands' | 'search'>('commands');
+  const inspectedMessageId = ref<string | null>(null);
+  const editingMessageId = ref<string | null>(null);
+  /** A message to scroll into view and highlight, such as a search hit. */
+  const revealMessageId = ref<string | null>(null);
+  const renaming = ref(false);
+  const composerFocusRequests = ref(0);
+  const sidebarSearchFocusRequests = ref(0);
+  const toasts = ref<Toast[]>([]);
+  let nextToastId = 1;
+
+  function openSettings(tab: SettingsTab = settingsTab.value): void {
+    settingsTab.value = tab;
+    overlay.value = 'settings';
+  }
+
+  function openPalette(mode: 'commands' | 'search' = 'commands'): void {
+    paletteMode.value = mode;
+    overlay.value = 'palette';
+  }
+
+  function openInspector(messageId: string): void {
+    inspectedMessageId.value = messageId;
+    overlay.value = 'inspector';
+  }
+
+  /** Closes the top overlay; answers false when none was open, so Esc can go on to stop a reply. */
+  function closeOverlay(): boolean {
+    if (overlay.value === null) return false;
+    overlay.value = null;
+    focusComposer();
+    return true;
+  }
+
+  function focusComposer(): void {
+    composerFocusRequests.value++;
+  }
+
+  function toast(
+    message: string,
+    options: { action?: Toast['action']; tone?: Toast['tone']; timeoutMs?: number } = {},
+  ): number {
+    const id = nextToastId++;
+    toasts.value = [...toasts.value, { id, message, action: options.action, tone: options.tone ?? 'info' }];
+    setTimeout(() => dismiss(id), options.timeoutMs ?? 6_000);
+    return id;
+  }
+
+  function dismiss(id: number): void {
+    toasts.value = toasts.value.filter((item) => item.id !== id);
+  }
+
+  return {
+    overlay,
+    settingsTab,
+    paletteMode,
+    inspectedMessageId,
+    editingMessageId,
+    revealMessageId,
+    renaming,
+    composerFocusRequests,
+    sidebarSearchFocusRequests,
+    toasts,
+    openSettings,
+    openPalette,
+    openInspector,
+    closeOverlay,
+    focusComposer,
+    toast,
+    dismiss,
+  };
+});
