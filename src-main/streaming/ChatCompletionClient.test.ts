@@ -160,6 +160,10 @@ describe('ChatCompletionClient against the mock server', () => {
     expect(errorOf(wrong).code).toBe('auth');
     expect(errorOf(wrong).message).not.toContain(wrongKey);
     expect(errorOf(wrong).message).not.toContain(KEY);
+    // The raw log keeps the error body for the inspector, with the echoed key taken out.
+    const body = wrong.stream.entries.find((entry) => entry.type === 'error-body');
+    expect(body?.data).toContain('[redacted]');
+    expect(JSON.stringify(wrong.stream.entries)).not.toContain(wrongKey);
   });
 
   it('reports an HTML page answered with 200 as a protocol error naming the page', async () => {

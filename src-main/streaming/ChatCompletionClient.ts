@@ -187,6 +187,11 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent> {
 
   private log(entry: RawStreamEntry): void {
     if (this.truncated) return;
+    // Servers echo a rejected key in their error bodies; the raw log is shown and saved, so it never holds one.
+    const key = this.input.apiKey;
+    if (key && (entry.type === 'error-body' || entry.data.includes(key))) {
+      entry = { ...entry, data: scrubSecrets(entry.data, [key]) };
+    }
     const size = entry.data.length + entry.event.length + entry.id.length + LOG_ENTRY_OVERHEAD;
     if (this.logChars + size > this.options.maxLogChars) {
       this.truncated = true;

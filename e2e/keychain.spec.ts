@@ -1,0 +1,166 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import type { LaunchedApp } from './fixtures/launchApp';
+import { startMockServer, type MockServer } from './fixtures/mockServer';
+import { sendMessage } from './fixtures/seed';
+import { expect, test } from './fixtures/test';
+
+// Unique per run, so that finding them anywhere can only mean Nagare leaked them.
+const CANARY = `sk-canary-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+const WRONG_KEY = `sk-wrong-${Math.random().toString(36).slice(2, 14)}`;
+let mock: MockServer;
+
+test.beforeEach(async () => {
+  mock = await startMockServer({ requiredKey: CANARY });
+});
+test.afterEach(async () => {
+  await mock.close();
+});
+
+/** Adds the mock server as a custom provider through Settings, by keyboard and form fields. */
+async function addMockProvider(page: Page): Promise<void> {
+  await expect(page.getByTestId('setup-lead')).toBeVisible();
+  await page.getByTestId('open-provider-setup').click();
+  await expect(page.getByTestId('settings-dialog')).toBeVisible();
+  await page.getByTestId('provider-preset').selectOption('custom');
+  await page.getByTestId('provider-name').fill('Mock');
+  await page.getByTestId('provider-base-url').fill(mock.url);
+  await page.getByTestId('provider-model').fill('mock-gpt');
+  await page.getByTestId('provider-save').click();
+  await expect(page.getByTestId('provider-row')).toHaveCount(1);
+}
+
+async function storeKey(page: Page, key: string): Promise<void> {
+  const row = page.getByTestId('provider-row');
+  await row.getByTestId('provider-key').fill(key);
+  await row.getByTestId('provider-key-save').click();
+  await expect(row.getByTestId('provider-key')).toHaveValue('');
+  await expect(row.getByTestId('provider-key-status')).toContainText(key.slice(-4));
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Everything the page can reach through window.nagare that reads state, as JSON text. */
+async function everythingTheBridgeAnswers(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const api = window.nagare;
+    const answers: unknown[] = [
+      await api.app.info(),
+      await api.settings.get(),
+      await api.providers.list(),
+      await api.providers.presets(),
+      await api.secrets.status(),
+      await api.secrets.verify({ providerId: 'mock' }),
+      await api.providers.models({ providerId: 'mock' }),
+      await api.inspector.storage(),
+    ];
+    const list = await api.history.list({ limit: 100 });
+    answers.push(list);
+    if (list.ok) {
+      for (const conversation of list.value.items) {
+        const opened = await api.history.open({ conversationId: conversation.id, limit: 100 });
+        answers.push(opened);
+        if (opened.ok) {
+          for (const message of opened.value.messages) answers.push(await api.inspector.log({ messageId: message.id }));
+        }
+        answers.push(await api.drafts.get({ key: conversation.id }));
+      }
+    }
+    answers.push(await api.history.search({ query: 'mock' }));
+    return JSON.stringify(answers);
+  });
+}
+
+async function expectNoSecretAnywhere(app: LaunchedApp, secrets: string[]): Promise<void> {
+  const places: Array<[string, string]> = [
+    ['the DOM', await app.page.content()],
+    ['window.nagare answers', await everythingTheBridgeAnswers(app.page)],
+    ['IPC messages sent to the page', JSON.stringify(await app.ipcRecords())],
+  ];
+  for (const file of filesUnder(app.userDataDir)) places.push([file, readFileSync(file).toString('latin1')]);
+  for (const secret of secrets) {
+    for (const [where, text] of places) {
+      const at = text.indexOf(secret);
+      expect(at, `${secret.slice(0, 9)}… found in ${where}: …${text.slice(Math.max(0, at - 200), at)}`).toBe(-1);
+    }
+  }
+}
+
+test('a key entered in Settings is verified, kept in the keychain, used for chat, and a bad key offers a fix', async ({
+  app,
+}) => {
+  const { page } = app;
+  await addMockProvider(page);
+  await storeKey(page, CANARY);
+
+  // The real Secret Service holds exactly what was typed, under service Nagare, account = provider id.
+  const stored = execFileSync('secret-tool', ['lookup', 'service', 'Nagare', 'account', 'mock'], { encoding: 'utf8' });
+  expect(stored.trim()).toBe(CANARY);
+
+  const row = page.getByTestId('provider-row');
+  await row.getByTestId('provider-verify').click();
+  await expect(row.getByTestId('provider-verify-result').locator('.ok-text')).toBeVisible();
+  expect(mock.requests.at(-1)?.path).toMatch(/\/models$/);
+
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('settings-dialog')).toHaveCount(0);
+  await sendMessage(page, 'Hello through the keychain [[mock:tokens=12 rate=300]]');
+  const reply = page.locator('[data-testid="message"][data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-status', 'complete');
+  expect(mock.requests.at(-1)?.headers.authorization).toBe(`Bearer ${CANARY}`);
+
+  // An export, written where the user chose.
+  const exportPath = join(app.userDataDir, 'export.json');
+  app.answerNextDialog('save', exportPath);
+  const exported = await page.evaluate(() => window.nagare.history.export({ conversationId: null, format: 'json' }));
+  expect(exported).toEqual({ ok: true, value: { savedTo: exportPath } });
+  expect(readFileSync(exportPath, 'utf8')).toContain('Hello through the keychain');
+
+  // A key the server refuses: the reply fails with `auth` and the UI offers to fix the key.
+  await page.keyboard.press('Control+Comma');
+  await storeKey(page, WRONG_KEY);
+  await page.keyboard.press('Escape');
+  await sendMessage(page, 'And now with the wrong key');
+  const notice = page.getByTestId('error-notice');
+  await expect(notice).toHaveAttribute('data-code', 'auth');
+  await notice.getByTestId('fix-key').click();
+  await expect(page.getByTestId('settings-dialog')).toBeVisible();
+  await expect(page.getByTestId('provider-row')).toBeVisible();
+
+  // The canary: neither key appears anywhere the renderer can reach, nor in any file Nagare wrote.
+  await expectNoSecretAnywhere(app, [CANARY, WRONG_KEY]);
+});
+
+test('without a Secret Service the problem is named and a session-only key still works', async ({ launch }) => {
+  const app = await launch({ env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/nagare-bus', DISPLAY: '' } });
+  const { page } = app;
+  await addMockProvider(page);
+  const problem = page.getByTestId('keychain-problem');
+  await expect(problem).toBeVisible();
+  await expect(problem).toContainText(/GNOME Keyring|KWallet/);
+
+  const row = page.getByTestId('provider-row');
+  await row.getByTestId('provider-key').fill(CANARY);
+  await row.getByTestId('provider-key-save').click();
+  // Never a silent fallback: without the explicit choice nothing is stored.
+  await expect(row.getByTestId('provider-key-error')).toBeVisible();
+  await row.getByTestId('provider-session-only').check();
+  await row.getByTestId('provider-key').fill(CANARY);
+  await row.getByTestId('provider-key-save').click();
+  await expect(row.getByTestId('provider-key-status')).toContainText(CANARY.slice(-4));
+
+  await page.keyboard.press('Escape');
+  await sendMessage(page, 'Session only [[mock:tokens=8 rate=300]]');
+  await expect(page.locator('[data-testid="message"][data-role="assistant"]').last()).toHaveAttribute(
+    'data-status',
+    'complete',
+  );
+  await expectNoSecretAnywhere(app, [CANARY]);
+});
