@@ -73,13 +73,16 @@ describe('search', () => {
     expect(store.repo.search('r', 3)).toHaveLength(3);
   });
 
-  it('finds conversation titles, before message hits', () => {
+  it('finds conversation titles, before message hits, and lists a conversation once', () => {
     const { id } = store.repo.createConversation({ title: 'Holiday in Kyoto' });
     const message = say(id, 'Kyoto temples list');
+    const other = store.repo.createConversation({ title: 'Trip to Kyoto' });
+    say(other.id, 'nothing about the city here');
     const hits = store.repo.search('kyoto');
-    expect(hits.map((h) => [h.messageId, h.role])).toEqual([
-      [null, null],
-      [message, 'user'],
+    // The first conversation is listed by its matching message, the second by its title.
+    expect(hits.map((h) => [h.conversationId, h.messageId, h.role])).toEqual([
+      [other.id, null, null],
+      [id, message, 'user'],
     ]);
     expect(highlighted(hits[0] ?? { snippet: '', highlights: [] })).toEqual(['Kyoto']);
   });

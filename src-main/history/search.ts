@@ -131,16 +131,21 @@ interface MessageHitRow {
 export class HistorySearch {
   constructor(private readonly db: HistoryDatabase) {}
 
-  /** Hits for `query`, conversation titles first, then messages newest first; at most `limit`. */
+  /** Hits for `query`: titles of conversations with no matching message first, then messages newest first; at most `limit`. */
   search(query: string, limit = 50): SearchHit[] {
     return guardStorage(() => {
       const terms = parseQuery(query);
       if (terms.length === 0 || limit <= 0) return [];
       const long = terms.filter((term) => charLength(term) >= 3);
       const short = terms.filter((term) => charLength(term) < 3);
-      const titles = this.searchTitles(long, short, limit);
-      const messages = this.searchMessages(long, short, limit - titles.length);
-      return [...titles, ...messages].map((hit) => ({ ...hit, ...makeSnippet(hit.text, terms) })).map(stripText);
+      const messages = this.searchMessages(long, short, limit);
+      // A title is usually the first message: a conversation whose messages match is listed by them, not twice.
+      const listed = new Set(messages.map((hit) => hit.conversationId));
+      const titles = this.searchTitles(long, short, limit).filter((hit) => !listed.has(hit.conversationId));
+      return [...titles, ...messages]
+        .slice(0, limit)
+        .map((hit) => ({ ...hit, ...makeSnippet(hit.text, terms) }))
+        .map(stripText);
     });
   }
 

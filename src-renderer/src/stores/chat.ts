@@ -98,12 +98,18 @@ export const useChatStore = defineStore('chat', () => {
     draftTimer = setTimeout(flushDraft, 400);
   }
 
+  /** Bumped whenever the user goes elsewhere, so a slow answer for an earlier place is dropped. */
+  let navigation = 0;
+
   async function open(conversationId: string): Promise<void> {
     flushDraft();
     composerError.value = null;
     loading.value = true;
+    const generation = ++navigation;
     try {
-      applyOpened(await unwrap(bridge().history.open({ conversationId, limit: 200 })));
+      const opened = await unwrap(bridge().history.open({ conversationId, limit: 200 }));
+      if (generation !== navigation) return;
+      applyOpened(opened);
     } finally {
       loading.value = false;
     }
@@ -111,12 +117,14 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   async function reload(): Promise<void> {
-    if (!conversation.value) return;
-    applyOpened(
-      await unwrap(
-        bridge().history.open({ conversationId: conversation.value.id, limit: Math.max(200, messages.value.length) }),
-      ),
+    const id = conversation.value?.id;
+    if (!id) return;
+    const generation = navigation;
+    const opened = await unwrap(
+      bridge().history.open({ conversationId: id, limit: Math.max(200, messages.value.length) }),
     );
+    // The user may have moved on (new chat, another conversation) while this was loading.
+    if (generation === navigation && conversation.value?.id === id) applyOpened(opened);
   }
 
   async function loadOlder(): Promise<void> {
@@ -130,6 +138,7 @@ export const useChatStore = defineStore('chat', () => {
 
   async function newChat(): Promise<void> {
     flushDraft();
+    navigation++;
     conversation.value = null;
     messages.value = [];
     olderCursor.value = null;
@@ -233,7 +242,10 @@ export const useChatStore = defineStore('chat', () => {
   /** Opens the conversation of a message (a search hit) on the branch that holds it. */
   async function openAt(messageId: string): Promise<void> {
     flushDraft();
-    applyOpened(await unwrap(bridge().history.selectVersion({ messageId })));
+    const generation = ++navigation;
+    const opened = await unwrap(bridge().history.selectVersion({ messageId }));
+    if (generation !== navigation) return;
+    applyOpened(opened);
     await loadDraft();
   }
 
