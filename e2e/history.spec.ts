@@ -24,7 +24,9 @@ test('a reply cut off by a crash is kept, marked interrupted, and Continue finis
   const reply = first.page.locator('[data-testid="message"][data-role="assistant"]').last();
   await expect(reply).toHaveAttribute('data-status', 'streaming');
   // Let a few flushes happen (every 300 ms), then crash without warning.
-  await expect.poll(async () => words((await reply.getByTestId('message-text').textContent()) ?? '').length).toBeGreaterThan(30);
+  await expect
+    .poll(async () => words((await reply.getByTestId('message-text').textContent()) ?? '').length)
+    .toBeGreaterThan(30);
   const shownBeforeCrash = words((await reply.getByTestId('message-text').textContent()) ?? '');
   await first.kill();
 
@@ -62,10 +64,16 @@ test('search finds English words and Japanese substrings, highlights them, and o
   await setKey(page, KEY);
 
   await sendMessage(page, 'The quick brown fox jumps [[mock:tokens=5 rate=500]]');
-  await expect(page.locator('[data-testid="message"][data-role="assistant"]').last()).toHaveAttribute('data-status', 'complete');
+  await expect(page.locator('[data-testid="message"][data-role="assistant"]').last()).toHaveAttribute(
+    'data-status',
+    'complete',
+  );
   await page.keyboard.press('Control+n');
   await sendMessage(page, 'これは日本語の文章です。検索できますか [[mock:tokens=5 rate=500]]');
-  await expect(page.locator('[data-testid="message"][data-role="assistant"]').last()).toHaveAttribute('data-status', 'complete');
+  await expect(page.locator('[data-testid="message"][data-role="assistant"]').last()).toHaveAttribute(
+    'data-status',
+    'complete',
+  );
   await page.keyboard.press('Control+n');
   await expect(page.getByTestId('empty-state')).toBeVisible();
 
