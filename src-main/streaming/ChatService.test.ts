@@ -113,6 +113,7 @@ describe('ChatService over real HTTP and a real database', () => {
     const log = store.repo.getStreamLog(started.assistantMessageId);
     expect(log?.entries.filter((entry) => entry.type === 'event')).toHaveLength(mock.lastResponse?.eventsSent ?? -1);
     expect(JSON.stringify(log)).not.toContain(KEY);
+    expect(log?.request.authStyle).toBe('bearer');
     expect(store.repo.getConversation(started.conversationId).title).toBe('Hello there [[mock:tokens=40 rate=400]]');
   });
 

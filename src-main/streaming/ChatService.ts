@@ -5,6 +5,7 @@
  * streams; `cancel` aborts upstream at once; a closed window aborts its streams.
  */
 import type {
+  AuthStyle,
   ChatEvent,
   ChatStarted,
   GenerationParameters,
@@ -60,6 +61,7 @@ interface RunningStream {
   parameters: GenerationParameters;
   messageCount: number;
   keyEnvVar: string;
+  authStyle: AuthStyle;
   seq: number;
   content: string;
   reasoning: string;
@@ -117,6 +119,7 @@ export class ChatService {
       parameters,
       messageCount: messages.length,
       keyEnvVar: provider.keyEnvVar,
+      authStyle: apiKey ? provider.authStyle : 'none',
       seq: 0,
       content: input.mode === 'continue' ? assistant.content : '',
       reasoning: input.mode === 'continue' ? assistant.reasoning : '',
@@ -363,6 +366,7 @@ export class ChatService {
         messageCount: stream.messageCount,
         body: upstream?.request.body ?? '',
         headers: upstream?.request.headers ?? {},
+        authStyle: stream.authStyle,
       },
       response: { status: upstream?.response.status ?? null, headers: upstream?.response.headers ?? {} },
       metrics: { ...(upstream?.metrics ?? {}) },

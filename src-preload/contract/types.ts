@@ -229,6 +229,8 @@ export interface StreamLog {
     messageCount: number;
     body: string;
     headers: Record<string, string>;
+    /** How the key was sent (`none` when no key was); the headers above never hold it. */
+    authStyle?: AuthStyle;
   };
   response: { status: number | null; headers: Record<string, string> };
   metrics: StreamMetrics;

@@ -42,7 +42,9 @@ export const useInspectorStore = defineStore('inspector', () => {
     log.value && parsedPath.value.ok ? mergeEntries(log.value.entries, parsedPath.value.segments) : null,
   );
   const metrics = computed<InspectorMetrics | null>(() => (log.value ? computeMetrics(log.value) : null));
-  const curl = computed(() => (log.value && log.value.request.url ? buildCurl(log.value) : ''));
+  const curl = computed(() =>
+    log.value && log.value.request.url ? buildCurl(log.value, { auth: log.value.request.authStyle }) : '',
+  );
   const eventCount = computed(() => log.value?.entries.filter((entry) => entry.type === 'event').length ?? 0);
 
   function stopPolling(): void {
