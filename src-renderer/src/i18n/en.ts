@@ -55,6 +55,7 @@ export default {
     previousVersion: 'Previous version',
     nextVersion: 'Next version',
     actions: 'Message actions',
+    plainText: 'text',
     copy: 'Copy',
     regenerate: 'Regenerate',
     edit: 'Edit',

@@ -56,6 +56,7 @@ export default {
     previousVersion: '前のバージョン',
     nextVersion: '次のバージョン',
     actions: 'メッセージの操作',
+    plainText: 'テキスト',
     copy: 'コピー',
     regenerate: '再生成',
     edit: '編集',
