@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { nativeTheme, session, type BrowserWindow } from 'electron';
-import type { AppInfo, ChatStarted } from '../src-preload/contract/types';
+import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
+import type { AppInfo, MenuCommand } from '../src-preload/contract/types';
 import { openHistoryDatabase, type OpenedHistoryDatabase } from './history/database';
 import { HistoryRepository } from './history/HistoryRepository';
 import { AppError } from './ipc/AppError';
@@ -21,7 +21,10 @@ import { JsonFile } from './settings/JsonFile';
 import { SettingsService } from './settings/SettingsService';
 import { ChatCompletionClient } from './streaming/ChatCompletionClient';
 import { ChatService } from './streaming/ChatService';
+import { installApplicationMenu } from './menu/electronMenu';
 import { createAppWindow } from './windows/mainWindow';
+import { QuickAskWindow } from './windows/quickAskWindow';
+import { placeWindow, WindowStateStore, windowStateSchema } from './windows/windowState';
 import { hardenSession, isExternalWebUrl } from './windows/security';
 
 export interface RunningApp {
@@ -114,24 +117,66 @@ export async function startNagare(): Promise<RunningApp> {
     newId: randomUUID,
   });
 
+  const windowState = new WindowStateStore(
+    new JsonFile(join(platform.userDataDir, 'window-state.json'), windowStateSchema, () => ({
+      bounds: null,
+      maximized: false,
+    })),
+  );
+  const guards = {
+    openExternal: (url: string) => void platform.openExternal(url),
+    onRefused: (kind: string, url: string) =>
+      logger.warn(`Refused ${kind}`, { to: isExternalWebUrl(url) ? new URL(url).origin : 'a non-web URL' }),
+  };
+  const backgroundColor = () => (nativeTheme.shouldUseDarkColors ? '#16171a' : '#ffffff');
+
   let mainWindow: BrowserWindow | null = null;
   const openMainWindow = () => {
+    const saved = windowState.read();
     const window = createAppWindow({
+      ...guards,
       bundleDir,
-      bounds: { width: 1100, height: 760 },
+      bounds: placeWindow(saved, screen.getAllDisplays(), screen.getPrimaryDisplay()),
       title: 'Nagare',
-      backgroundColor: nativeTheme.shouldUseDarkColors ? '#16171a' : '#ffffff',
-      openExternal: (url) => void platform.openExternal(url),
-      onRefused: (kind, url) =>
-        logger.warn(`Refused ${kind}`, { to: isExternalWebUrl(url) ? new URL(url).origin : 'a non-web URL' }),
+      backgroundColor: backgroundColor(),
     });
+    if (saved.maximized) window.maximize();
     const windowId = window.id;
+    let saveTimer: ReturnType<typeof setTimeout> | null = null;
+    const remember = () => {
+      if (window.isDestroyed() || window.isMinimized() || window.isFullScreen()) return;
+      windowState.save({ bounds: window.getNormalBounds(), maximized: window.isMaximized() });
+    };
+    const rememberSoon = () => {
+      if (saveTimer) clearTimeout(saveTimer);
+      saveTimer = setTimeout(remember, 500);
+    };
+    window.on('resize', rememberSoon);
+    window.on('move', rememberSoon);
+    window.on('close', () => {
+      if (saveTimer) clearTimeout(saveTimer);
+      remember();
+    });
     window.on('closed', () => {
       chat.cancelWindow(windowId);
       if (mainWindow === window) mainWindow = null;
     });
     mainWindow = window;
   };
+  const showMainWindow = () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return openMainWindow();
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+  const runInMainWindow = (command: MenuCommand) => {
+    if (mainWindow && !mainWindow.isDestroyed()) events.toWindow(mainWindow.id, 'menu.command', command);
+  };
+
+  const quickAsk = new QuickAskWindow({ ...guards, bundleDir, backgroundColor: backgroundColor() });
+  if (!quickAsk.applyShortcut(settings.get().quickAskShortcut)) {
+    logger.warn('The quick-ask shortcut could not be registered', { shortcut: settings.get().quickAskShortcut });
+  }
 
   const dispatch = createDispatcher({
     handlers: createHandlers({
@@ -144,12 +189,14 @@ export async function startNagare(): Promise<RunningApp> {
       chat,
       client: () => client(),
       startup,
-      quickAsk: (started: ChatStarted) => {
-        if (mainWindow)
-          events.toWindow(mainWindow.id, 'menu.command', {
-            command: 'conversation.open',
-            conversationId: started.conversationId,
-          });
+      quickAsk: {
+        hide: () => quickAsk.hide(),
+        openInMain: (conversationId) => {
+          quickAsk.hide();
+          showMainWindow();
+          runInMainWindow({ command: 'conversation.open', conversationId });
+        },
+        applyShortcut: (accelerator) => quickAsk.applyShortcut(accelerator),
       },
     }),
     isAppUrl,
@@ -165,17 +212,34 @@ export async function startNagare(): Promise<RunningApp> {
     events.toAll('network.changed', { online });
   }, NETWORK_POLL_MS);
 
+  const menuLanguage = () => {
+    const { language } = settings.get();
+    const locale = language === 'system' ? platform.systemLocale() : language;
+    return locale.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+  };
+  const installMenu = () =>
+    installApplicationMenu(
+      { platform: platform.name, language: menuLanguage(), isPackaged: platform.isPackaged },
+      {
+        runCommand: (command) => {
+          showMainWindow();
+          runInMainWindow({ command });
+        },
+        checkForUpdates: () => undefined,
+        showLogs: () => void platform.openPath(platform.logsDir),
+        quickAsk: () => quickAsk.show(),
+      },
+    );
+  installMenu();
+  settings.onChange(installMenu);
+
   openMainWindow();
 
   return {
-    focusMainWindow: () => {
-      if (!mainWindow) return openMainWindow();
-      if (mainWindow.isMinimized()) mainWindow.restore();
-      mainWindow.show();
-      mainWindow.focus();
-    },
+    focusMainWindow: showMainWindow,
     openMainWindow,
     shutdown: () => {
+      quickAsk.dispose();
       clearInterval(networkTimer);
       chat.cancelAll();
       unregister();

@@ -382,12 +382,14 @@ export class BrowserWindow extends EventEmitter {
   show(): void {
     this.visible = true;
     this.focused = true;
+    record({ type: 'window.show', windowId: this.id });
     this.emit('show');
     void this.ready.then((page) => page.bringToFront()).catch(() => undefined);
   }
   hide(): void {
     this.visible = false;
     this.focused = false;
+    record({ type: 'window.hide', windowId: this.id });
     this.emit('hide');
   }
   isVisible(): boolean {
@@ -562,6 +564,8 @@ export const screen = {
   getAllDisplays: () => [primaryDisplay],
   getPrimaryDisplay: () => primaryDisplay,
   getDisplayMatching: () => primaryDisplay,
+  getDisplayNearestPoint: () => primaryDisplay,
+  getCursorScreenPoint: () => ({ x: 960, y: 540 }),
 };
 
 export const powerMonitor = new EventEmitter();

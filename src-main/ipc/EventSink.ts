@@ -18,4 +18,9 @@ export class EventSink {
   toAll<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void {
     for (const id of this.messenger.windowIds()) this.messenger.send(id, channel, payload);
   }
+
+  /** Sends to every window but one, for events another window may show too (a quick-ask reply). */
+  toOthers<E extends EventChannel>(exceptWindowId: number, channel: E, payload: EventPayloads[E]): void {
+    for (const id of this.messenger.windowIds()) if (id !== exceptWindowId) this.messenger.send(id, channel, payload);
+  }
 }

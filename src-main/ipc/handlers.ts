@@ -1,6 +1,6 @@
 /** The main-side handler map: one entry per contract channel, each a thin call into a service. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { AppInfo, ChatStarted, ExportFormat } from '../../src-preload/contract/types';
+import type { AppInfo, ExportFormat } from '../../src-preload/contract/types';
 import type { HistoryRepository } from '../history/HistoryRepository';
 import { parseSseFile, serializeSseFile } from '../inspector/sseFile';
 import type { FileDialogFilter, Platform } from '../platform/electronPlatform';
@@ -27,7 +27,12 @@ export interface HandlerServices {
   chat: ChatService;
   client: () => ChatCompletionClient;
   startup: Pick<AppInfo, 'recoveredDatabasePath' | 'storageProblem'>;
-  quickAsk: (started: ChatStarted) => void;
+  quickAsk: {
+    hide(): void;
+    openInMain(conversationId: string): void;
+    /** Registers the system-wide shortcut; false when the OS refused it (taken or invalid). */
+    applyShortcut(accelerator: string): boolean;
+  };
 }
 
 const exportFilters: Record<ExportFormat, FileDialogFilter> = {
@@ -62,10 +67,13 @@ export function createHandlers(services: HandlerServices): Handlers {
 
     'chat.start': (input, context: CallContext) => chat.start(input, context),
     'chat.cancel': ({ streamId }) => chat.cancel(streamId),
-    'chat.quickAsk': async ({ content }, context) => {
-      const started = await chat.start({ content, mode: 'send' }, context);
-      services.quickAsk(started);
-      return started;
+    'quickAsk.send': ({ content }, context) => {
+      return chat.start({ content, mode: 'send' }, context);
+    },
+    'quickAsk.hide': () => services.quickAsk.hide(),
+    'quickAsk.openInMain': ({ conversationId }) => {
+      history().getConversation(conversationId);
+      services.quickAsk.openInMain(conversationId);
     },
 
     'providers.list': () => providers.list(),
@@ -144,6 +152,18 @@ export function createHandlers(services: HandlerServices): Handlers {
     'settings.get': () => settings.get(),
     'settings.update': (patch) => {
       if (patch.defaultProviderId) providers.get(patch.defaultProviderId);
+      const shortcut = patch.quickAskShortcut;
+      if (
+        shortcut !== undefined &&
+        shortcut !== settings.get().quickAskShortcut &&
+        !services.quickAsk.applyShortcut(shortcut)
+      ) {
+        services.quickAsk.applyShortcut(settings.get().quickAskShortcut);
+        throw new AppError(
+          'invalid_request',
+          `“${shortcut}” cannot be used: another app has it, or it is not a valid shortcut.`,
+        );
+      }
       return settings.update(patch);
     },
 

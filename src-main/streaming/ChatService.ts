@@ -138,6 +138,7 @@ export class ChatService {
       parameters,
       signal: stream.controller.signal,
     });
+    this.send(stream, { kind: 'started', conversationId: conversation.id, messageId: assistant.id });
     // The pump reports every failure as an event; it never rejects.
     void this.pump(stream);
     return {
@@ -376,13 +377,15 @@ export class ChatService {
     };
   }
 
-  /** Sends to the window that started the reply; a window that is gone ends the reply. */
+  /**
+   * Sends to the window that started the reply, and to the others so that a
+   * reply started elsewhere (quick ask) streams in the main window too. When
+   * the starting window is gone, the reply ends.
+   */
   private send(stream: RunningStream, event: DistributiveOmit<ChatEvent, 'streamId' | 'seq'>): void {
-    const delivered = this.deps.events.toWindow(stream.windowId, 'chat.event', {
-      ...event,
-      streamId: stream.id,
-      seq: stream.seq++,
-    } as ChatEvent);
+    const message = { ...event, streamId: stream.id, seq: stream.seq++ } as ChatEvent;
+    const delivered = this.deps.events.toWindow(stream.windowId, 'chat.event', message);
+    this.deps.events.toOthers(stream.windowId, 'chat.event', message);
     if (!delivered) stream.controller.abort();
   }
 }

@@ -24,7 +24,10 @@ export const invokeChannels = {
 
   'chat.start': answers<t.ChatStarted>()(s.chatStartInput),
   'chat.cancel': answers<void>()(s.streamIdInput),
-  'chat.quickAsk': answers<t.ChatStarted>()(s.quickAskInput),
+
+  'quickAsk.send': answers<t.ChatStarted>()(s.quickAskInput),
+  'quickAsk.hide': answers<void>()(s.noInput),
+  'quickAsk.openInMain': answers<void>()(s.conversationIdInput),
 
   'providers.list': answers<t.ProviderView[]>()(s.noInput),
   'providers.presets': answers<t.ProviderPresetView[]>()(s.noInput),

@@ -172,6 +172,8 @@ export interface ChatStarted {
 
 /** Events main pushes for a running reply, in `seq` order per stream. */
 export type ChatEvent =
+  /** First of every stream, to every window: which conversation and message it fills. */
+  | { streamId: string; seq: number; kind: 'started'; conversationId: string; messageId: string }
   | { streamId: string; seq: number; kind: 'delta'; text: string }
   | { streamId: string; seq: number; kind: 'reasoning'; text: string }
   | { streamId: string; seq: number; kind: 'usage'; usage: Usage }

@@ -28,6 +28,12 @@ export function codeBlocksOf(markdown: string): string[] {
   return blocks;
 }
 
+/** Where a command came from: the window's keys, the native menu, or the palette. */
+export type CommandSource = 'keys' | 'menu' | 'palette';
+
+const SAME_PRESS_MS = 300;
+let lastRun: { id: string; source: CommandSource; at: number } | null = null;
+
 export function useCommands() {
   const { t } = useI18n();
   const chat = useChatStore();
@@ -207,9 +213,13 @@ export function useCommands() {
   const byId = new Map(commands.map((command) => [command.id, command]));
 
   /** Runs a command if it exists and is enabled; answers whether it ran. */
-  function run(id: CommandId | string): boolean {
+  function run(id: CommandId | string, source: CommandSource = 'keys'): boolean {
     const command = byId.get(id);
     if (!command || (command.enabled && !command.enabled())) return false;
+    // On macOS one key press can reach both the native menu and the page: run it once.
+    const now = Date.now();
+    if (lastRun && lastRun.id === id && lastRun.source !== source && now - lastRun.at < SAME_PRESS_MS) return true;
+    lastRun = { id, source, at: now };
     void Promise.resolve(command.run()).catch((error: unknown) =>
       ui.toast(errorShapeOf(error).message, { tone: 'error' }),
     );

@@ -165,6 +165,12 @@ export default {
     recovered: 'The history database was damaged. It was kept at {path} and a new one was started.',
     storageProblem: 'History cannot be saved: {problem}',
   },
+  quickAsk: {
+    title: 'Quick ask',
+    placeholder: 'Ask anything… Enter sends',
+    hint: 'Enter sends · {mod}Enter opens in Nagare · Esc hides',
+    open: 'Open in Nagare',
+  },
   inspector,
   settings,
 };

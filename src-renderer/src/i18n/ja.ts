@@ -166,6 +166,12 @@ export default {
     recovered: '履歴データベースが壊れていました。{path} に保管し、新しいデータベースを作成しました。',
     storageProblem: '履歴を保存できません: {problem}',
   },
+  quickAsk: {
+    title: 'クイック質問',
+    placeholder: '何でも聞いてください… Enter で送信',
+    hint: 'Enter で送信 · {mod}Enter で Nagare で開く · Esc で隠す',
+    open: 'Nagare で開く',
+  },
   inspector,
   settings,
 } satisfies typeof en;

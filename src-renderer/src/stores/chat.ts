@@ -98,6 +98,8 @@ export const useChatStore = defineStore('chat', () => {
     draftTimer = setTimeout(flushDraft, 400);
   }
 
+  /** Replies this window is starting; their own `started` events need no reload. */
+  let localStarts = 0;
   /** Bumped whenever the user goes elsewhere, so a slow answer for an earlier place is dropped. */
   let navigation = 0;
 
@@ -150,11 +152,14 @@ export const useChatStore = defineStore('chat', () => {
   async function start(input: InputOf<'chat.start'>): Promise<ChatStarted | null> {
     composerError.value = null;
     let started: ChatStarted;
+    localStarts++;
     try {
       started = await unwrap(bridge().chat.start(input));
     } catch (error) {
       composerError.value = errorShapeOf(error);
       return null;
+    } finally {
+      localStarts--;
     }
     const existing = live.get(started.streamId);
     live.set(started.streamId, {
@@ -309,6 +314,12 @@ export const useChatStore = defineStore('chat', () => {
       reply = live.get(event.streamId)!;
     }
     switch (event.kind) {
+      case 'started':
+        reply.messageId = event.messageId;
+        reply.conversationId = event.conversationId;
+        // Started elsewhere (quick ask) in the conversation on screen: show its new message.
+        if (event.conversationId === conversation.value?.id && localStarts === 0) void reload();
+        break;
       case 'delta':
         reply.text += event.text;
         break;

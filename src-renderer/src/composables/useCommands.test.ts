@@ -1,0 +1,78 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils';
+import { createPinia } from 'pinia';
+import { describe, expect, it } from 'vitest';
+import { defineComponent } from 'vue';
+import { createI18n } from 'vue-i18n';
+import { KEYMAP } from '../../../src-preload/contract/keymap';
+import en from '../i18n/en';
+import { codeBlocksOf, useCommands, type Command } from './useCommands';
+
+/** Handled where the keys are typed, not by a command: the composer and the conversation list. */
+const HANDLED_IN_PLACE = new Set(['chat.send', 'chat.newline', 'message.editLast']);
+
+/** Runs useCommands in a component with a quiet fake bridge and fresh stores. */
+function mountCommands(): ReturnType<typeof useCommands> {
+  const ok = (value: unknown) => Promise.resolve({ ok: true, value });
+  (window as unknown as { nagare: unknown }).nagare = {
+    chat: { onEvent: () => () => undefined },
+    history: { onChanged: () => () => undefined, list: () => ok({ items: [], nextCursor: null }) },
+    network: { onChanged: () => () => undefined },
+    drafts: { get: () => ok(''), set: () => ok(undefined) },
+  };
+  let api: ReturnType<typeof useCommands> | null = null;
+  mount(
+    defineComponent({
+      setup() {
+        api = useCommands();
+        return () => null;
+      },
+    }),
+    { global: { plugins: [createPinia(), createI18n({ legacy: false, locale: 'en', messages: { en } })] } },
+  );
+  return api!;
+}
+
+function commands(): Command[] {
+  return mountCommands().commands;
+}
+
+describe('commands', () => {
+  it('has a handler for every shortcut of the keymap', () => {
+    const ids = new Set(commands().map((command) => command.id));
+    for (const entry of KEYMAP) {
+      if (entry.system || HANDLED_IN_PLACE.has(entry.id)) continue;
+      expect(ids.has(entry.id), entry.id).toBe(true);
+    }
+  });
+
+  it('names every command in English', () => {
+    const i18n = createI18n({ legacy: false, locale: 'en', messages: { en } });
+    for (const command of commands()) {
+      expect(i18n.global.te(command.label), command.label).toBe(true);
+    }
+  });
+
+  it('finds fenced code blocks for "copy the last code block"', () => {
+    const reply = 'Intro\n\n```ts\nconst a = 1;\n```\n\ntext\n\n~~~\nplain\n~~~\n';
+    expect(codeBlocksOf(reply)).toEqual(['const a = 1;', 'plain']);
+  });
+});
+
+describe('running a command', () => {
+  it('runs a key press that reaches both the menu and the page once', async () => {
+    const api = mountCommands();
+    const { useUiStore } = await import('../stores/ui');
+    const ui = useUiStore();
+    let opened = 0;
+    ui.$onAction(({ name }) => {
+      if (name === 'openPalette') opened++;
+    });
+    api.run('palette.open', 'keys');
+    api.run('palette.open', 'menu');
+    expect(opened).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 320));
+    api.run('palette.open', 'menu');
+    expect(opened).toBe(2);
+  });
+});
