@@ -10,6 +10,9 @@ import { expect, test } from './fixtures/test';
 // Unique per run, so that finding them anywhere can only mean Nagare leaked them.
 const CANARY = `sk-canary-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 const WRONG_KEY = `sk-wrong-${Math.random().toString(36).slice(2, 14)}`;
+// The keychain account is the provider id, made from its name: unique, so parallel runs never share one.
+const PROVIDER_NAME = `Mock ${Math.random().toString(36).slice(2, 8)}`;
+const PROVIDER_ID = PROVIDER_NAME.toLowerCase().replace(' ', '-');
 let mock: MockServer;
 
 test.beforeEach(async () => {
@@ -25,7 +28,7 @@ async function addMockProvider(page: Page): Promise<void> {
   await page.getByTestId('open-provider-setup').click();
   await expect(page.getByTestId('settings-dialog')).toBeVisible();
   await page.getByTestId('provider-preset').selectOption('custom');
-  await page.getByTestId('provider-name').fill('Mock');
+  await page.getByTestId('provider-name').fill(PROVIDER_NAME);
   await page.getByTestId('provider-base-url').fill(mock.url);
   await page.getByTestId('provider-model').fill('mock-gpt');
   await page.getByTestId('provider-save').click();
@@ -49,7 +52,7 @@ function filesUnder(dir: string): string[] {
 
 /** Everything the page can reach through window.nagare that reads state, as JSON text. */
 async function everythingTheBridgeAnswers(page: Page): Promise<string> {
-  return page.evaluate(async () => {
+  return page.evaluate(async (providerId) => {
     const api = window.nagare;
     const answers: unknown[] = [
       await api.app.info(),
@@ -57,8 +60,8 @@ async function everythingTheBridgeAnswers(page: Page): Promise<string> {
       await api.providers.list(),
       await api.providers.presets(),
       await api.secrets.status(),
-      await api.secrets.verify({ providerId: 'mock' }),
-      await api.providers.models({ providerId: 'mock' }),
+      await api.secrets.verify({ providerId }),
+      await api.providers.models({ providerId }),
       await api.inspector.storage(),
     ];
     const list = await api.history.list({ limit: 100 });
@@ -75,7 +78,7 @@ async function everythingTheBridgeAnswers(page: Page): Promise<string> {
     }
     answers.push(await api.history.search({ query: 'mock' }));
     return JSON.stringify(answers);
-  });
+  }, PROVIDER_ID);
 }
 
 async function expectNoSecretAnywhere(app: LaunchedApp, secrets: string[]): Promise<void> {
@@ -101,7 +104,9 @@ test('a key entered in Settings is verified, kept in the keychain, used for chat
   await storeKey(page, CANARY);
 
   // The real Secret Service holds exactly what was typed, under service Nagare, account = provider id.
-  const stored = execFileSync('secret-tool', ['lookup', 'service', 'Nagare', 'account', 'mock'], { encoding: 'utf8' });
+  const stored = execFileSync('secret-tool', ['lookup', 'service', 'Nagare', 'account', PROVIDER_ID], {
+    encoding: 'utf8',
+  });
   expect(stored.trim()).toBe(CANARY);
 
   const row = page.getByTestId('provider-row');

@@ -37,8 +37,8 @@ test('quick ask: the hotkey opens it, Enter streams a reply into a new conversat
   const quick = await app.waitForWindow('quick-ask');
   const input = quick.getByTestId('quick-ask-input');
   await expect(input).toBeFocused();
-  const words = Array.from({ length: 40 }, (_, index) => `flow${index}`).join(' ');
-  await input.pressSequentially(`What is 流れ? [[mock:rate=60 text=${encodeURIComponent(words)}]]`);
+  const words = Array.from({ length: 240 }, (_, index) => `flow${index}`).join(' ');
+  await input.fill(`What is 流れ? [[mock:rate=50 text=${encodeURIComponent(words)}]]`);
   await quick.keyboard.press('Enter');
 
   const answer = quick.getByTestId('quick-ask-reply');
