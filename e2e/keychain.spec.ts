@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { LaunchedApp } from './fixtures/launchApp';
 import { startMockServer, type MockServer } from './fixtures/mockServer';
-import { sendMessage } from './fixtures/seed';
+import { rememberKeychainAccount, sendMessage } from './fixtures/seed';
 import { expect, test } from './fixtures/test';
 
 // Unique per run, so that finding them anywhere can only mean Nagare leaked them.
@@ -24,6 +24,7 @@ test.afterEach(async () => {
 
 /** Adds the mock server as a custom provider through Settings, by keyboard and form fields. */
 async function addMockProvider(page: Page): Promise<void> {
+  rememberKeychainAccount(PROVIDER_ID);
   await expect(page.getByTestId('setup-lead')).toBeVisible();
   await page.getByTestId('open-provider-setup').click();
   await expect(page.getByTestId('settings-dialog')).toBeVisible();

@@ -13,6 +13,7 @@ import { EventSink } from './ipc/EventSink';
 import { createHandlers } from './ipc/handlers';
 import { Logger } from './logging/logger';
 import { createElectronPlatform } from './platform/electronPlatform';
+import { createUpdater } from './platform/updater';
 import { ProviderRegistry, storedProvidersSchema } from './providers/ProviderRegistry';
 import { KeytarSecretStore } from './secrets/KeytarSecretStore';
 import { SecretsService } from './secrets/SecretsService';
@@ -212,11 +213,18 @@ export async function startNagare(): Promise<RunningApp> {
     events.toAll('network.changed', { online });
   }, NETWORK_POLL_MS);
 
-  const menuLanguage = () => {
+  const updater = createUpdater({
+    isPackaged: platform.isPackaged,
+    log: (level, message, fields) => logger.log(level, message, fields),
+    askToInstall: (version) => platform.askToInstallUpdate(version, menuLanguage()),
+  });
+  updater.checkOnStart();
+
+  function menuLanguage(): 'en' | 'ja' {
     const { language } = settings.get();
     const locale = language === 'system' ? platform.systemLocale() : language;
     return locale.toLowerCase().startsWith('ja') ? 'ja' : 'en';
-  };
+  }
   const installMenu = () =>
     installApplicationMenu(
       { platform: platform.name, language: menuLanguage(), isPackaged: platform.isPackaged },
@@ -225,7 +233,7 @@ export async function startNagare(): Promise<RunningApp> {
           showMainWindow();
           runInMainWindow({ command });
         },
-        checkForUpdates: () => undefined,
+        checkForUpdates: () => void updater.checkNow(),
         showLogs: () => void platform.openPath(platform.logsDir),
         quickAsk: () => quickAsk.show(),
       },

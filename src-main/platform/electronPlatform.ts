@@ -26,7 +26,22 @@ export interface Platform {
   openPath(path: string): Promise<void>;
   chooseSavePath(options: { title: string; defaultName: string; filters: FileDialogFilter[] }): Promise<string | null>;
   chooseOpenPath(options: { title: string; filters: FileDialogFilter[] }): Promise<string | null>;
+  /** Asks whether to install a downloaded update when Nagare quits; true means yes. */
+  askToInstallUpdate(version: string, language: 'en' | 'ja'): Promise<boolean>;
 }
+
+const UPDATE_QUESTION = {
+  en: {
+    message: (version: string) => `Nagare ${version} is ready to install.`,
+    detail: 'It will be installed when you quit Nagare. Your conversations are kept.',
+    buttons: ['Install on Quit', 'Later'],
+  },
+  ja: {
+    message: (version: string) => `Nagare ${version} をインストールする準備ができました。`,
+    detail: 'Nagare を終了するときにインストールされます。会話はそのまま残ります。',
+    buttons: ['終了時にインストール', 'あとで'],
+  },
+};
 
 function platformName(): Platform['name'] {
   return process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
@@ -59,6 +74,20 @@ export function createElectronPlatform(): Platform {
       const options = { title, filters, properties: ['openFile' as const] };
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    askToInstallUpdate: async (version, language) => {
+      const text = UPDATE_QUESTION[language];
+      const options = {
+        type: 'info' as const,
+        message: text.message(version),
+        detail: text.detail,
+        buttons: text.buttons,
+        defaultId: 0,
+        cancelId: 1,
+      };
+      const window = focused();
+      const { response } = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+      return response === 0;
     },
   };
 }

@@ -347,12 +347,17 @@ export const useChatStore = defineStore('chat', () => {
   /** Once a reply ends, the saved message becomes the source of truth again. */
   async function settle(reply: LiveReply): Promise<void> {
     lastUsage.value = { usage: reply.usage, metrics: reply.metrics };
+    // The reply could not be saved (disk full, read-only folder): the text lives only here, so keep showing it.
+    if (reply.error?.code === 'storage') return;
     if (reply.conversationId && reply.conversationId === conversation.value?.id) await reload();
     live.delete(reply.streamId);
   }
 
   const stopEvents = bridge().chat.onEvent(onEvent);
+  // A draft typed just before the window closes is saved too.
+  window.addEventListener('beforeunload', flushDraft);
   onScopeDispose(() => {
+    window.removeEventListener('beforeunload', flushDraft);
     stopEvents();
     flushDraft();
     if (announceTimer) clearTimeout(announceTimer);
