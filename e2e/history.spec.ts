@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startMockServer, type MockServer } from './fixtures/mockServer';
 import { seedMockProvider, sendMessage, setKey } from './fixtures/seed';
 import { expect, test } from './fixtures/test';
@@ -98,4 +100,25 @@ test('search finds English words and Japanese substrings, highlights them, and o
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('conversation-title')).toContainText('日本語の文章');
   await expect(page.locator('[data-testid="message"][data-role="user"]').first()).toContainText('日本語の文章です');
+});
+
+test('a damaged database is moved aside, kept, reported, and a fresh one works', async ({ launch }) => {
+  const userDataDir = seedMockProvider(mock.url);
+  writeFileSync(join(userDataDir, 'nagare.db'), 'this is not a SQLite database, it was damaged by a disk error');
+  const app = await launch({ userDataDir });
+  const { page } = app;
+
+  const toast = page.getByTestId('toast').filter({ hasText: 'nagare.db.corrupt-' });
+  await expect(toast).toBeVisible();
+  const kept = readdirSync(userDataDir).filter((name) => name.startsWith('nagare.db.corrupt-'));
+  expect(kept).toHaveLength(1);
+  expect(readFileSync(join(userDataDir, kept[0]!), 'utf8')).toContain('damaged by a disk error');
+
+  await setKey(page, KEY);
+  await sendMessage(page, 'Still works [[mock:tokens=5 rate=300]]');
+  await expect(page.locator('[data-testid="message"][data-role="assistant"]').last()).toHaveAttribute(
+    'data-status',
+    'complete',
+  );
+  await expect(page.getByTestId('conversation-item')).toHaveCount(1);
 });

@@ -91,7 +91,10 @@ class App extends EventEmitter {
     this.emit('before-quit', event);
     if (event.defaultPrevented) return;
     this.emit('will-quit', event);
-    void Promise.all(BrowserWindow.getAllWindows().map((window) => window.closeNow())).finally(() => process.exit(0));
+    // As in Electron, quitting closes every window, and each first hears 'close'.
+    void Promise.all(BrowserWindow.getAllWindows().map((window) => window.closeForQuit())).finally(() =>
+      process.exit(0),
+    );
   }
   exit(code = 0): void {
     process.exit(code);
@@ -372,6 +375,10 @@ export class BrowserWindow extends EventEmitter {
     const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
     this.emit('close', event);
     if (!event.defaultPrevented) void this.closeNow();
+  }
+  async closeForQuit(): Promise<void> {
+    this.emit('close', { defaultPrevented: false, preventDefault: () => undefined });
+    await this.closeNow();
   }
   destroy(): void {
     void this.closeNow();
