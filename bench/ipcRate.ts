@@ -72,7 +72,11 @@ async function oneRun(): Promise<{ perSecond: number; tokensPerMessage: number; 
       while (deltas[end]!.at - deltas[start]!.at > 100) start++;
       busiest = Math.max(busiest, end - start + 1);
     }
-    return { perSecond: deltas.length / seconds, tokensPerMessage: TOKENS / deltas.length, maxGapMessages: busiest * 10 };
+    return {
+      perSecond: deltas.length / seconds,
+      tokensPerMessage: TOKENS / deltas.length,
+      maxGapMessages: busiest * 10,
+    };
   } finally {
     opened.db.close();
     await mock.close();

@@ -3,20 +3,13 @@
  * OpenAI-style `sk-` keys, key query parameters, and every key value Nagare knows.
  */
 
+import { SECRET_HEADER_NAMES } from '../../src-preload/contract/secretHeaders';
+
 /** What replaces a secret. */
 export const REDACTED = '[REDACTED]';
 
-// Lower-case names of fields whose whole value is a credential.
-const SECRET_FIELDS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'api-key',
-  'x-api-key',
-  'apikey',
-  'api_key',
-  'cookie',
-  'set-cookie',
-]);
+// Lower-case names of fields whose whole value is a credential: the secret headers, and how code spells them.
+const SECRET_FIELDS = new Set([...SECRET_HEADER_NAMES, 'apikey', 'api_key']);
 
 const STRING_PATTERNS: Array<[RegExp, string]> = [
   // A header written out as text: "Authorization: Bearer abc", "x-api-key=abc".

@@ -3,6 +3,7 @@
  * the model list. Pure: no network, no secrets storage; the key is passed in.
  */
 import type { GenerationParameters, ProviderView } from '../../src-preload/contract/types';
+import { isSecretHeader } from '../../src-preload/contract/secretHeaders';
 import { quirksFor, type ProviderQuirks } from './presets';
 
 /** The fields of a provider the builder needs; a `ProviderView` fits. */
@@ -105,22 +106,12 @@ export function authHeaders(
   return {};
 }
 
-const SECRET_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'api-key',
-  'x-api-key',
-  'cookie',
-  'set-cookie',
-  'x-goog-api-key',
-]);
-
 /** A copy of the headers without any that can carry a secret, for logs and the inspector. */
 export function redactHeaders(headers: Record<string, string> | Headers): Record<string, string> {
   const out: Record<string, string> = {};
   const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
   for (const [name, value] of entries) {
-    if (!SECRET_HEADERS.has(name.toLowerCase())) out[name] = value;
+    if (!isSecretHeader(name.toLowerCase())) out[name] = value;
   }
   return out;
 }

@@ -42,6 +42,12 @@ export default {
     systemPrompt: 'System prompt',
     default: 'Default',
     jumpToLatest: 'Jump to latest',
+    actions: 'Conversation actions',
+    pin: 'Pin',
+    unpin: 'Unpin',
+    rename: 'Rename',
+    export: 'Export',
+    delete: 'Delete',
   },
   message: {
     you: 'You',

@@ -43,6 +43,12 @@ export default {
     systemPrompt: 'システムプロンプト',
     default: '既定',
     jumpToLatest: '最新へ移動',
+    actions: '会話の操作',
+    pin: 'ピン留め',
+    unpin: 'ピン留めを外す',
+    rename: '名前を変更',
+    export: '書き出す',
+    delete: '削除',
   },
   message: {
     you: 'あなた',

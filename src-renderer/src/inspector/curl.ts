@@ -3,6 +3,7 @@
  * holds the key, so the command reads it from an environment variable
  * (`$OPENAI_API_KEY`, or the provider's own), which the shell expands.
  */
+import { isSecretHeader } from '../../../src-preload/contract/secretHeaders';
 import type { StreamLog } from '../../../src-preload/contract/types';
 
 /** How the command authenticates; by default Azure URLs use `api-key`, everything else a bearer token. */
@@ -10,22 +11,6 @@ export type CurlAuth = 'bearer' | 'api-key' | 'none';
 
 export interface CurlOptions {
   auth?: CurlAuth;
-}
-
-/** Headers that may carry a secret: dropped even if one slipped into the log, so a copied command never leaks it. */
-const SECRET_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'api-key',
-  'x-api-key',
-  'cookie',
-  'set-cookie',
-  'x-goog-api-key',
-]);
-
-/** True for a header that can carry a secret; such headers are never copied or shown. */
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase());
 }
 
 /** Headers curl sets itself from the command. */
