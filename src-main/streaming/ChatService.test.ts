@@ -197,6 +197,25 @@ describe('ChatService over real HTTP and a real database', () => {
     expect(body.messages.at(-1)?.role).toBe('user');
   });
 
+  it('keeps streaming to the window when the disk fills, and reports a storage error at the end', async () => {
+    const text = Array.from({ length: 3000 }, (_, index) => `token${index}`).join(' ');
+    const started = await service.start(
+      { content: `Fill it [[mock:rate=3000 text=${encodeURIComponent(text)}]]`, mode: 'send' },
+      { windowId: 1 },
+    );
+    // A real engine error: SQLite may not grow the file past its current size, so the growing reply cannot be saved.
+    const pages = (store.opened.db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
+    store.opened.db.exec(`PRAGMA max_page_count = ${pages}`);
+    try {
+      await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+    } finally {
+      store.opened.db.exec('PRAGMA max_page_count = 1073741823');
+    }
+    expect(messenger.ended(started.streamId)).toMatchObject({ kind: 'error', error: { code: 'storage' } });
+    // Nothing of the reply was lost on its way to the window.
+    expect(messenger.text(started.streamId)).toBe(text);
+  });
+
   it('refuses to send to a remote provider while offline and saves nothing', async () => {
     online = false;
     await expect(service.start({ content: 'hello', mode: 'send' }, { windowId: 1 })).rejects.toMatchObject({
