@@ -43,6 +43,7 @@ function isAppUrl(url: string): boolean {
 }
 
 const NETWORK_POLL_MS = 3_000;
+const PURGE_EVERY_MS = 60_000;
 
 export async function startNagare(): Promise<RunningApp> {
   const platform = createElectronPlatform();
@@ -205,6 +206,15 @@ export async function startNagare(): Promise<RunningApp> {
   });
   const unregister = registerIpcHandlers(dispatch);
 
+  // Deleted conversations wait out their undo window, then go for good.
+  const purgeTimer = setInterval(() => {
+    try {
+      history?.purgeExpiredDeletes();
+    } catch (error) {
+      logger.warn('Could not purge deleted conversations', { error });
+    }
+  }, PURGE_EVERY_MS);
+
   let online = platform.isOnline();
   const networkTimer = setInterval(() => {
     const now = platform.isOnline();
@@ -249,6 +259,7 @@ export async function startNagare(): Promise<RunningApp> {
     shutdown: () => {
       quickAsk.dispose();
       clearInterval(networkTimer);
+      clearInterval(purgeTimer);
       chat.cancelAll();
       unregister();
       database?.db.close();
