@@ -136,7 +136,8 @@ type WindowOpenHandler = (details: WindowOpenDetails) => { action: 'allow' | 'de
 class WebContents extends EventEmitter {
   readonly id: number;
   private destroyed = false;
-  private sendQueue: Promise<unknown> = Promise.resolve();
+  private pending: Array<[string, unknown]> = [];
+  private delivering = false;
   windowOpenHandler: WindowOpenHandler = () => ({ action: 'allow' });
   page: Page | null = null;
   currentUrl = '';
@@ -151,15 +152,26 @@ class WebContents extends EventEmitter {
     record({ type: 'send', windowId: this.id, channel, payload: args[0] });
     const page = this.page;
     if (!page) return;
-    // Sends are chained so the page sees them in the order main sent them, as over Electron's IPC.
-    this.sendQueue = this.sendQueue
-      .then(() =>
-        page.evaluate(([c, payload]) => (window as unknown as HostWindow).__nagareHostDispatch?.(c, payload), [
-          channel,
-          args[0],
-        ] as const),
-      )
-      .catch(() => undefined);
+    this.pending.push([channel, args[0]]);
+    if (!this.delivering) void this.deliver(page);
+  }
+  /**
+   * Delivers what main sent, in order, as over Electron's IPC. Messages sent
+   * while one delivery is in flight go together in the next, so a busy page is
+   * not also kept waiting on one CDP round trip per message.
+   */
+  private async deliver(page: Page): Promise<void> {
+    this.delivering = true;
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      await page
+        .evaluate((messages) => {
+          const dispatch = (window as unknown as HostWindow).__nagareHostDispatch;
+          for (const [channel, payload] of messages) dispatch?.(channel, payload);
+        }, batch)
+        .catch(() => undefined);
+    }
+    this.delivering = false;
   }
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler;

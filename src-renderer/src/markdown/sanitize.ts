@@ -64,36 +64,44 @@ const KATEX_CONFIG: Config = {
   ALLOW_DATA_ATTR: false,
 };
 
-let purifier: DOMPurify | undefined;
+/** Marks the links we open and strips every other way to navigate. */
+function guardLinks(node: Element): void {
+  if (node.nodeName !== 'A') return;
+  const href = node.getAttribute('href');
+  if (href === null || !LINK_PROTOCOL.test(href.trim())) {
+    // Not a link we open: keep the text, drop every way to navigate.
+    node.removeAttribute('href');
+    node.removeAttribute(EXTERNAL_LINK_ATTR);
+    return;
+  }
+  node.setAttribute('rel', 'noopener noreferrer');
+  node.setAttribute(EXTERNAL_LINK_ATTR, '');
+  node.removeAttribute('target');
+}
 
-/** A private DOMPurify instance, so our hooks never leak into other users of the library. */
-function getPurifier(): DOMPurify {
-  if (purifier) return purifier;
+let markdownPurifier: DOMPurify | undefined;
+let katexPurifier: DOMPurify | undefined;
+
+/**
+ * Private DOMPurify instances, one per profile, each configured once: passing
+ * a config to every `sanitize` call makes DOMPurify rebuild its allow-lists
+ * each time, and the streaming tail is sanitized on every update.
+ */
+function purifierFor(config: Config, withLinks: boolean): DOMPurify {
   const instance = createDOMPurify(window);
-  instance.addHook('afterSanitizeAttributes', (node) => {
-    if (node.nodeName !== 'A') return;
-    const element = node as Element;
-    const href = element.getAttribute('href');
-    if (href === null || !LINK_PROTOCOL.test(href.trim())) {
-      // Not a link we open: keep the text, drop every way to navigate.
-      element.removeAttribute('href');
-      element.removeAttribute(EXTERNAL_LINK_ATTR);
-      return;
-    }
-    element.setAttribute('rel', 'noopener noreferrer');
-    element.setAttribute(EXTERNAL_LINK_ATTR, '');
-    element.removeAttribute('target');
-  });
-  purifier = instance;
+  instance.setConfig(config);
+  if (withLinks) instance.addHook('afterSanitizeAttributes', (node) => guardLinks(node as Element));
   return instance;
 }
 
 /** Sanitizes markdown-it output (and highlight.js output) for `v-html`. */
 export function sanitizeHtml(html: string): string {
-  return getPurifier().sanitize(html, MARKDOWN_CONFIG) as string;
+  markdownPurifier ??= purifierFor(MARKDOWN_CONFIG, true);
+  return markdownPurifier.sanitize(html) as string;
 }
 
 /** Sanitizes KaTeX output: its spans, inline styles, SVG and MathML are kept. */
 export function sanitizeKatexHtml(html: string): string {
-  return getPurifier().sanitize(html, KATEX_CONFIG) as string;
+  katexPurifier ??= purifierFor(KATEX_CONFIG, false);
+  return katexPurifier.sanitize(html) as string;
 }
