@@ -52,8 +52,10 @@ export function useCommands() {
 
   async function openConversation(id: string | undefined): Promise<void> {
     if (!id) return;
+    const focusedBefore = document.activeElement;
     await chat.open(id);
-    ui.focusComposer();
+    // If the user moved on while it opened (Mod+F, a dialog), leave the focus where they put it.
+    if (document.activeElement === focusedBefore || document.activeElement === document.body) ui.focusComposer();
   }
 
   async function exportConversation(format: 'markdown' | 'json'): Promise<void> {

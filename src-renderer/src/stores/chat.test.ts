@@ -111,3 +111,47 @@ describe('useChatStore', () => {
     expect(chat.messages).toEqual([]);
   });
 });
+
+describe('useChatStore, when events outrun the answer to chat.start', () => {
+  it('shows a reply that ended before its start was acknowledged as ended', async () => {
+    const listeners: Array<(event: ChatEvent) => void> = [];
+    let answerStart: () => void = () => undefined;
+    const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value });
+    (window as unknown as { nagare: unknown }).nagare = {
+      history: {
+        open: ({ conversationId }: { conversationId: string }) => ok(opened(conversationId, 'the whole reply')),
+        onChanged: () => () => undefined,
+      },
+      drafts: { get: () => ok(''), set: () => ok(undefined) },
+      chat: {
+        onEvent: (listener: (event: ChatEvent) => void) => {
+          listeners.push(listener);
+          return () => undefined;
+        },
+        start: () =>
+          new Promise((resolve) => {
+            answerStart = () =>
+              resolve({
+                ok: true,
+                value: { streamId: 's9', conversationId: 'c', userMessageId: 'u', assistantMessageId: 'c-m' },
+              });
+          }),
+      },
+    };
+    setActivePinia(createPinia());
+    const { useChatStore } = await import('./chat');
+    const chat = useChatStore();
+    const sending = chat.send('hi');
+    const emit = (event: ChatEvent) => listeners.forEach((listener) => listener(event));
+    emit({ streamId: 's9', seq: 0, kind: 'started', conversationId: 'c', messageId: 'c-m' });
+    emit({ streamId: 's9', seq: 1, kind: 'delta', text: 'the whole reply' });
+    emit({ streamId: 's9', seq: 2, kind: 'done', finishReason: 'stop', refusal: '', metrics: {} });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    answerStart();
+    await sending;
+    expect(chat.streaming).toBe(false);
+    expect(chat.live.size).toBe(0);
+    expect(chat.conversation?.id).toBe('c');
+    expect(chat.textOf(chat.messages[0]!)).toBe('the whole reply');
+  });
+});

@@ -98,6 +98,8 @@ export const useChatStore = defineStore('chat', () => {
     draftTimer = setTimeout(flushDraft, 400);
   }
 
+  /** Streams that have ended, so a late answer to `chat.start` does not bring one back as running. */
+  const settled = new Set<string>();
   /** Replies this window is starting; their own `started` events need no reload. */
   let localStarts = 0;
   /** Bumped whenever the user goes elsewhere, so a slow answer for an earlier place is dropped. */
@@ -161,19 +163,25 @@ export const useChatStore = defineStore('chat', () => {
     } finally {
       localStarts--;
     }
+    // Events travel apart from this answer: a short reply may already have started, or even ended, before it arrives.
     const existing = live.get(started.streamId);
-    live.set(started.streamId, {
-      streamId: started.streamId,
-      messageId: started.assistantMessageId,
-      conversationId: started.conversationId,
-      text: existing?.text ?? '',
-      reasoning: existing?.reasoning ?? '',
-      done: existing?.done ?? false,
-      error: existing?.error ?? null,
-      usage: existing?.usage ?? null,
-      metrics: existing?.metrics ?? null,
-      finishReason: existing?.finishReason ?? null,
-    });
+    if (existing) {
+      existing.messageId = started.assistantMessageId;
+      existing.conversationId = started.conversationId;
+    } else if (!settled.has(started.streamId)) {
+      live.set(started.streamId, {
+        streamId: started.streamId,
+        messageId: started.assistantMessageId,
+        conversationId: started.conversationId,
+        text: '',
+        reasoning: '',
+        done: false,
+        error: null,
+        usage: null,
+        metrics: null,
+        finishReason: null,
+      });
+    }
     announcement.value = '';
     announced = 0;
     if (conversation.value?.id !== started.conversationId) {
@@ -346,6 +354,7 @@ export const useChatStore = defineStore('chat', () => {
 
   /** Once a reply ends, the saved message becomes the source of truth again. */
   async function settle(reply: LiveReply): Promise<void> {
+    settled.add(reply.streamId);
     lastUsage.value = { usage: reply.usage, metrics: reply.metrics };
     // The reply could not be saved (disk full, read-only folder): the text lives only here, so keep showing it.
     if (reply.error?.code === 'storage') return;
