@@ -33,6 +33,7 @@ import { markdownTokens, startMockServer } from '../e2e/fixtures/mockServer';
 import { openHistoryDatabase } from '../src-main/history/database';
 import { HistoryRepository } from '../src-main/history/HistoryRepository';
 import { MARK_BINDING, STREAM_PROBE, openProbe, scrollToOldestProbe } from './rendererProbe';
+import { ENGLISH_WORDS, makeRandom, pick, prose } from './syntheticText';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rendererDir = join(repoRoot, 'out', 'renderer');
@@ -393,70 +394,26 @@ async function benchStreaming(fixtures: Fixtures): Promise<StreamSection> {
 
 // ───────────────────────────────────────────── 2. opening a long conversation
 
-const ENGLISH_WORDS = (
-  'the of and to in is you that it he was for on are as with his they at be this have from or one had by word but not ' +
-  'what all were we when your can said there use an each which she do how their if will up other about out many then ' +
-  'them these so some her would make like him into time has look two more write go see number way could people my than ' +
-  'first water been call who its now find long down day did get come made may part function database streaming ' +
-  'kubernetes sourdough migration typescript latency benchmark recipe garden quantum'
-).split(' ');
-const JAPANESE_PHRASES = [
-  '日本語の文章',
-  'これはテストです',
-  '東京タワー',
-  '今日はいい天気ですね',
-  'プログラミング',
-  'データベースの設計',
-  '機械学習モデル',
-  '会議の議事録',
-  '旅行の計画',
-  'ありがとうございます',
-  '問題を解決する',
-  '日本の文化',
-  '新しい機能',
-  'よろしくお願いします',
-];
-
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
-}
-
-/** Mixed English and Japanese prose, 20–1,500 characters, most of them short. */
-function prose(random: () => number, max = 1500): string {
-  const japanese = random() < 0.4;
-  const target = Math.floor(20 + random() ** 2 * (max - 20));
-  let text = '';
-  while (text.length < target) {
-    text += japanese
-      ? pick(random, JAPANESE_PHRASES) + (random() < 0.3 ? '。' : '、')
-      : `${pick(random, ENGLISH_WORDS)}${random() < 0.08 ? '. ' : ' '}`;
-  }
-  return text.trim();
+/** Mixed English and Japanese prose, trimmed. */
+function proseOf(random: () => number, max = 1500): string {
+  return prose(random, { max, sentences: true }).trim();
 }
 
 /** A reply as models write them: prose, and now and then a list, inline code or a code block. */
 function reply(random: () => number): string {
-  const parts = [prose(random)];
+  const parts = [proseOf(random)];
   if (random() < 0.25) {
     parts.push(
       Array.from(
         { length: 2 + Math.floor(random() * 4) },
-        () => `- ${prose(random, 80)} \`${pick(random, ENGLISH_WORDS)}\``,
+        () => `- ${proseOf(random, 80)} \`${pick(random, ENGLISH_WORDS)}\``,
       ).join('\n'),
     );
   }
   if (random() < 0.1) {
     parts.push('```ts\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n```');
   }
-  if (random() < 0.3) parts.push(prose(random, 600));
+  if (random() < 0.3) parts.push(proseOf(random, 600));
   return parts.join('\n\n');
 }
 
@@ -482,7 +439,7 @@ function seedHistory(directory: string): { long: SeededConversation; short: Seed
       let parent: string | null = null;
       let oldestId = '';
       for (let index = 0; index < count; index += 2) {
-        const user = repository.addUserMessage(conversation.id, parent, prose(random, 600));
+        const user = repository.addUserMessage(conversation.id, parent, proseOf(random, 600));
         if (!oldestId) oldestId = user.id;
         const assistant = repository.beginAssistantMessage(conversation.id, user.id, 'mock-gpt');
         repository.finishMessage(assistant.id, { status: 'complete', content: reply(random) });
