@@ -16,7 +16,7 @@ import type {
 } from '../../src-preload/contract';
 import type { HistoryDatabase } from './database';
 import { HistoryError, guardStorage } from './errors';
-import { CONVERSATION_COLUMNS, parseJsonColumn, toConversation, type ConversationRow } from './rows';
+import { CONVERSATION_COLUMNS, parseJsonColumn, toConversation, type ConversationRow, type MessageRow } from './rows';
 
 /** The version of the Nagare JSON format this build writes and reads. */
 export const NAGARE_EXPORT_VERSION = 1;
@@ -57,21 +57,8 @@ export interface ImportDependencies {
   newId: () => string;
 }
 
-interface StoredMessageRow {
-  id: string;
-  parent_id: string | null;
-  role: MessageRole;
-  content: string;
-  reasoning: string;
-  status: MessageStatus;
-  error_code: string | null;
-  error_message: string | null;
-  model: string | null;
-  usage: string | null;
-  ttft_ms: number | null;
-  duration_ms: number | null;
-  created_at: number;
-}
+/** A message row as the export reads it: the stored columns, without the version bookkeeping. */
+type StoredMessageRow = Omit<MessageRow, 'conversation_id' | 'version_ids' | 'has_log'>;
 
 // ── Export ────────────────────────────────────────────────────────────────
 
