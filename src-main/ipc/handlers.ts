@@ -1,5 +1,5 @@
 /** The main-side handler map: one entry per contract channel, each a thin call into a service. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AppInfo, ExportFormat } from '../../src-preload/contract/types';
 import type { HistoryRepository } from '../history/HistoryRepository';
 import { parseSseFile, serializeSseFile } from '../inspector/sseFile';
@@ -7,6 +7,7 @@ import type { FileDialogFilter, Platform } from '../platform/electronPlatform';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
 import { toPresetView, PROVIDER_PRESETS } from '../providers/presets';
 import type { SecretsApi, SecretsReader } from '../secrets/SecretsService';
+import { writeFileAtomically } from '../settings/JsonFile';
 import type { SettingsService } from '../settings/SettingsService';
 import type { ChatCompletionClient } from '../streaming/ChatCompletionClient';
 import type { ChatService } from '../streaming/ChatService';
@@ -125,7 +126,7 @@ export function createHandlers(services: HandlerServices): Handlers {
       });
       if (!path) return { savedTo: null };
       try {
-        writeFileSync(path, text);
+        writeFileAtomically(path, text);
       } catch (error) {
         throw new AppError('storage', `Could not write the export: ${(error as Error).message}`);
       }
@@ -178,7 +179,7 @@ export function createHandlers(services: HandlerServices): Handlers {
       });
       if (!path) return { savedTo: null };
       try {
-        writeFileSync(path, serializeSseFile(log));
+        writeFileAtomically(path, serializeSseFile(log));
       } catch (error) {
         throw new AppError('storage', `Could not save the stream: ${(error as Error).message}`);
       }

@@ -4,6 +4,18 @@ import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { AppError } from '../ipc/AppError';
 
+/**
+ * Writes a whole file or nothing: to a temporary file first, then renamed over
+ * the target, so a crash or a full disk never leaves half a file behind, and a
+ * reader never sees one being written.
+ */
+export function writeFileAtomically(path: string, text: string): void {
+  const temporary = `${path}.tmp`;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
 export class JsonFile<S extends z.ZodType> {
   constructor(
     private readonly path: string,
@@ -26,12 +38,8 @@ export class JsonFile<S extends z.ZodType> {
   }
 
   write(value: z.output<S>): void {
-    const temporary = `${this.path}.tmp`;
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      // Write then rename, so a crash or a full disk never leaves half a file behind.
-      writeFileSync(temporary, JSON.stringify(value, null, 2));
-      renameSync(temporary, this.path);
+      writeFileAtomically(this.path, JSON.stringify(value, null, 2));
     } catch (error) {
       throw new AppError('storage', `Could not save ${this.path.split(/[\\/]/).pop()}: ${(error as Error).message}`);
     }
