@@ -5,14 +5,18 @@
  * (c) the official `openai` package's `Stream.fromSSEResponse`.
  * Prints figures; asserts nothing.
  *
- * Run: `node --import tsx bench/streamThroughput.ts`
+ * On these shared machines one 50 MB pass takes anywhere from 0.5 to 0.9 s for the
+ * same work, so the paths take turns, each after a full collection (otherwise a path
+ * pays for the garbage of the one before it), and the figures are medians of 11 rounds.
+ *
+ * Run: `node --expose-gc --import tsx bench/streamThroughput.ts`
  */
 import { createParser } from 'eventsource-parser';
 import { Stream } from 'openai/streaming';
 import { decodeChatCompletionStream } from '../src-main/streaming/chatCompletionStream';
 
 const TARGET_BYTES = 50 * 1024 * 1024;
-const RUNS = 5;
+const RUNS = 11;
 const SEED = 0x5eed;
 
 /** Deterministic PRNG (mulberry32), so every run sees the same reads. */
@@ -135,6 +139,13 @@ interface Figures {
   ms: number[];
 }
 
+/** A full collection between timed runs; `npm run bench` starts Node with `--expose-gc`. */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('Run the benchmark with node --expose-gc (npm run bench does).');
+  gc();
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
@@ -157,9 +168,13 @@ export async function runStreamThroughputBench(): Promise<string> {
       if (chars !== corpus.text) throw new Error(`${name} decoded ${chars} characters, expected ${corpus.text}`);
     }
   }
-  // Interleaved, so that drift (thermal, GC, other load) touches every path alike.
+  // Interleaved, so that drift (thermal, other load) touches every path alike; the order
+  // rotates each round so that no path always follows the same one.
   for (let run = 0; run < RUNS; run++) {
-    for (const [index, [, path]] of paths.entries()) {
+    for (let turn = 0; turn < paths.length; turn++) {
+      const index = (turn + run) % paths.length;
+      const path = paths[index]?.[1] as Path;
+      collectGarbage();
       const started = performance.now();
       await path(corpus.reads);
       figures[index]?.ms.push(performance.now() - started);
