@@ -81,12 +81,14 @@ describe('ChatCompletionClient against the mock server', () => {
     expect(out.last.type).toBe('done');
     expect(out.text).toBe(server.lastResponse?.textSent);
     expect(out.text).toContain('Tell me about rivers and streams please');
-    expect(out.events.filter((e) => e.type === 'text').length).toBeGreaterThan(10);
     if (out.last.type !== 'done') return;
     expect(out.last.finishReason).toBe('stop');
     // The OpenAI preset asks for include_usage, so the count is the server's, not an estimate.
     expect(out.last.usage?.estimated).toBeUndefined();
-    expect(out.last.usage?.completionTokens).toBe(out.events.filter((e) => e.type === 'text').length);
+    const contentChunks = out.stream.entries.filter(
+      (e) => e.type === 'event' && e.data !== '[DONE]' && JSON.parse(e.data).choices[0]?.delta?.content,
+    );
+    expect(out.last.usage?.completionTokens).toBe(contentChunks.length);
     expect(out.last.metrics?.timeToFirstByteMs).toBeGreaterThanOrEqual(0);
     expect(out.last.metrics?.timeToFirstTokenMs).toBeGreaterThanOrEqual(out.last.metrics?.timeToFirstByteMs ?? 0);
     expect(out.last.metrics?.durationMs).toBeGreaterThanOrEqual(out.last.metrics?.timeToFirstTokenMs ?? 0);
@@ -98,6 +100,17 @@ describe('ChatCompletionClient against the mock server', () => {
     const sent = server.requests.at(-1);
     expect(sent?.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(sent?.json).toMatchObject({ model: 'mock-gpt', stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('gives a text event per read: token by token at a live pace, one event for a burst', async () => {
+    const live = await run('[[mock:tokens=8 rate=20]]');
+    expect(live.text).toBe(server.lastResponse?.textSent);
+    const burst = await run('[[mock:tokens=200]]');
+    expect(burst.text).toBe(server.lastResponse?.textSent);
+    // 50 ms apart, the tokens cannot all share one read; sent at once, 200 tokens fit in a few.
+    expect(live.events.filter((e) => e.type === 'text').length).toBeGreaterThan(1);
+    expect(burst.events.filter((e) => e.type === 'text').length).toBeLessThan(20);
+    expect(burst.text.length).toBeGreaterThan(200);
   });
 
   it('estimates tokens when the server sends no usage', async () => {

@@ -286,6 +286,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent> {
             lastByteAt = now();
             this.metrics.timeToFirstByteMs ??= round(lastByteAt - startedAt);
             pushGuarded(decoder, value, mapper);
+            mapper.flush();
             yield* drain();
             if (mapper.finished) break;
           }

@@ -64,7 +64,8 @@ describe('decodeChatCompletionStream', () => {
       'data: [DONE]\n\n';
     const events = await collect([body]);
     expect(textOf(events)).toBe('Hello, world');
-    expect(events.filter((e) => e.type === 'text')).toHaveLength(2);
+    // Both deltas came in one read, so they arrive as one event.
+    expect(events.map((e) => e.type)).toEqual(['text', 'finish', 'usage', 'done']);
     expect(last(events)).toEqual({
       type: 'done',
       finishReason: 'stop',
@@ -72,6 +73,37 @@ describe('decodeChatCompletionStream', () => {
       toolCalls: [],
       usage: { promptTokens: 9, completionTokens: 3, totalTokens: 12, reasoningTokens: 0 },
     });
+  });
+
+  it('merges consecutive deltas of one read into one event, in order, and keeps reads apart', async () => {
+    const events = await collect([
+      delta({ content: 'A' }),
+      delta({ content: 'B' }) +
+        delta({ content: 'C' }) +
+        delta({ reasoning_content: 'r1' }) +
+        delta({ reasoning: 'r2' }),
+      delta({ content: 'D' }) + delta({ refusal: 'no' }) + delta({ content: 'E' }) + delta({}, 'stop'),
+      'data: [DONE]\n\n',
+    ]);
+    expect(events.slice(0, -1)).toEqual([
+      { type: 'text', text: 'A' },
+      { type: 'text', text: 'BC' },
+      { type: 'reasoning', text: 'r1r2' },
+      { type: 'text', text: 'D' },
+      { type: 'refusal', text: 'no' },
+      { type: 'text', text: 'E' },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
+    expect(last(events).type).toBe('done');
+  });
+
+  it('emits held-back text before an error that ends the same read, and keeps it as partial text', async () => {
+    const events = await collect([
+      delta({ content: 'kept ' }) + delta({ content: 'text' }) + sse({ error: { message: 'boom' } }),
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['text', 'error']);
+    const end = last(events);
+    expect(end.type === 'error' && end.error.partialText).toBe('kept text');
   });
 
   it('skips Azure’s first chunk with prompt_filter_results and empty choices, and content-filter annotations', async () => {

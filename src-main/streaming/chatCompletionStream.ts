@@ -26,7 +26,10 @@ export interface ToolCall {
   arguments: string;
 }
 
-/** What a chat completion stream tells us, in arrival order. */
+/**
+ * What a chat completion stream tells us, in arrival order. A `text` or `reasoning` event
+ * holds the consecutive deltas of one network read, joined.
+ */
 export type ChatStreamEvent =
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
@@ -53,12 +56,20 @@ export const DEFAULT_MAX_EVENT_CHARS = 4 * 1024 * 1024;
  * Maps SSE events of one chat completion to {@link ChatStreamEvent}s. Stateful: it
  * accumulates tool calls, the text so far (for an error's `partialText`), and knows when
  * the stream is over. The HTTP client uses it directly so it can log raw events as well.
+ *
+ * Consecutive text (or reasoning) deltas are held back until {@link flush}, which the
+ * reader calls after each read, and then emitted as one event. A read that carries one
+ * chunk (a live stream) still gives one event per token; a burst (a buffering proxy, a
+ * fast local model) gives one event instead of hundreds, so every consumer downstream
+ * steps once per read rather than once per token.
  */
 export class ChatCompletionEventMapper {
   // Pieces, joined on demand: a `+=` rope would allocate a cons string per token that
   // survives into the old generation, which showed up as GC time in the benchmark.
   private readonly textParts: string[] = [];
   private readonly reasoningParts: string[] = [];
+  private pendingKind: 'text' | 'reasoning' | null = null;
+  private readonly pending: string[] = [];
   refusal = '';
   finishReason: string | null = null;
   usage: Usage | null = null;
@@ -74,14 +85,14 @@ export class ChatCompletionEventMapper {
     this.emit = emit;
   }
 
-  /** Reply text so far. */
+  /** Reply text so far, including deltas not yet flushed. */
   get text(): string {
-    return joinParts(this.textParts);
+    return joinParts(this.textParts) + this.pendingOf('text');
   }
 
-  /** Reasoning text so far. */
+  /** Reasoning text so far, including deltas not yet flushed. */
   get reasoning(): string {
-    return joinParts(this.reasoningParts);
+    return joinParts(this.reasoningParts) + this.pendingOf('reasoning');
   }
 
   /** Tool calls accumulated so far, by index. */
@@ -135,12 +146,42 @@ export class ChatCompletionEventMapper {
   fail(code: StreamError['code'], message: string, details: { status?: number; cause?: unknown } = {}): void {
     if (this.finished) return;
     this.finished = true;
-    this.emit({ type: 'error', error: new StreamError(code, message, { ...details, partialText: this.text }) });
+    this.send({ type: 'error', error: new StreamError(code, message, { ...details, partialText: this.text }) });
+  }
+
+  /** Emits the text or reasoning deltas held back since the last flush, joined into one event. */
+  flush(): void {
+    const kind = this.pendingKind;
+    if (kind === null) return;
+    const text = this.pendingOf(kind);
+    this.pending.length = 0;
+    this.pendingKind = null;
+    (kind === 'text' ? this.textParts : this.reasoningParts).push(text);
+    this.emit({ type: kind, text });
+  }
+
+  private pendingOf(kind: 'text' | 'reasoning'): string {
+    if (this.pendingKind !== kind) return '';
+    return this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join('');
+  }
+
+  private hold(kind: 'text' | 'reasoning', piece: string): void {
+    if (this.pendingKind !== kind) {
+      this.flush();
+      this.pendingKind = kind;
+    }
+    this.pending.push(piece);
+  }
+
+  /** Emits an event that is not a text or reasoning delta, after the deltas that came before it. */
+  private send(event: ChatStreamEvent): void {
+    this.flush();
+    this.emit(event);
   }
 
   private emitDone(): void {
     this.finished = true;
-    this.emit({
+    this.send({
       type: 'done',
       finishReason: this.finishReason,
       refusal: this.refusal,
@@ -159,24 +200,18 @@ export class ChatCompletionEventMapper {
       const delta = choice.delta;
       if (delta) {
         const content = delta.content;
-        if (typeof content === 'string' && content !== '') {
-          this.textParts.push(content);
-          this.emit({ type: 'text', text: content });
-        }
+        if (typeof content === 'string' && content !== '') this.hold('text', content);
         const reasoning = delta.reasoning_content ?? delta.reasoning;
-        if (typeof reasoning === 'string' && reasoning !== '') {
-          this.reasoningParts.push(reasoning);
-          this.emit({ type: 'reasoning', text: reasoning });
-        }
+        if (typeof reasoning === 'string' && reasoning !== '') this.hold('reasoning', reasoning);
         if (typeof delta.refusal === 'string' && delta.refusal !== '') {
           this.refusal += delta.refusal;
-          this.emit({ type: 'refusal', text: delta.refusal });
+          this.send({ type: 'refusal', text: delta.refusal });
         }
         if (Array.isArray(delta.tool_calls)) this.handleToolCalls(delta.tool_calls);
       }
       if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') {
         this.finishReason = choice.finish_reason;
-        this.emit({ type: 'finish', finishReason: choice.finish_reason });
+        this.send({ type: 'finish', finishReason: choice.finish_reason });
       }
     }
     const rawUsage = chunk.usage ?? chunk.x_groq?.usage;
@@ -184,7 +219,7 @@ export class ChatCompletionEventMapper {
       const usage = mapUsage(rawUsage);
       if (usage) {
         this.usage = usage;
-        this.emit({ type: 'usage', usage });
+        this.send({ type: 'usage', usage });
       }
     }
   }
@@ -210,7 +245,7 @@ export class ChatCompletionEventMapper {
       const event: ChatStreamEvent = { type: 'tool-call', index, argumentsDelta: args };
       if (id !== undefined) event.id = id;
       if (name !== undefined) event.name = name;
-      this.emit(event);
+      this.send(event);
     }
   }
 }
@@ -311,6 +346,7 @@ class ChatEventIterator implements AsyncIterator<ChatStreamEvent> {
         this.mapper.end();
       } else {
         pushGuarded(this.sse, read.value, this.mapper);
+        this.mapper.flush();
       }
     }
     return this.take();
