@@ -595,6 +595,13 @@ function buildAge(): string {
 function streamingReport(section: StreamSection): string[] {
   const { runs } = section;
   const s = (pick: (run: StreamRun) => number) => spread(runs.map(pick));
+  /** A row measured without a target. */
+  const figure = (label: string, pick: (run: StreamRun) => number, digits: number, unit = ''): string[] => [
+    label,
+    formatSpread(s(pick), digits, unit),
+    '',
+    '',
+  ];
   const lines: string[] = [];
   lines.push(
     `1. Streaming a ${STREAM_TOKENS.toLocaleString('en')}-token markdown reply (headings, lists, code, a table) at ${STREAM_RATE.toLocaleString('en')} tokens/s, ${runs.length} runs in one app (a new chat each): median (min–max)`,
@@ -613,151 +620,37 @@ function streamingReport(section: StreamSection): string[] {
           `${TARGETS.longTasks}`,
           verdict(longTasks.median <= TARGETS.longTasks),
         ],
-        [
-          '    longest long task',
-          formatSpread(
-            s((run) => run.longTaskMaxMs),
-            0,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
-        [
-          '(b) frame time p95 (rAF deltas)',
-          formatSpread(
-            s((run) => run.frameP95),
-            1,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
-        [
-          '    frame time p50',
-          formatSpread(
-            s((run) => run.frameP50),
-            1,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
-        [
-          '    longest frame',
-          formatSpread(
-            s((run) => run.frameMax),
-            0,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
-        [
-          '    frames > 50 ms',
-          formatSpread(
-            s((run) => run.framesOver50),
-            0,
-          ),
-          '',
-          '',
-        ],
-        [
-          '(c) main thread, first 1,000 tokens',
-          formatSpread(
-            s((run) => run.firstPer1k),
-            0,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
-        [
-          '    main thread, last 1,000 tokens',
-          formatSpread(
-            s((run) => run.lastPer1k),
-            0,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
+        figure('    longest long task', (run) => run.longTaskMaxMs, 0, ' ms'),
+        figure('(b) frame time p95 (rAF deltas)', (run) => run.frameP95, 1, ' ms'),
+        figure('    frame time p50', (run) => run.frameP50, 1, ' ms'),
+        figure('    longest frame', (run) => run.frameMax, 0, ' ms'),
+        figure('    frames > 50 ms', (run) => run.framesOver50, 0),
+        figure('(c) main thread, first 1,000 tokens', (run) => run.firstPer1k, 0, ' ms'),
+        figure('    main thread, last 1,000 tokens', (run) => run.lastPer1k, 0, ' ms'),
         [
           '    last ÷ first',
           formatSpread(ratio, 2),
           `≤ ${TARGETS.firstLastRatio}`,
           verdict(ratio.median <= TARGETS.firstLastRatio),
         ],
-        [
-          '    last ÷ first, main-thread CPU time',
-          formatSpread(
-            s((run) => run.cpuRatio),
-            2,
-          ),
-          '',
-          '',
-        ],
-        [
-          '    last ÷ first, 3,000-token windows',
-          formatSpread(
-            s((run) => run.ratio3k),
-            2,
-          ),
-          '',
-          '',
-        ],
+        figure('    last ÷ first, main-thread CPU time', (run) => run.cpuRatio, 2),
+        figure('    last ÷ first, 3,000-token windows', (run) => run.ratio3k, 2),
         [
           '(d) token-to-DOM latency p95',
           formatSpread(domP95, 1, ' ms'),
           `≤ ${TARGETS.tokenToDomP95Ms} ms`,
           verdict(domP95.median <= TARGETS.tokenToDomP95Ms),
         ],
-        [
-          '    token-to-DOM latency p50',
-          formatSpread(
-            s((run) => run.domP50),
-            1,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
-        [
-          '    token-to-DOM latency max',
-          formatSpread(
-            s((run) => run.domMax),
-            0,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
+        figure('    token-to-DOM latency p50', (run) => run.domP50, 1, ' ms'),
+        figure('    token-to-DOM latency max', (run) => run.domMax, 0, ' ms'),
         [
           '    token-to-next-frame p95',
           formatSpread(frameLatP95, 1, ' ms'),
           `≤ ${TARGETS.tokenToDomP95Ms} ms`,
           verdict(frameLatP95.median <= TARGETS.tokenToDomP95Ms),
         ],
-        [
-          '    token-to-next-frame p50',
-          formatSpread(
-            s((run) => run.frameLatP50),
-            1,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
-        [
-          'main-thread busy, whole reply',
-          formatSpread(
-            s((run) => (100 * run.wholeTaskMs) / run.wholeWallMs),
-            0,
-            '%',
-          ),
-          '',
-          '',
-        ],
+        figure('    token-to-next-frame p50', (run) => run.frameLatP50, 1, ' ms'),
+        figure('main-thread busy, whole reply', (run) => (100 * run.wholeTaskMs) / run.wholeWallMs, 0, '%'),
         [
           'first → last delta in the page',
           formatSpread(
@@ -768,46 +661,10 @@ function streamingReport(section: StreamSection): string[] {
           `${fixed(STREAM_TOKENS / STREAM_RATE, 1)} s paced`,
           '',
         ],
-        [
-          '    arrival lag behind pacing, at 1,000 tokens',
-          formatSpread(
-            s((run) => run.lagAt1kMs),
-            0,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
-        [
-          '    arrival lag behind pacing, at end',
-          formatSpread(
-            s((run) => run.lagEndMs),
-            0,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
-        [
-          '    arrival lag behind pacing, worst',
-          formatSpread(
-            s((run) => run.lagMaxMs),
-            0,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
-        [
-          'done → shown complete (final render)',
-          formatSpread(
-            s((run) => run.finishMs),
-            0,
-            ' ms',
-          ),
-          '',
-          '',
-        ],
+        figure('    arrival lag behind pacing, at 1,000 tokens', (run) => run.lagAt1kMs, 0, ' ms'),
+        figure('    arrival lag behind pacing, at end', (run) => run.lagEndMs, 0, ' ms'),
+        figure('    arrival lag behind pacing, worst', (run) => run.lagMaxMs, 0, ' ms'),
+        figure('done → shown complete (final render)', (run) => run.finishMs, 0, ' ms'),
       ],
     ),
   );
