@@ -1,63 +1,34 @@
 // @vitest-environment happy-dom
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
 import { useSettingsStore } from '../../stores/settings';
 import DataSettings from './DataSettings.vue';
 import { formatBytes } from './format';
-import {
-  createFakeBridge,
-  expectAllMessagesFound,
-  freshPinia,
-  installBridge,
-  mountWith,
-  type FakeBridge,
-} from './testSupport';
+import { byTestId, useSettingsTestHarness } from './testSupport';
 
-let fake: FakeBridge;
-let wrapper: VueWrapper | undefined;
-
-async function mountData(): Promise<VueWrapper> {
-  const pinia = freshPinia();
-  await useSettingsStore().load();
-  wrapper = mountWith(DataSettings, pinia);
-  await flushPromises();
-  return wrapper;
-}
-
-const byTestId = (view: VueWrapper, id: string) => view.find(`[data-testid="${id}"]`);
-
-beforeEach(() => {
-  fake = createFakeBridge({ storage: { bytes: 3 * 1024 * 1024 + 300_000, messages: 1234 } });
-  installBridge(fake);
-});
-
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = undefined;
-  document.body.innerHTML = '';
-  expectAllMessagesFound();
-});
+const harness = useSettingsTestHarness(() => ({ storage: { bytes: 3 * 1024 * 1024 + 300_000, messages: 1234 } }));
+const mountData = () => harness.mount(DataSettings, () => useSettingsStore().load());
 
 describe('DataSettings', () => {
   it('exports everything in the chosen format and says where it went', async () => {
     const view = await mountData();
-    fake.api.history.export.mockReturnValueOnce(fake.ok({ savedTo: '/home/me/nagare.md' }));
+    harness.fake.api.history.export.mockReturnValueOnce(harness.fake.ok({ savedTo: '/home/me/nagare.md' }));
     await byTestId(view, 'export-markdown').trigger('click');
     await flushPromises();
-    expect(fake.api.history.export).toHaveBeenLastCalledWith({ conversationId: null, format: 'markdown' });
+    expect(harness.fake.api.history.export).toHaveBeenLastCalledWith({ conversationId: null, format: 'markdown' });
     expect(byTestId(view, 'data-result').text()).toBe('Saved to /home/me/nagare.md');
 
     // Cancelled: nothing is claimed.
     await byTestId(view, 'export-json').trigger('click');
     await flushPromises();
-    expect(fake.api.history.export).toHaveBeenLastCalledWith({ conversationId: null, format: 'json' });
+    expect(harness.fake.api.history.export).toHaveBeenLastCalledWith({ conversationId: null, format: 'json' });
     expect(byTestId(view, 'data-result').exists()).toBe(false);
   });
 
   it('reports what an import added, or why it failed', async () => {
     const view = await mountData();
-    fake.api.history.import.mockReturnValueOnce(
-      fake.ok({ conversationsAdded: 12, messagesAdded: 3400, skippedDuplicates: 2 }) as never,
+    harness.fake.api.history.import.mockReturnValueOnce(
+      harness.fake.ok({ conversationsAdded: 12, messagesAdded: 3400, skippedDuplicates: 2 }) as never,
     );
     await byTestId(view, 'import').trigger('click');
     await flushPromises();
@@ -65,8 +36,8 @@ describe('DataSettings', () => {
       'Imported 12 conversations with 3,400 messages; 2 already present were skipped.',
     );
 
-    fake.api.history.import.mockReturnValueOnce(
-      fake.fail({ code: 'import_invalid', message: 'This is not a Nagare or ChatGPT export.' }),
+    harness.fake.api.history.import.mockReturnValueOnce(
+      harness.fake.fail({ code: 'import_invalid', message: 'This is not a Nagare or ChatGPT export.' }),
     );
     await byTestId(view, 'import').trigger('click');
     await flushPromises();
@@ -82,7 +53,7 @@ describe('DataSettings', () => {
 
     await byTestId(view, 'stream-log-prune').trigger('click');
     await flushPromises();
-    expect(fake.api.inspector.prune).toHaveBeenCalledTimes(1);
+    expect(harness.fake.api.inspector.prune).toHaveBeenCalledTimes(1);
     expect(byTestId(view, 'stream-log-size').text()).toBe('0 bytes in 0 messages');
     expect((byTestId(view, 'stream-log-prune').element as HTMLButtonElement).disabled).toBe(true);
   });
@@ -93,7 +64,7 @@ describe('DataSettings', () => {
   });
 
   it('names the Windows data folder as written', async () => {
-    fake.state.info = { ...fake.state.info, platform: 'win32' };
+    harness.fake.state.info = { ...harness.fake.state.info, platform: 'win32' };
     const view = await mountData();
     expect(byTestId(view, 'data-location').text()).toContain('%APPDATA%\\Nagare.');
   });

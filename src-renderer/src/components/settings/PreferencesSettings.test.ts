@@ -1,52 +1,23 @@
 // @vitest-environment happy-dom
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
 import { KEYMAP } from '../../../../src-preload/contract/keymap';
 import { useProvidersStore } from '../../stores/providers';
 import { useSettingsStore } from '../../stores/settings';
 import AppearanceSettings from './AppearanceSettings.vue';
 import DefaultsSettings from './DefaultsSettings.vue';
 import ShortcutsSettings from './ShortcutsSettings.vue';
-import {
-  createFakeBridge,
-  expectAllMessagesFound,
-  freshPinia,
-  installBridge,
-  mountWith,
-  providerView,
-  type FakeBridge,
-} from './testSupport';
+import { byTestId, providerView, useSettingsTestHarness } from './testSupport';
 
-let fake: FakeBridge;
-let wrapper: VueWrapper | undefined;
-
-async function mountLoaded(component: typeof AppearanceSettings): Promise<VueWrapper> {
-  const pinia = freshPinia();
-  await Promise.all([useSettingsStore().load(), useProvidersStore().load()]);
-  wrapper = mountWith(component, pinia);
-  await flushPromises();
-  return wrapper;
-}
-
-const byTestId = (view: VueWrapper, id: string) => view.find(`[data-testid="${id}"]`);
-
-beforeEach(() => {
-  fake = createFakeBridge({
-    providers: [providerView({ id: 'openai' }), providerView({ id: 'groq', name: 'Groq' })],
-  });
-  installBridge(fake);
-});
-
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = undefined;
-  document.body.innerHTML = '';
-  expectAllMessagesFound();
-});
+const harness = useSettingsTestHarness(() => ({
+  providers: [providerView({ id: 'openai' }), providerView({ id: 'groq', name: 'Groq' })],
+}));
+const mountLoaded = (component: typeof AppearanceSettings) =>
+  harness.mount(component, () => Promise.all([useSettingsStore().load(), useProvidersStore().load()]));
 
 describe('AppearanceSettings', () => {
   it('checks the saved theme and language and saves a new choice', async () => {
-    fake.state.settings = { ...fake.state.settings, theme: 'light', language: 'ja' };
+    harness.fake.state.settings = { ...harness.fake.state.settings, theme: 'light', language: 'ja' };
     const view = await mountLoaded(AppearanceSettings);
     expect((byTestId(view, 'theme-light').element as HTMLInputElement).checked).toBe(true);
     expect((byTestId(view, 'language-ja').element as HTMLInputElement).checked).toBe(true);
@@ -54,12 +25,12 @@ describe('AppearanceSettings', () => {
 
     await byTestId(view, 'theme-dark').setValue(true);
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ theme: 'dark' });
+    expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({ theme: 'dark' });
     expect(useSettingsStore().theme).toBe('dark');
 
     await byTestId(view, 'language-en').setValue(true);
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ language: 'en' });
+    expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({ language: 'en' });
     expect(useSettingsStore().locale).toBe('en');
   });
 });
@@ -75,10 +46,10 @@ describe('DefaultsSettings', () => {
     ]);
     await select.setValue('groq');
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ defaultProviderId: 'groq' });
+    expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({ defaultProviderId: 'groq' });
     await select.setValue('');
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ defaultProviderId: null });
+    expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({ defaultProviderId: null });
   });
 
   it('saves parameters, leaves empty ones to the provider, and rejects out-of-range values', async () => {
@@ -89,25 +60,25 @@ describe('DefaultsSettings', () => {
     await temperature.setValue('0.7');
     await temperature.trigger('change');
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ defaultParameters: { temperature: 0.7 } });
+    expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({ defaultParameters: { temperature: 0.7 } });
 
     await byTestId(view, 'default-max-tokens').setValue('2048');
     await byTestId(view, 'default-max-tokens').trigger('change');
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenLastCalledWith({
+    expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({
       defaultParameters: { temperature: 0.7, maxTokens: 2048 },
     });
 
     await temperature.setValue('');
     await temperature.trigger('change');
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ defaultParameters: { maxTokens: 2048 } });
+    expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({ defaultParameters: { maxTokens: 2048 } });
 
-    const calls = fake.api.settings.update.mock.calls.length;
+    const calls = harness.fake.api.settings.update.mock.calls.length;
     await temperature.setValue('3');
     await temperature.trigger('change');
     await flushPromises();
-    expect(fake.api.settings.update.mock.calls.length).toBe(calls);
+    expect(harness.fake.api.settings.update.mock.calls.length).toBe(calls);
     expect(temperature.attributes('aria-invalid')).toBe('true');
     expect(view.text()).toContain('Enter a number from 0 to 2, or leave it empty.');
   });
@@ -119,11 +90,11 @@ describe('DefaultsSettings', () => {
     await idle.setValue('2');
     await idle.trigger('change');
     await flushPromises();
-    expect(fake.api.settings.update).not.toHaveBeenCalled();
+    expect(harness.fake.api.settings.update).not.toHaveBeenCalled();
     await idle.setValue('120');
     await idle.trigger('change');
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ idleTimeoutSeconds: 120 });
+    expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({ idleTimeoutSeconds: 120 });
   });
 });
 
@@ -141,7 +112,7 @@ describe('ShortcutsSettings', () => {
   });
 
   it('uses the other notation off macOS', async () => {
-    fake.state.info = { ...fake.state.info, platform: 'win32' };
+    harness.fake.state.info = { ...harness.fake.state.info, platform: 'win32' };
     const view = await mountLoaded(ShortcutsSettings);
     expect(byTestId(view, 'shortcut-conversation.new').find('kbd').text()).toBe('Ctrl+N');
   });
@@ -152,11 +123,13 @@ describe('ShortcutsSettings', () => {
     await byTestId(view, 'quick-ask-shortcut').setValue('CommandOrControl+Shift+Space');
     await byTestId(view, 'quick-ask-save').trigger('submit');
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ quickAskShortcut: 'CommandOrControl+Shift+Space' });
+    expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({
+      quickAskShortcut: 'CommandOrControl+Shift+Space',
+    });
 
     await byTestId(view, 'quick-ask-clear').trigger('click');
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenLastCalledWith({ quickAskShortcut: '' });
+    expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({ quickAskShortcut: '' });
     expect((byTestId(view, 'quick-ask-shortcut').element as HTMLInputElement).value).toBe('');
   });
 });

@@ -1,43 +1,14 @@
 // @vitest-environment happy-dom
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { useProvidersStore } from '../../stores/providers';
 import { useSettingsStore } from '../../stores/settings';
 import ProvidersSettings from './ProvidersSettings.vue';
-import {
-  createFakeBridge,
-  expectAllMessagesFound,
-  freshPinia,
-  installBridge,
-  mountWith,
-  providerView,
-  type FakeBridge,
-} from './testSupport';
+import { byTestId, providerView, useSettingsTestHarness } from './testSupport';
 
-let fake: FakeBridge;
-let wrapper: VueWrapper | undefined;
-
-async function mountProviders(): Promise<VueWrapper> {
-  const pinia = freshPinia();
-  await Promise.all([useProvidersStore().load(), useSettingsStore().load()]);
-  wrapper = mountWith(ProvidersSettings, pinia);
-  await flushPromises();
-  return wrapper;
-}
-
-const byTestId = (root: VueWrapper, id: string) => root.find(`[data-testid="${id}"]`);
-
-beforeEach(() => {
-  fake = createFakeBridge();
-  installBridge(fake);
-});
-
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = undefined;
-  document.body.innerHTML = '';
-  expectAllMessagesFound();
-});
+const harness = useSettingsTestHarness();
+const mountProviders = () =>
+  harness.mount(ProvidersSettings, () => Promise.all([useProvidersStore().load(), useSettingsStore().load()]));
 
 describe('ProvidersSettings: adding a provider', () => {
   it('saves a custom provider with the name, base URL and model that were typed', async () => {
@@ -53,8 +24,8 @@ describe('ProvidersSettings: adding a provider', () => {
     await byTestId(view, 'provider-save').trigger('submit');
     await flushPromises();
 
-    expect(fake.api.providers.save).toHaveBeenCalledTimes(1);
-    expect(fake.api.providers.save).toHaveBeenCalledWith({
+    expect(harness.fake.api.providers.save).toHaveBeenCalledTimes(1);
+    expect(harness.fake.api.providers.save).toHaveBeenCalledWith({
       presetId: 'custom',
       name: 'My server',
       baseUrl: 'http://localhost:8080/v1',
@@ -86,7 +57,7 @@ describe('ProvidersSettings: adding a provider', () => {
     await byTestId(view, 'provider-save').trigger('submit');
     await flushPromises();
 
-    expect(fake.api.providers.save).not.toHaveBeenCalled();
+    expect(harness.fake.api.providers.save).not.toHaveBeenCalled();
     const url = byTestId(view, 'provider-base-url');
     expect(url.attributes('aria-invalid')).toBe('true');
     expect(view.text()).toContain('Enter the base URL.');
@@ -100,14 +71,14 @@ describe('ProvidersSettings: adding a provider', () => {
     await byTestId(view, 'provider-base-url').setValue('https://res.openai.azure.com');
     await byTestId(view, 'provider-save').trigger('submit');
     await flushPromises();
-    expect(fake.api.providers.save).not.toHaveBeenCalled();
+    expect(harness.fake.api.providers.save).not.toHaveBeenCalled();
     expect(view.text()).toContain('Enter the deployment name.');
 
     await byTestId(view, 'provider-model').setValue('gpt4o-prod');
     await byTestId(view, 'provider-api-version').setValue('2024-10-21');
     await byTestId(view, 'provider-save').trigger('submit');
     await flushPromises();
-    expect(fake.api.providers.save).toHaveBeenCalledWith({
+    expect(harness.fake.api.providers.save).toHaveBeenCalledWith({
       presetId: 'azure',
       name: 'Azure OpenAI',
       baseUrl: 'https://res.openai.azure.com',
@@ -118,8 +89,8 @@ describe('ProvidersSettings: adding a provider', () => {
 
   it('shows an error from main inline', async () => {
     const view = await mountProviders();
-    fake.api.providers.save.mockReturnValueOnce(
-      fake.fail({ code: 'invalid_request', message: 'baseUrl: must be an http or https URL' }),
+    harness.fake.api.providers.save.mockReturnValueOnce(
+      harness.fake.fail({ code: 'invalid_request', message: 'baseUrl: must be an http or https URL' }),
     );
     await byTestId(view, 'provider-preset').setValue('openai');
     await byTestId(view, 'provider-save').trigger('submit');
@@ -130,18 +101,18 @@ describe('ProvidersSettings: adding a provider', () => {
   });
 
   it('edits a saved provider under its own id and fetches its models', async () => {
-    fake.state.providers = [providerView({ id: 'openai' })];
+    harness.fake.state.providers = [providerView({ id: 'openai' })];
     const view = await mountProviders();
     await byTestId(view, 'provider-edit').trigger('click');
     await byTestId(view, 'provider-fetch-models').trigger('click');
     await flushPromises();
-    expect(fake.api.providers.models).toHaveBeenCalledWith({ providerId: 'openai' });
+    expect(harness.fake.api.providers.models).toHaveBeenCalledWith({ providerId: 'openai' });
     expect(view.findAll('datalist option').map((option) => option.attributes('value'))).toEqual(['model-a', 'model-b']);
 
     await byTestId(view, 'provider-model').setValue('model-b');
     await byTestId(view, 'provider-save').trigger('submit');
     await flushPromises();
-    expect(fake.api.providers.save).toHaveBeenCalledWith(
+    expect(harness.fake.api.providers.save).toHaveBeenCalledWith(
       expect.objectContaining({ id: 'openai', defaultModel: 'model-b' }),
     );
   });
@@ -149,7 +120,7 @@ describe('ProvidersSettings: adding a provider', () => {
 
 describe('ProvidersSettings: keys', () => {
   beforeEach(() => {
-    fake.state.providers = [providerView({ id: 'openai' })];
+    harness.fake.state.providers = [providerView({ id: 'openai' })];
   });
 
   it('hands the key to main, empties the field and shows only the last four characters', async () => {
@@ -166,7 +137,7 @@ describe('ProvidersSettings: keys', () => {
     expect((input.element as HTMLInputElement).value).toBe('');
     await flushPromises();
 
-    expect(fake.api.secrets.set).toHaveBeenCalledWith({
+    expect(harness.fake.api.secrets.set).toHaveBeenCalledWith({
       providerId: 'openai',
       key: 'sk-test-1234567890abcd',
       sessionOnly: false,
@@ -177,10 +148,10 @@ describe('ProvidersSettings: keys', () => {
   });
 
   it('shows the verify result: checking, then the model count or the error with its code', async () => {
-    fake.state.keys.openai = { isSet: true, hint: 'abcd', storage: 'keychain' };
+    harness.fake.state.keys.openai = { isSet: true, hint: 'abcd', storage: 'keychain' };
     const view = await mountProviders();
     let finish: (value: { ok: true; value: { models: number } }) => void = () => undefined;
-    fake.api.secrets.verify.mockReturnValueOnce(new Promise((resolve) => (finish = resolve)));
+    harness.fake.api.secrets.verify.mockReturnValueOnce(new Promise((resolve) => (finish = resolve)));
 
     await byTestId(view, 'provider-verify').trigger('click');
     expect(byTestId(view, 'provider-verify-result').text()).toBe('Checking…');
@@ -188,24 +159,26 @@ describe('ProvidersSettings: keys', () => {
     await flushPromises();
     expect(byTestId(view, 'provider-verify-result').text()).toBe('✓ 42 models');
 
-    fake.api.secrets.verify.mockReturnValueOnce(fake.fail({ code: 'auth', message: 'The key was refused.' }));
+    harness.fake.api.secrets.verify.mockReturnValueOnce(
+      harness.fake.fail({ code: 'auth', message: 'The key was refused.' }),
+    );
     await byTestId(view, 'provider-verify').trigger('click');
     await flushPromises();
     expect(byTestId(view, 'provider-verify-result').text()).toBe('✗ The key was refused. (auth)');
   });
 
   it('removes the key', async () => {
-    fake.state.keys.openai = { isSet: true, hint: 'abcd', storage: 'keychain' };
+    harness.fake.state.keys.openai = { isSet: true, hint: 'abcd', storage: 'keychain' };
     const view = await mountProviders();
     await byTestId(view, 'provider-key-remove').trigger('click');
     await flushPromises();
-    expect(fake.api.secrets.clear).toHaveBeenCalledWith({ providerId: 'openai' });
+    expect(harness.fake.api.secrets.clear).toHaveBeenCalledWith({ providerId: 'openai' });
     expect(byTestId(view, 'provider-key-status').text()).toBe('No key set');
     expect(byTestId(view, 'provider-key-remove').exists()).toBe(false);
   });
 
   it('when the keychain is unavailable: shows why, and stores for the session only when the user says so', async () => {
-    fake.state.keychain = { available: false, problem: 'Install gnome-keyring and log in again.' };
+    harness.fake.state.keychain = { available: false, problem: 'Install gnome-keyring and log in again.' };
     const view = await mountProviders();
     const problem = byTestId(view, 'keychain-problem');
     expect(problem.text()).toContain('Install gnome-keyring and log in again.');
@@ -217,7 +190,7 @@ describe('ProvidersSettings: keys', () => {
     await byTestId(view, 'provider-key').setValue('sk-first-attempt-0000');
     await byTestId(view, 'provider-key-save').trigger('submit');
     await flushPromises();
-    expect(fake.api.secrets.set).toHaveBeenLastCalledWith(expect.objectContaining({ sessionOnly: false }));
+    expect(harness.fake.api.secrets.set).toHaveBeenLastCalledWith(expect.objectContaining({ sessionOnly: false }));
     const error = byTestId(view, 'provider-key-error');
     expect(error.attributes('role')).toBe('alert');
     expect(error.text()).toContain('keychain_unavailable');
@@ -227,7 +200,7 @@ describe('ProvidersSettings: keys', () => {
     await byTestId(view, 'provider-key').setValue('sk-session-key-9999');
     await byTestId(view, 'provider-key-save').trigger('submit');
     await flushPromises();
-    expect(fake.api.secrets.set).toHaveBeenLastCalledWith({
+    expect(harness.fake.api.secrets.set).toHaveBeenLastCalledWith({
       providerId: 'openai',
       key: 'sk-session-key-9999',
       sessionOnly: true,
@@ -242,7 +215,7 @@ describe('ProvidersSettings: keys', () => {
   });
 
   it('shows "No key needed" for a local provider instead of a key field', async () => {
-    fake.state.providers = [
+    harness.fake.state.providers = [
       providerView({
         id: 'ollama',
         presetId: 'ollama',
@@ -260,7 +233,7 @@ describe('ProvidersSettings: keys', () => {
 
 describe('ProvidersSettings: default and removal', () => {
   beforeEach(() => {
-    fake.state.providers = [providerView({ id: 'openai' }), providerView({ id: 'groq', name: 'Groq' })];
+    harness.fake.state.providers = [providerView({ id: 'openai' }), providerView({ id: 'groq', name: 'Groq' })];
   });
 
   it('makes a provider the default', async () => {
@@ -268,7 +241,7 @@ describe('ProvidersSettings: default and removal', () => {
     const groq = view.findAll('[data-testid="provider-row"]')[1]!;
     await groq.find('[data-testid="provider-make-default"]').trigger('click');
     await flushPromises();
-    expect(fake.api.settings.update).toHaveBeenCalledWith({ defaultProviderId: 'groq' });
+    expect(harness.fake.api.settings.update).toHaveBeenCalledWith({ defaultProviderId: 'groq' });
     expect(groq.find('[data-testid="provider-default-badge"]').exists()).toBe(true);
     expect(groq.find('[data-testid="provider-make-default"]').exists()).toBe(false);
   });
@@ -278,7 +251,7 @@ describe('ProvidersSettings: default and removal', () => {
     const first = () => view.findAll('[data-testid="provider-row"]')[0]!;
     await first().find('[data-testid="provider-remove"]').trigger('click');
     await flushPromises();
-    expect(fake.api.providers.remove).not.toHaveBeenCalled();
+    expect(harness.fake.api.providers.remove).not.toHaveBeenCalled();
     expect(document.activeElement).toBe(first().find('[data-testid="provider-remove-cancel"]').element);
 
     await first().find('[data-testid="provider-remove-cancel"]').trigger('click');
@@ -287,7 +260,7 @@ describe('ProvidersSettings: default and removal', () => {
     await first().find('[data-testid="provider-remove"]').trigger('click');
     await first().find('[data-testid="provider-remove-confirm"]').trigger('click');
     await flushPromises();
-    expect(fake.api.providers.remove).toHaveBeenCalledWith({ providerId: 'openai' });
+    expect(harness.fake.api.providers.remove).toHaveBeenCalledWith({ providerId: 'openai' });
     const rows = view.findAll('[data-testid="provider-row"]');
     expect(rows).toHaveLength(1);
     expect(rows[0]!.text()).toContain('Groq');

@@ -1,41 +1,15 @@
 // @vitest-environment happy-dom
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useUiStore } from '../../stores/ui';
 import SettingsDialog from './SettingsDialog.vue';
-import {
-  createFakeBridge,
-  expectAllMessagesFound,
-  freshPinia,
-  installBridge,
-  mountWith,
-  type FakeBridge,
-} from './testSupport';
+import { useSettingsTestHarness } from './testSupport';
 
-let fake: FakeBridge;
-let wrapper: VueWrapper | undefined;
-
-async function mountDialog(): Promise<VueWrapper> {
-  const pinia = freshPinia();
-  wrapper = mountWith(SettingsDialog, pinia);
-  await flushPromises();
-  return wrapper;
-}
+const harness = useSettingsTestHarness();
+const mountDialog = () => harness.mount(SettingsDialog);
 
 const tab = (view: VueWrapper, id: string) => view.find(`[data-testid="settings-tab-${id}"]`);
 const selectedTab = (view: VueWrapper) => view.find('[role="tab"][aria-selected="true"]');
-
-beforeEach(() => {
-  fake = createFakeBridge();
-  installBridge(fake);
-});
-
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = undefined;
-  document.body.innerHTML = '';
-  expectAllMessagesFound();
-});
 
 describe('SettingsDialog', () => {
   it('is a labelled dialog that loads what it shows and starts on the tab the store asks for', async () => {
@@ -43,8 +17,8 @@ describe('SettingsDialog', () => {
     const dialog = view.find('[data-testid="settings-dialog"]');
     expect(dialog.attributes('role')).toBe('dialog');
     expect(dialog.attributes('aria-label')).toBe('Settings');
-    expect(fake.api.providers.list).toHaveBeenCalled();
-    expect(fake.api.settings.get).toHaveBeenCalled();
+    expect(harness.fake.api.providers.list).toHaveBeenCalled();
+    expect(harness.fake.api.settings.get).toHaveBeenCalled();
     expect(selectedTab(view).attributes('data-testid')).toBe('settings-tab-providers');
     expect(view.find('[data-testid="settings-panel-providers"]').attributes('hidden')).toBeUndefined();
     expect(view.find('[data-testid="settings-panel-data"]').attributes('hidden')).toBeDefined();

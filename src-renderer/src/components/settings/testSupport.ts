@@ -4,9 +4,9 @@
  * data operations. Every method is a `vi.fn`, so tests can both read the
  * calls and replace an answer with `mockResolvedValueOnce`.
  */
-import { mount, type ComponentMountingOptions } from '@vue/test-utils';
+import { flushPromises, mount, type ComponentMountingOptions, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { Component } from 'vue';
 import { createI18n } from 'vue-i18n';
 import type {
@@ -220,4 +220,42 @@ export function mountWith<C extends Component>(
     attachTo: host,
     global: { plugins: [pinia, createTestI18n()] },
   } as ComponentMountingOptions<C>);
+}
+
+/** Finds an element by its `data-testid`. */
+export const byTestId = (view: VueWrapper, id: string) => view.find(`[data-testid="${id}"]`);
+
+/**
+ * The set-up every settings screen test shares: before each test a fresh fake bridge, built
+ * from `initial`; after it the component unmounted, the document emptied, and every message
+ * the component asked for checked to exist.
+ */
+export function useSettingsTestHarness(initial: () => Partial<FakeState> = () => ({})) {
+  let current: FakeBridge | undefined;
+  let wrapper: VueWrapper | undefined;
+  beforeEach(() => {
+    current = createFakeBridge(initial());
+    installBridge(current);
+  });
+  afterEach(() => {
+    wrapper?.unmount();
+    wrapper = undefined;
+    document.body.innerHTML = '';
+    expectAllMessagesFound();
+  });
+  return {
+    /** This test's fake main process. */
+    get fake(): FakeBridge {
+      if (!current) throw new Error('The fake bridge exists only while a test runs.');
+      return current;
+    },
+    /** Mounts `component` in a fresh Pinia, after `load` has filled the stores it reads. */
+    async mount(component: Component, load: () => Promise<unknown> = async () => {}): Promise<VueWrapper> {
+      const pinia = freshPinia();
+      await load();
+      wrapper = mountWith(component, pinia);
+      await flushPromises();
+      return wrapper;
+    },
+  };
 }
