@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openHistoryDatabase, type HistoryDatabase } from '../src-main/history/database';
 import { HistoryRepository } from '../src-main/history/HistoryRepository';
+import { percentile, spread, type Spread } from './stats';
 import { makeRandom, prose } from './syntheticText';
 
 function makeText(random: () => number): string {
@@ -17,18 +18,13 @@ function makeText(random: () => number): string {
   return random() < 0.001 ? `${text}鯨肉の料理 narwhal` : text;
 }
 
-interface Timing {
-  median: number;
-  min: number;
-  max: number;
+interface Timing extends Spread {
   p50: number;
   p95: number;
 }
 
 function summarize(samples: number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { median: at(0.5), min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0, p50: at(0.5), p95: at(0.95) };
+  return { ...spread(samples), p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
 }
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;

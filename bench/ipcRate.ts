@@ -17,15 +17,11 @@ import { ProviderRegistry, storedProvidersSchema } from '../src-main/providers/P
 import { JsonFile } from '../src-main/settings/JsonFile';
 import { ChatCompletionClient } from '../src-main/streaming/ChatCompletionClient';
 import { ChatService } from '../src-main/streaming/ChatService';
+import { median } from './stats';
 
 const RUNS = 5;
 const TOKENS = 4_000;
 const RATE = 2_000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 async function oneRun(): Promise<{ perSecond: number; tokensPerMessage: number; maxGapMessages: number }> {
   const mock = await startMockServer();

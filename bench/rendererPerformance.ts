@@ -33,6 +33,7 @@ import { markdownTokens, startMockServer } from '../e2e/fixtures/mockServer';
 import { openHistoryDatabase } from '../src-main/history/database';
 import { HistoryRepository } from '../src-main/history/HistoryRepository';
 import { MARK_BINDING, STREAM_PROBE, openProbe, scrollToOldestProbe } from './rendererProbe';
+import { fixed, formatSpread, median, percentile, spread } from './stats';
 import { ENGLISH_WORDS, makeRandom, pick, prose } from './syntheticText';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -85,30 +86,6 @@ async function loadFixtures(): Promise<Fixtures> {
 }
 
 // ───────────────────────────────────────────── figures
-
-function percentile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-const median = (values: readonly number[]) => percentile(values, 0.5);
-
-interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
-function spread(values: readonly number[]): Spread {
-  const finite = values.filter(Number.isFinite);
-  return { median: median(finite), min: Math.min(...finite), max: Math.max(...finite) };
-}
-
-function fixed(value: number, digits: number): string {
-  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
-}
-function formatSpread(s: Spread, digits: number, unit = ''): string {
-  return `${fixed(s.median, digits)}${unit} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
-}
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));

@@ -14,6 +14,7 @@
 import { createParser } from 'eventsource-parser';
 import { Stream } from 'openai/streaming';
 import { decodeChatCompletionStream } from '../src-main/streaming/chatCompletionStream';
+import { median } from './stats';
 
 const TARGET_BYTES = 50 * 1024 * 1024;
 const RUNS = 11;
@@ -144,11 +145,6 @@ function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('Run the benchmark with node --expose-gc (npm run bench does).');
   gc();
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 /** Runs the benchmark and returns the printed report. */
