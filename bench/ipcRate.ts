@@ -12,7 +12,7 @@ import { startMockServer } from '../e2e/fixtures/mockServer';
 import type { ChatEvent } from '../src-preload/contract/types';
 import { openHistoryDatabase } from '../src-main/history/database';
 import { HistoryRepository } from '../src-main/history/HistoryRepository';
-import { EventSink, type WindowMessenger } from '../src-main/ipc/EventSink';
+import { EventSink, type WindowMessenger } from '../src-main/common/EventSink';
 import { ProviderRegistry, storedProvidersSchema } from '../src-main/providers/ProviderRegistry';
 import { JsonFile } from '../src-main/settings/JsonFile';
 import { ChatCompletionClient } from '../src-main/streaming/ChatCompletionClient';

@@ -12,7 +12,7 @@ import type { SettingsService } from '../settings/SettingsService';
 import type { ChatCompletionClient } from '../streaming/ChatCompletionClient';
 import type { ChatService } from '../streaming/ChatService';
 import { isExternalWebUrl } from '../windows/security';
-import { AppError } from './AppError';
+import { AppError } from '../common/AppError';
 import type { CallContext, Handlers } from './dispatch';
 
 export interface HandlerServices {

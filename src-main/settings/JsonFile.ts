@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 
 /**
  * Writes a whole file or nothing: to a temporary file first, then renamed over

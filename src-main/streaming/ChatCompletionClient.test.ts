@@ -69,7 +69,7 @@ function expectNoKey(outcome: Outcome): void {
   const error = outcome.last.type === 'error' ? outcome.last.error : null;
   if (error) {
     expect(error.message).not.toContain(KEY);
-    expect(JSON.stringify(error.toErrorShape())).not.toContain(KEY);
+    expect(JSON.stringify(error.toShape())).not.toContain(KEY);
   }
   expect(JSON.stringify(outcome.stream.request)).not.toContain(KEY);
   expect(JSON.stringify(outcome.stream.response)).not.toContain(KEY);

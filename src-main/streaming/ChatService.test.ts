@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../e2e/fixtures/mockServer';
 import type { ChatEvent } from '../../src-preload/contract/types';
 import { makeIds, openStore, removeTempDirs, makeTempDir, type TestStore } from '../history/testSupport';
-import { EventSink, type WindowMessenger } from '../ipc/EventSink';
+import { EventSink, type WindowMessenger } from '../common/EventSink';
 import { ProviderRegistry, storedProvidersSchema } from '../providers/ProviderRegistry';
 import type { SecretsReader } from '../secrets/SecretsService';
 import { JsonFile } from '../settings/JsonFile';

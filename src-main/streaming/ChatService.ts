@@ -17,8 +17,8 @@ import type { NagareErrorShape } from '../../src-preload/contract/errors';
 import type { chatStartInput } from '../../src-preload/contract/schemas';
 import type { z } from 'zod';
 import type { HistoryRepository } from '../history/HistoryRepository';
-import { AppError, toErrorShape } from '../ipc/AppError';
-import type { EventSink } from '../ipc/EventSink';
+import { AppError, toErrorShape } from '../common/AppError';
+import type { EventSink } from '../common/EventSink';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
 import type { ChatMessage } from '../providers/requestBuilder';
 import type { SecretsReader } from '../secrets/SecretsService';
@@ -245,7 +245,7 @@ export class ChatService {
             });
             return;
           case 'error': {
-            const error = event.error.toErrorShape();
+            const error = event.error.toShape();
             this.finish(stream, {
               status: error.code === 'cancelled' ? 'cancelled' : 'error',
               usage,
