@@ -55,7 +55,8 @@ interface RunningStream {
   conversationId: string;
   messageId: string;
   controller: AbortController;
-  upstream: ChatCompletionStream | null;
+  /** Holds the reply text as it grows; the service keeps no copy of its own. */
+  upstream: ChatCompletionStream;
   providerName: string;
   model: string;
   parameters: GenerationParameters;
@@ -63,12 +64,16 @@ interface RunningStream {
   keyEnvVar: string;
   authStyle: AuthStyle;
   seq: number;
-  content: string;
-  reasoning: string;
+  /** What the reply already held before this stream: the cut-off text a continue resumes, else ''. */
+  priorContent: string;
+  priorReasoning: string;
+  /** Deltas not yet sent to the window (at most one coalescing interval's worth). */
   pendingText: string;
   pendingReasoning: string;
   ipcTimer: ReturnType<typeof setTimeout> | null;
   flushTimer: ReturnType<typeof setTimeout> | null;
+  /** False until the first text was saved: that save happens at once, later ones on the timer. */
+  flushedOnce: boolean;
   /** Set when saving failed: the reply goes on in memory and the window is told at the end. */
   storageError: NagareErrorShape | null;
 }
@@ -107,13 +112,22 @@ export class ChatService {
       ...(conversation.systemPrompt.trim() ? [{ role: 'system' as const, content: conversation.systemPrompt }] : []),
       ...turns,
     ];
+    const controller = new AbortController();
+    const upstream = this.deps.client(this.deps.defaults().idleTimeoutSeconds * 1000).stream({
+      provider,
+      apiKey,
+      model,
+      messages,
+      parameters,
+      signal: controller.signal,
+    });
     const stream: RunningStream = {
       id: this.deps.newId(),
       windowId: context.windowId,
       conversationId: conversation.id,
       messageId: assistant.id,
-      controller: new AbortController(),
-      upstream: null,
+      controller,
+      upstream,
       providerName: provider.name,
       model,
       parameters,
@@ -121,23 +135,16 @@ export class ChatService {
       keyEnvVar: provider.keyEnvVar,
       authStyle: apiKey ? provider.authStyle : 'none',
       seq: 0,
-      content: input.mode === 'continue' ? assistant.content : '',
-      reasoning: input.mode === 'continue' ? assistant.reasoning : '',
+      priorContent: input.mode === 'continue' ? assistant.content : '',
+      priorReasoning: input.mode === 'continue' ? assistant.reasoning : '',
       pendingText: '',
       pendingReasoning: '',
       ipcTimer: null,
       flushTimer: null,
+      flushedOnce: false,
       storageError: null,
     };
     this.streams.set(stream.id, stream);
-    stream.upstream = this.deps.client(this.deps.defaults().idleTimeoutSeconds * 1000).stream({
-      provider,
-      apiKey,
-      model,
-      messages,
-      parameters,
-      signal: stream.controller.signal,
-    });
     this.send(stream, { kind: 'started', conversationId: conversation.id, messageId: assistant.id });
     // The pump reports every failure as an event; it never rejects.
     void this.pump(stream);
@@ -217,15 +224,13 @@ export class ChatService {
   private async pump(stream: RunningStream): Promise<void> {
     let usage: Usage | null = null;
     try {
-      for await (const event of stream.upstream!) {
+      for await (const event of stream.upstream) {
         switch (event.type) {
           case 'text':
-            stream.content += event.text;
             stream.pendingText += event.text;
             this.scheduleDelivery(stream);
             break;
           case 'reasoning':
-            stream.reasoning += event.text;
             stream.pendingReasoning += event.text;
             this.scheduleDelivery(stream);
             break;
@@ -262,7 +267,7 @@ export class ChatService {
       this.finish(stream, {
         status: 'error',
         usage,
-        metrics: stream.upstream?.metrics ?? {},
+        metrics: stream.upstream.metrics,
         error: { code: 'protocol', message: 'The reply ended without an end marker.' },
       });
     } catch (error) {
@@ -270,7 +275,7 @@ export class ChatService {
       this.finish(stream, {
         status: 'error',
         usage,
-        metrics: stream.upstream?.metrics ?? {},
+        metrics: stream.upstream.metrics,
         error: toErrorShape(error),
       });
     }
@@ -281,6 +286,12 @@ export class ChatService {
       stream.ipcTimer = null;
       this.deliverPending(stream);
     }, IPC_COALESCE_MS);
+    // The first text is saved at once, so that even a crash right after it keeps something.
+    if (!stream.flushedOnce) {
+      stream.flushedOnce = true;
+      this.saveProgress(stream);
+      return;
+    }
     stream.flushTimer ??= this.setTimer(() => {
       stream.flushTimer = null;
       this.saveProgress(stream);
@@ -303,7 +314,7 @@ export class ChatService {
   private saveProgress(stream: RunningStream): void {
     if (stream.storageError) return;
     try {
-      this.deps.history().appendOrFlush(stream.messageId, { content: stream.content, reasoning: stream.reasoning });
+      this.deps.history().appendOrFlush(stream.messageId, this.replyText(stream));
     } catch (error) {
       // The reply goes on in memory; the window is told why it could not be saved when it ends.
       stream.storageError = toErrorShape(error, 'storage');
@@ -331,8 +342,7 @@ export class ChatService {
     try {
       this.deps.history().finishMessage(stream.messageId, {
         status: end.status,
-        content: stream.content,
-        reasoning: stream.reasoning,
+        ...this.replyText(stream),
         error: end.error ?? null,
         usage: usageToSave,
         timeToFirstTokenMs: end.metrics.timeToFirstTokenMs ?? null,
@@ -356,23 +366,31 @@ export class ChatService {
     }
   }
 
+  /** The whole reply as it stands: what the row held before (continue) and what this stream added. */
+  private replyText(stream: RunningStream): { content: string; reasoning: string } {
+    return {
+      content: stream.priorContent + stream.upstream.text,
+      reasoning: stream.priorReasoning + stream.upstream.reasoning,
+    };
+  }
+
   private streamLog(stream: RunningStream): StreamLog {
-    const upstream = stream.upstream;
+    const { request, response, metrics, entries, truncated } = stream.upstream;
     return {
       request: {
         providerName: stream.providerName,
-        url: upstream?.request.url ?? '',
+        url: request.url,
         model: stream.model,
         parameters: stream.parameters,
         messageCount: stream.messageCount,
-        body: upstream?.request.body ?? '',
-        headers: upstream?.request.headers ?? {},
+        body: request.body,
+        headers: request.headers,
         authStyle: stream.authStyle,
       },
-      response: { status: upstream?.response.status ?? null, headers: upstream?.response.headers ?? {} },
-      metrics: { ...(upstream?.metrics ?? {}) },
-      entries: [...(upstream?.entries ?? [])],
-      truncated: upstream?.truncated ?? false,
+      response: { status: response.status, headers: response.headers },
+      metrics: { ...metrics },
+      entries: [...entries],
+      truncated,
       keyEnvVar: stream.keyEnvVar,
     };
   }
