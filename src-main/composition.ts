@@ -6,7 +6,7 @@ import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
 import type { AppInfo, MenuCommand } from '../src-preload/contract/types';
 import { EventSink } from './common/EventSink';
 import { openHistoryDatabase, type OpenedHistoryDatabase } from './history/database';
-import { HistoryRepository } from './history/HistoryRepository';
+import { createHistoryStores, type HistoryStores } from './history/HistoryStores';
 import { AppError } from './common/AppError';
 import { createDispatcher } from './ipc/dispatch';
 import { electronMessenger, registerIpcHandlers } from './ipc/electronIpc';
@@ -73,13 +73,13 @@ export async function startNagare(): Promise<RunningApp> {
     storageProblem: null,
   };
   let database: OpenedHistoryDatabase | null = null;
-  let history: HistoryRepository | null = null;
+  let stores: HistoryStores | null = null;
   try {
     database = openHistoryDatabase({ directory: platform.userDataDir, now: Date.now });
     startup.recoveredDatabasePath = database.movedAsidePath;
-    history = new HistoryRepository(database.db, Date.now, randomUUID);
-    const interrupted = history.markInterruptedOnStartup();
-    history.purgeExpiredDeletes();
+    stores = createHistoryStores(database.db, Date.now, randomUUID);
+    const interrupted = stores.history.markInterruptedOnStartup();
+    stores.history.purgeExpiredDeletes();
     logger.info('History opened', {
       migratedFrom: database.migratedFrom,
       schemaVersion: database.schemaVersion,
@@ -92,15 +92,18 @@ export async function startNagare(): Promise<RunningApp> {
     logger.error('History could not be opened', { error });
   }
 
-  const requireHistory = (): HistoryRepository => {
-    if (!history) throw new AppError('storage', startup.storageProblem ?? 'The history database could not be opened.');
-    return history;
+  const requireStores = (): HistoryStores => {
+    if (!stores) throw new AppError('storage', startup.storageProblem ?? 'The history database could not be opened.');
+    return stores;
   };
+  const requireHistory = () => requireStores().history;
+  const requireStreamLogs = () => requireStores().streamLogs;
 
   const client = (idleTimeoutMs = settings.get().idleTimeoutSeconds * 1000) =>
     new ChatCompletionClient({ fetch: platform.fetch, idleTimeoutMs });
   const chat = new ChatService({
     history: requireHistory,
+    streamLogs: requireStreamLogs,
     providers,
     secrets,
     client,
@@ -188,6 +191,8 @@ export async function startNagare(): Promise<RunningApp> {
       secrets: secrets.rendererFace(),
       keys: secrets,
       history: requireHistory,
+      streamLogs: requireStreamLogs,
+      drafts: () => requireStores().drafts,
       chat,
       client: () => client(),
       startup,
@@ -209,7 +214,7 @@ export async function startNagare(): Promise<RunningApp> {
   // Deleted conversations wait out their undo window, then go for good.
   const purgeTimer = setInterval(() => {
     try {
-      history?.purgeExpiredDeletes();
+      stores?.history.purgeExpiredDeletes();
     } catch (error) {
       logger.warn('Could not purge deleted conversations', { error });
     }

@@ -176,7 +176,7 @@ describe('Nagare export and import', () => {
     store.repo.finishMessage(a1.id, { status: 'complete', content: 'Four.', usage: { totalTokens: 9 } });
     const a2 = store.repo.beginAssistantMessage(conversation.id, q.id, 'gpt-4o');
     store.repo.finishMessage(a2.id, { status: 'complete', content: '4' });
-    store.repo.saveStreamLog(a2.id, {
+    store.streamLogs.save(a2.id, {
       request: {
         providerName: 'p',
         url: 'https://x',
@@ -192,7 +192,7 @@ describe('Nagare export and import', () => {
       truncated: false,
       keyEnvVar: 'OPENAI_API_KEY',
     });
-    store.repo.setDraft(conversation.id, 'draft text');
+    store.drafts.set(conversation.id, 'draft text');
     return { conversation, q, a1, a2 };
   }
 

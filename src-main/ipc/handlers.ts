@@ -1,7 +1,9 @@
 /** The main-side handler map: one entry per contract channel, each a thin call into a service. */
 import { readFileSync } from 'node:fs';
 import type { AppInfo, ExportFormat } from '../../src-preload/contract/types';
+import type { DraftStore } from '../history/DraftStore';
 import type { HistoryRepository } from '../history/HistoryRepository';
+import type { StreamLogStore } from '../history/StreamLogStore';
 import { parseSseFile, serializeSseFile } from '../inspector/sseFile';
 import type { FileDialogFilter, Platform } from '../platform/electronPlatform';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
@@ -23,8 +25,10 @@ export interface HandlerServices {
   secrets: SecretsApi;
   /** Main-only: reads a key to verify it. */
   keys: SecretsReader;
-  /** Throws a storage error when start-up could not open the database. */
+  /** These three throw a storage error when start-up could not open the database. */
   history: () => HistoryRepository;
+  streamLogs: () => StreamLogStore;
+  drafts: () => DraftStore;
   chat: ChatService;
   client: () => ChatCompletionClient;
   startup: Pick<AppInfo, 'recoveredDatabasePath' | 'storageProblem'>;
@@ -51,7 +55,7 @@ function exportName(format: ExportFormat, title: string | null): string {
 }
 
 export function createHandlers(services: HandlerServices): Handlers {
-  const { platform, settings, providers, secrets, keys, chat, history } = services;
+  const { platform, settings, providers, secrets, keys, chat, history, streamLogs, drafts } = services;
 
   return {
     'app.info': () => ({
@@ -147,8 +151,8 @@ export function createHandlers(services: HandlerServices): Handlers {
       return history().importText(text);
     },
 
-    'drafts.get': ({ key }) => history().getDraft(key),
-    'drafts.set': ({ key, text }) => history().setDraft(key, text),
+    'drafts.get': ({ key }) => drafts().get(key),
+    'drafts.set': ({ key, text }) => drafts().set(key, text),
 
     'settings.get': () => settings.get(),
     'settings.update': (patch) => {
@@ -168,9 +172,9 @@ export function createHandlers(services: HandlerServices): Handlers {
       return settings.update(patch);
     },
 
-    'inspector.log': ({ messageId }) => chat.liveLog(messageId) ?? history().getStreamLog(messageId),
+    'inspector.log': ({ messageId }) => chat.liveLog(messageId) ?? streamLogs().get(messageId),
     'inspector.saveStream': async ({ messageId }) => {
-      const log = chat.liveLog(messageId) ?? history().getStreamLog(messageId);
+      const log = chat.liveLog(messageId) ?? streamLogs().get(messageId);
       if (!log) throw new AppError('missing', 'This reply has no saved stream.');
       const path = await platform.chooseSavePath({
         title: 'Save raw stream',
@@ -199,9 +203,9 @@ export function createHandlers(services: HandlerServices): Handlers {
       }
       return parseSseFile(bytes, path.split(/[\\/]/).pop() ?? 'stream.sse');
     },
-    'inspector.storage': () => history().streamLogStorage(),
+    'inspector.storage': () => streamLogs().storage(),
     'inspector.prune': () => {
-      history().pruneStreamLogs();
+      streamLogs().prune();
     },
   };
 }

@@ -72,6 +72,7 @@ describe('ChatService over real HTTP and a real database', () => {
     online = true;
     service = new ChatService({
       history: () => store.repo,
+      streamLogs: () => store.streamLogs,
       providers,
       secrets,
       client: (idleTimeoutMs) => new ChatCompletionClient({ fetch, idleTimeoutMs }),
@@ -110,7 +111,7 @@ describe('ChatService over real HTTP and a real database', () => {
       content: mock.lastResponse?.textSent,
       parentId: started.userMessageId,
     });
-    const log = store.repo.getStreamLog(started.assistantMessageId);
+    const log = store.streamLogs.get(started.assistantMessageId);
     expect(log?.entries.filter((entry) => entry.type === 'event')).toHaveLength(mock.lastResponse?.eventsSent ?? -1);
     expect(JSON.stringify(log)).not.toContain(KEY);
     expect(log?.request.authStyle).toBe('bearer');
@@ -222,5 +223,48 @@ describe('ChatService over real HTTP and a real database', () => {
       code: 'offline',
     });
     expect(store.repo.listConversations().items).toHaveLength(0);
+  });
+
+  it('refuses a send or a turn that makes no sense before writing anything, and starts no request', async () => {
+    const first = await service.start({ content: 'Q [[mock:tokens=4 rate=400]]', mode: 'send' }, { windowId: 1 });
+    await messenger.until(() => messenger.ended(first.streamId) !== undefined);
+    const other = await service.start({ content: 'Other [[mock:tokens=4 rate=400]]', mode: 'send' }, { windowId: 1 });
+    await messenger.until(() => messenger.ended(other.streamId) !== undefined);
+    const rows = () => ({
+      conversations: store.opened.db.prepare('SELECT id, title, updated_at, active_leaf_id FROM conversations').all(),
+      messages: store.opened.db.prepare('SELECT id, status, content FROM messages').all(),
+    });
+    const before = rows();
+    const requests = mock.requests.length;
+    const refused: Array<[input: Parameters<ChatService['start']>[0], code: string]> = [
+      // What quick ask sends for an empty box: it used to leave an empty conversation behind.
+      [{ content: '   ', mode: 'send' }, 'invalid_request'],
+      [{ conversationId: first.conversationId, content: '', mode: 'send' }, 'invalid_request'],
+      [{ conversationId: first.conversationId, content: '', mode: 'regenerate', targetMessageId: 'gone' }, 'missing'],
+      [
+        {
+          conversationId: first.conversationId,
+          content: '',
+          mode: 'regenerate',
+          targetMessageId: other.assistantMessageId,
+        },
+        'invalid_request',
+      ],
+      [{ content: '', mode: 'regenerate', targetMessageId: first.assistantMessageId }, 'invalid_request'],
+      [
+        { conversationId: first.conversationId, content: '', mode: 'continue', targetMessageId: first.userMessageId! },
+        'invalid_request',
+      ],
+      [
+        { conversationId: first.conversationId, content: 'x', mode: 'edit', targetMessageId: first.assistantMessageId },
+        'invalid_request',
+      ],
+    ];
+    for (const [input, code] of refused) {
+      await expect(service.start(input, { windowId: 1 }), JSON.stringify(input)).rejects.toMatchObject({ code });
+    }
+    expect(rows()).toEqual(before);
+    expect(mock.requests.length).toBe(requests);
+    expect(service.activeCount).toBe(0);
   });
 });

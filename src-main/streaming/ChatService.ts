@@ -17,6 +17,7 @@ import type { NagareErrorShape } from '../../src-preload/contract/errors';
 import type { chatStartInput } from '../../src-preload/contract/schemas';
 import type { z } from 'zod';
 import type { HistoryRepository } from '../history/HistoryRepository';
+import type { StreamLogStore } from '../history/StreamLogStore';
 import { AppError, toErrorShape } from '../common/AppError';
 import type { EventSink } from '../common/EventSink';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
@@ -35,8 +36,9 @@ export const CONTINUE_INSTRUCTION =
 export type ChatStartInput = z.output<typeof chatStartInput>;
 
 export interface ChatServiceDependencies {
-  /** Throws a storage error when the database could not be opened. */
+  /** Both throw a storage error when the database could not be opened. */
   history: () => HistoryRepository;
+  streamLogs: () => StreamLogStore;
   providers: ProviderRegistry;
   secrets: SecretsReader;
   client: (idleTimeoutMs: number) => ChatCompletionClient;
@@ -99,18 +101,24 @@ export class ChatService {
     if (!provider.isLocal && !this.deps.isOnline()) {
       throw new AppError('offline', 'You are offline. Your message is kept; send it again when the network is back.');
     }
-    // Everything that can refuse the request runs before anything is written.
+    // Everything that can refuse the request runs before anything is written; the turn is written in one go.
     const apiKey = await this.deps.secrets.getKeyForRequest(provider.id);
-    const conversation = existing ?? history.createConversation({ providerId: provider.id, model });
-
-    const { userMessage, assistant, context: turns } = this.prepareTurn(input, conversation.id, model);
-    if (!input.conversationId) this.deps.onHistoryChanged(conversation.id, 'created');
-    else this.deps.onHistoryChanged(conversation.id, 'message');
+    const turn = history.beginTurn({
+      conversationId: existing?.id ?? null,
+      newConversation: { providerId: provider.id, model },
+      mode: input.mode,
+      content: input.content,
+      targetMessageId: input.targetMessageId ?? null,
+      model,
+    });
+    const { conversation, reply } = turn;
+    this.deps.onHistoryChanged(conversation.id, turn.created ? 'created' : 'message');
 
     const parameters = { ...this.deps.defaults().parameters, ...conversation.parameters };
     const messages: ChatMessage[] = [
       ...(conversation.systemPrompt.trim() ? [{ role: 'system' as const, content: conversation.systemPrompt }] : []),
-      ...turns,
+      ...turn.context,
+      ...(input.mode === 'continue' ? [{ role: 'user' as const, content: CONTINUE_INSTRUCTION }] : []),
     ];
     const controller = new AbortController();
     const upstream = this.deps.client(this.deps.defaults().idleTimeoutSeconds * 1000).stream({
@@ -125,7 +133,7 @@ export class ChatService {
       id: this.deps.newId(),
       windowId: context.windowId,
       conversationId: conversation.id,
-      messageId: assistant.id,
+      messageId: reply.id,
       controller,
       upstream,
       providerName: provider.name,
@@ -135,8 +143,8 @@ export class ChatService {
       keyEnvVar: provider.keyEnvVar,
       authStyle: apiKey ? provider.authStyle : 'none',
       seq: 0,
-      priorContent: input.mode === 'continue' ? assistant.content : '',
-      priorReasoning: input.mode === 'continue' ? assistant.reasoning : '',
+      priorContent: input.mode === 'continue' ? reply.content : '',
+      priorReasoning: input.mode === 'continue' ? reply.reasoning : '',
       pendingText: '',
       pendingReasoning: '',
       ipcTimer: null,
@@ -145,14 +153,14 @@ export class ChatService {
       storageError: null,
     };
     this.streams.set(stream.id, stream);
-    this.send(stream, { kind: 'started', conversationId: conversation.id, messageId: assistant.id });
+    this.send(stream, { kind: 'started', conversationId: conversation.id, messageId: reply.id });
     // The pump reports every failure as an event; it never rejects.
     void this.pump(stream);
     return {
       streamId: stream.id,
       conversationId: conversation.id,
-      userMessageId: userMessage?.id ?? null,
-      assistantMessageId: assistant.id,
+      userMessageId: turn.userMessage?.id ?? null,
+      assistantMessageId: reply.id,
     };
   }
 
@@ -178,47 +186,6 @@ export class ChatService {
 
   get activeCount(): number {
     return this.streams.size;
-  }
-
-  /** Writes the user's turn and the (empty, streaming) reply row, and gathers what to send. */
-  private prepareTurn(input: ChatStartInput, conversationId: string, model: string) {
-    const history = this.deps.history();
-    const target = input.targetMessageId ? history.getMessage(input.targetMessageId) : null;
-    if (target && target.conversationId !== conversationId) {
-      throw new AppError('invalid_request', 'That message belongs to another conversation.');
-    }
-    switch (input.mode) {
-      case 'send': {
-        if (!input.content.trim()) throw new AppError('invalid_request', 'There is nothing to send.');
-        const leaf = history.openConversation({ conversationId, limit: 1 }).messages.at(-1)?.id ?? null;
-        const userMessage = history.addUserMessage(conversationId, leaf, input.content);
-        const assistant = history.beginAssistantMessage(conversationId, userMessage.id, model);
-        return { userMessage, assistant, context: history.buildContext(userMessage.id) };
-      }
-      case 'edit': {
-        if (!target || target.role !== 'user')
-          throw new AppError('invalid_request', 'Only your own messages can be edited.');
-        if (!input.content.trim()) throw new AppError('invalid_request', 'There is nothing to send.');
-        const userMessage = history.addUserMessage(conversationId, target.parentId, input.content);
-        const assistant = history.beginAssistantMessage(conversationId, userMessage.id, model);
-        return { userMessage, assistant, context: history.buildContext(userMessage.id) };
-      }
-      case 'regenerate': {
-        if (!target) throw new AppError('invalid_request', 'Choose a reply to regenerate.');
-        // Regenerating a user message answers it again; regenerating a reply makes a new version of it.
-        const parentId = target.role === 'user' ? target.id : target.parentId;
-        if (!parentId) throw new AppError('invalid_request', 'That reply has no question to answer.');
-        const assistant = history.beginAssistantMessage(conversationId, parentId, model);
-        return { userMessage: null, assistant, context: history.buildContext(parentId) };
-      }
-      case 'continue': {
-        if (!target || target.role !== 'assistant')
-          throw new AppError('invalid_request', 'Only a reply can be continued.');
-        const assistant = history.resumeMessage(target.id);
-        const context = [...history.buildContext(target.id), { role: 'user' as const, content: CONTINUE_INSTRUCTION }];
-        return { userMessage: null, assistant, context };
-      }
-    }
   }
 
   private async pump(stream: RunningStream): Promise<void> {
@@ -348,7 +315,7 @@ export class ChatService {
         timeToFirstTokenMs: end.metrics.timeToFirstTokenMs ?? null,
         durationMs: end.metrics.durationMs ?? null,
       });
-      this.deps.history().saveStreamLog(stream.messageId, this.streamLog(stream));
+      this.deps.streamLogs().save(stream.messageId, this.streamLog(stream));
     } catch (error) {
       stream.storageError ??= toErrorShape(error, 'storage');
       this.deps.log('error', 'Could not save a finished reply', { error });

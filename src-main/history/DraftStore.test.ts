@@ -1,0 +1,23 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, removeTempDirs, type TestStore } from './testSupport';
+
+let store: TestStore;
+beforeEach(() => {
+  store = openStore();
+});
+afterEach(() => {
+  store.close();
+  removeTempDirs();
+});
+
+describe('drafts', () => {
+  it('keeps drafts; an empty text deletes', () => {
+    expect(store.drafts.get('new')).toBe('');
+    store.drafts.set('new', 'half a thought');
+    expect(store.drafts.get('new')).toBe('half a thought');
+    store.drafts.set('new', '');
+    expect(store.drafts.get('new')).toBe('');
+    const n = store.opened.db.prepare('SELECT count(*) AS n FROM drafts').get() as { n: number };
+    expect(n.n).toBe(0);
+  });
+});
