@@ -35,6 +35,7 @@ export const CONTINUE_INSTRUCTION =
 
 export type ChatStartInput = z.output<typeof chatStartInput>;
 
+/** What ChatService needs; the composition root passes the real ones, tests fakes and real parts. */
 export interface ChatServiceDependencies {
   /** Both throw a storage error when the database could not be opened. */
   history: () => HistoryRepository;
@@ -48,7 +49,9 @@ export interface ChatServiceDependencies {
   onHistoryChanged: (conversationId: string, reason: 'created' | 'updated' | 'message') => void;
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   newId: () => string;
+  /** The timers that coalesce deltas and pace saves; tests pass their own to run them by hand. */
   setTimer?: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
+  clearTimer?: (timer: ReturnType<typeof setTimeout>) => void;
 }
 
 interface RunningStream {
@@ -80,12 +83,15 @@ interface RunningStream {
   storageError: NagareErrorShape | null;
 }
 
+/** Runs replies from start to end: see the comment at the top of this file. */
 export class ChatService {
   private readonly streams = new Map<string, RunningStream>();
   private readonly setTimer: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
+  private readonly clearTimer: (timer: ReturnType<typeof setTimeout>) => void;
 
   constructor(private readonly deps: ChatServiceDependencies) {
     this.setTimer = deps.setTimer ?? ((callback, ms) => setTimeout(callback, ms));
+    this.clearTimer = deps.clearTimer ?? ((timer) => clearTimeout(timer));
   }
 
   /** Saves the turn, starts the upstream request, and answers before the first token. */
@@ -266,7 +272,7 @@ export class ChatService {
   }
 
   private deliverPending(stream: RunningStream): void {
-    if (stream.ipcTimer) clearTimeout(stream.ipcTimer);
+    if (stream.ipcTimer) this.clearTimer(stream.ipcTimer);
     stream.ipcTimer = null;
     if (stream.pendingReasoning) {
       this.send(stream, { kind: 'reasoning', text: stream.pendingReasoning });
@@ -301,7 +307,7 @@ export class ChatService {
     },
   ): void {
     if (!this.streams.delete(stream.id)) return;
-    if (stream.flushTimer) clearTimeout(stream.flushTimer);
+    if (stream.flushTimer) this.clearTimer(stream.flushTimer);
     stream.flushTimer = null;
     this.deliverPending(stream);
     const usageToSave =

@@ -24,6 +24,37 @@ export function bodyOf(reads: ReadonlyArray<Uint8Array | string>): ReadableStrea
   });
 }
 
+/**
+ * A body the test feeds by hand, to play a server that is slow, stalls or never finishes.
+ * `cancelled` tells whether the client closed it.
+ */
+export class ControlledBody {
+  readonly stream: ReadableStream<Uint8Array>;
+  cancelled = false;
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+
+  constructor() {
+    this.stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.controller = controller;
+      },
+      cancel: () => {
+        this.cancelled = true;
+      },
+    });
+  }
+
+  /** Sends the next read. */
+  send(text: string): void {
+    this.controller.enqueue(encoder.encode(text));
+  }
+
+  /** Ends the body normally. */
+  end(): void {
+    this.controller.close();
+  }
+}
+
 /** A `200 text/event-stream` response with the given body. */
 export function eventStreamResponse(body: ReadableStream<Uint8Array>): Response {
   return new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8' } });
@@ -37,16 +68,26 @@ export const FAKE_PROVIDER: ProviderConfig = {
 };
 const FAKE_MESSAGES: ChatMessage[] = [{ role: 'user', content: 'hello' }];
 
+/** One SSE event holding an OpenAI chunk: `delta` for the first choice, and a finish reason if given. */
+export function sseChunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
+  const chunk = { object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason }] };
+  return `data: ${JSON.stringify(chunk)}\n\n`;
+}
+
+/** The end of a normal reply: a finish reason, then `[DONE]`. */
+export const SSE_END = `${sseChunk({}, 'stop')}data: [DONE]\n\n`;
+
 /**
- * The app's streaming path over a body that arrives in `reads`: the client, its raw log on,
- * given a fetch that answers with that body.
+ * The app's streaming path over a body that arrives in `reads` (or as a test sends it): the
+ * client, its raw log on, given a fetch that answers with that body.
  */
 export function streamOver(
-  reads: ReadonlyArray<Uint8Array | string>,
+  reads: ReadonlyArray<Uint8Array | string> | ControlledBody,
   options: Partial<ChatCompletionClientOptions> & { signal?: AbortSignal } = {},
 ): ChatCompletionStream {
   const { signal, ...clientOptions } = options;
-  const client = new ChatCompletionClient({ fetch: async () => eventStreamResponse(bodyOf(reads)), ...clientOptions });
+  const body = (): ReadableStream<Uint8Array> => (reads instanceof ControlledBody ? reads.stream : bodyOf(reads));
+  const client = new ChatCompletionClient({ fetch: async () => eventStreamResponse(body()), ...clientOptions });
   return client.stream({
     provider: FAKE_PROVIDER,
     apiKey: 'sk-fake-0123456789abcdef',
