@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, removeTempDirs, type TestStore } from './testSupport';
+import { describe, expect, it } from 'vitest';
+import { useTestStore } from './testSupport';
 
-let store: TestStore;
-beforeEach(() => {
-  store = openStore();
-});
-afterEach(() => {
-  store.close();
-  removeTempDirs();
-});
+const testStore = useTestStore();
 
 describe('drafts', () => {
   it('keeps drafts; an empty text deletes', () => {
+    const store = testStore();
     expect(store.drafts.get('new')).toBe('');
     store.drafts.set('new', 'half a thought');
     expect(store.drafts.get('new')).toBe('half a thought');

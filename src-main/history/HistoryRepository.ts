@@ -117,6 +117,26 @@ export interface BegunTurn {
   context: ContextMessage[];
 }
 
+/** A message row about to be written. */
+interface NewMessage {
+  conversationId: string;
+  parentId: string | null;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  model: string | null;
+}
+
+/** What the user typed, as a row. */
+function userMessage(conversationId: string, parentId: string | null, content: string): NewMessage {
+  return { conversationId, parentId, role: 'user', content, status: 'complete', model: null };
+}
+
+/** An empty reply row, streaming until it ends. */
+function streamingReply(conversationId: string, parentId: string | null, model: string | null): NewMessage {
+  return { conversationId, parentId, role: 'assistant', content: '', status: 'streaming', model };
+}
+
 /** The writes a turn will make, decided before any of them runs. */
 type TurnPlan =
   | { kind: 'ask'; parentId: string | null; content: string }
@@ -358,7 +378,7 @@ export class HistoryRepository {
 
   /** Adds what the user typed under `parentId` (null for the first message) and makes it the active leaf. */
   addUserMessage(conversationId: string, parentId: string | null, content: string): MessageView {
-    return this.insertMessage(conversationId, parentId, 'user', content, 'complete', null);
+    return this.insertMessage(userMessage(conversationId, parentId, content));
   }
 
   /**
@@ -367,7 +387,7 @@ export class HistoryRepository {
    * reply under the same parent is a new version (regenerate).
    */
   beginAssistantMessage(conversationId: string, parentId: string | null, model: string | null): MessageView {
-    return this.insertMessage(conversationId, parentId, 'assistant', '', 'streaming', model);
+    return this.insertMessage(streamingReply(conversationId, parentId, model));
   }
 
   /**
@@ -400,12 +420,12 @@ export class HistoryRepository {
         const conversationId = existing?.id ?? this.writeConversation(turn.newConversation ?? {});
         switch (plan.kind) {
           case 'ask': {
-            const userId = this.writeMessage(conversationId, plan.parentId, 'user', plan.content, 'complete', null);
-            const replyId = this.writeMessage(conversationId, userId, 'assistant', '', 'streaming', turn.model);
+            const userId = this.writeMessage(userMessage(conversationId, plan.parentId, plan.content));
+            const replyId = this.writeMessage(streamingReply(conversationId, userId, turn.model));
             return { conversationId, userId, replyId, contextEnd: userId };
           }
           case 'answer': {
-            const replyId = this.writeMessage(conversationId, plan.parentId, 'assistant', '', 'streaming', turn.model);
+            const replyId = this.writeMessage(streamingReply(conversationId, plan.parentId, turn.model));
             return { conversationId, userId: null, replyId, contextEnd: plan.parentId };
           }
           case 'resume':
@@ -617,18 +637,11 @@ export class HistoryRepository {
     }
   }
 
-  private insertMessage(
-    conversationId: string,
-    parentId: string | null,
-    role: MessageRole,
-    content: string,
-    status: MessageStatus,
-    model: string | null,
-  ): MessageView {
+  private insertMessage(message: NewMessage): MessageView {
     return guardStorage(() => {
-      this.conversationRow(conversationId);
-      if (parentId !== null) this.messageInConversation(parentId, conversationId);
-      const id = this.db.transaction(() => this.writeMessage(conversationId, parentId, role, content, status, model))();
+      this.conversationRow(message.conversationId);
+      if (message.parentId !== null) this.messageInConversation(message.parentId, message.conversationId);
+      const id = this.db.transaction(() => this.writeMessage(message))();
       return this.getMessage(id);
     });
   }
@@ -654,14 +667,7 @@ export class HistoryRepository {
    * Inserts a message as the conversation's active leaf, and titles an untitled conversation
    * from a user message. The caller checks the parent and runs it in a transaction. Returns its id.
    */
-  private writeMessage(
-    conversationId: string,
-    parentId: string | null,
-    role: MessageRole,
-    content: string,
-    status: MessageStatus,
-    model: string | null,
-  ): string {
+  private writeMessage({ conversationId, parentId, role, content, status, model }: NewMessage): string {
     const id = this.newId();
     const time = this.now();
     this.statements.insertMessage.run(id, conversationId, parentId, role, content, status, model, time);

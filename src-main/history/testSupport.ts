@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { openHistoryDatabase, type OpenedHistoryDatabase } from './database';
 import type { DraftStore } from './DraftStore';
 import type { HistoryRepository } from './HistoryRepository';
@@ -67,6 +68,23 @@ export function openStore(dir: string = makeTempDir(), clock: TestClock = makeCl
   const opened = openHistoryDatabase({ directory: dir, now: clock.now });
   const { history, streamLogs, drafts } = createHistoryStores(opened.db, clock.now, newId);
   return { dir, opened, repo: history, streamLogs, drafts, clock, close: () => opened.db.close() };
+}
+
+/** A fresh store for every test of the calling file, closed and removed after each; call at the top level. */
+export function useTestStore(): () => TestStore {
+  let store: TestStore | null = null;
+  beforeEach(() => {
+    store = openStore();
+  });
+  afterEach(() => {
+    store?.close();
+    store = null;
+    removeTempDirs();
+  });
+  return () => {
+    if (!store) throw new Error('The test store exists only while a test runs.');
+    return store;
+  };
 }
 
 /** user → assistant → user → assistant…, each reply complete; returns the ids in that order. */
