@@ -191,6 +191,8 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
   private timer: ReturnType<typeof setTimeout> | undefined;
   private startedAt = 0;
   private lastByteAt = 0;
+  /** When the read being decoded arrived, in ms since the start: the time of each of its events in the log. */
+  private readAt = 0;
   private logChars = 0;
 
   /** Use {@link ChatCompletionClient.stream}. */
@@ -340,6 +342,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
       const contentType = response.headers.get('content-type');
       if (!response.ok || !isEventStream(contentType)) {
         const body = await readText(response, ERROR_BODY_LIMIT);
+        this.readAt = this.since();
         this.log('error-body', '', '', body);
         this.failure = response.ok
           ? errorFromWrongContentType(response.status, contentType, body)
@@ -357,7 +360,8 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
   /** One network read: its SSE events logged and mapped, its text deltas merged into one event. */
   private decode(bytes: Uint8Array): void {
     this.lastByteAt = this.options.now();
-    this.metrics.timeToFirstByteMs ??= round(this.lastByteAt - this.startedAt);
+    this.readAt = round(this.lastByteAt - this.startedAt);
+    this.metrics.timeToFirstByteMs ??= this.readAt;
     pushGuarded(this.decoder, bytes, this.mapper);
     this.mapper.flush();
   }
@@ -440,7 +444,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
       return;
     }
     this.logChars += size;
-    this.entries.push({ at: this.since(), type, event, id, data });
+    this.entries.push({ at: this.readAt, type, event, id, data });
   }
 
   private finishMetrics(): void {
