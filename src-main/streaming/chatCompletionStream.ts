@@ -166,7 +166,7 @@ export class ChatCompletionEventMapper {
   private hold(kind: 'text' | 'reasoning', piece: string): void {
     this.generatedChars += piece.length;
     if (this.pendingKind !== kind) {
-      this.flush();
+      if (this.pendingKind !== null) this.flush();
       this.pendingKind = kind;
     }
     this.pending.push(piece);
@@ -189,39 +189,53 @@ export class ChatCompletionEventMapper {
     });
   }
 
+  /**
+   * Most chunks carry one content delta and nothing else, so that path is kept short; the
+   * rarer parts (reasoning, refusal, tool calls, finish, usage) are only looked at when present.
+   */
   private handleChunk(chunk: Chunk): void {
-    if (chunk.error !== undefined && chunk.error !== null) {
+    if (chunk.error != null) {
       this.fail('upstream', upstreamMessage(chunk));
       return;
     }
     const choice = chunk.choices?.[0];
-    if (choice !== undefined && choice !== null) {
+    if (choice != null) {
       const delta = choice.delta;
       if (delta) {
         const content = delta.content;
         if (typeof content === 'string' && content !== '') this.hold('text', content);
         const reasoning = delta.reasoning_content ?? delta.reasoning;
-        if (typeof reasoning === 'string' && reasoning !== '') this.hold('reasoning', reasoning);
-        if (typeof delta.refusal === 'string' && delta.refusal !== '') {
-          this.refusal += delta.refusal;
-          this.generatedChars += delta.refusal.length;
-          this.send({ type: 'refusal', text: delta.refusal });
+        if (reasoning != null || delta.refusal != null || delta.tool_calls != null) {
+          this.handleRareDelta(delta, reasoning);
         }
-        if (Array.isArray(delta.tool_calls)) this.handleToolCalls(delta.tool_calls);
       }
-      if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') {
-        this.finishReason = choice.finish_reason;
-        this.send({ type: 'finish', finishReason: choice.finish_reason });
-      }
+      if (choice.finish_reason != null) this.handleFinish(choice.finish_reason);
     }
     const rawUsage = chunk.usage ?? chunk.x_groq?.usage;
-    if (rawUsage) {
-      const usage = mapUsage(rawUsage);
-      if (usage) {
-        this.usage = usage;
-        this.send({ type: 'usage', usage });
-      }
+    if (rawUsage != null) this.handleUsage(rawUsage);
+  }
+
+  private handleRareDelta(delta: Delta, reasoning: unknown): void {
+    if (typeof reasoning === 'string' && reasoning !== '') this.hold('reasoning', reasoning);
+    if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+      this.refusal += delta.refusal;
+      this.generatedChars += delta.refusal.length;
+      this.send({ type: 'refusal', text: delta.refusal });
     }
+    if (Array.isArray(delta.tool_calls)) this.handleToolCalls(delta.tool_calls);
+  }
+
+  private handleFinish(finishReason: unknown): void {
+    if (typeof finishReason !== 'string' || finishReason === '') return;
+    this.finishReason = finishReason;
+    this.send({ type: 'finish', finishReason });
+  }
+
+  private handleUsage(rawUsage: unknown): void {
+    const usage = mapUsage(rawUsage);
+    if (!usage) return;
+    this.usage = usage;
+    this.send({ type: 'usage', usage });
   }
 
   private handleToolCalls(deltas: unknown[]): void {
@@ -321,16 +335,18 @@ interface ToolCallDelta {
   function?: { name?: unknown; arguments?: unknown } | null;
 }
 
+interface Delta {
+  content?: unknown;
+  reasoning_content?: unknown;
+  reasoning?: unknown;
+  refusal?: unknown;
+  tool_calls?: unknown;
+}
+
 interface Chunk {
   error?: unknown;
   choices?: Array<{
-    delta?: {
-      content?: unknown;
-      reasoning_content?: unknown;
-      reasoning?: unknown;
-      refusal?: unknown;
-      tool_calls?: unknown[];
-    } | null;
+    delta?: Delta | null;
     finish_reason?: unknown;
   } | null>;
   usage?: unknown;
