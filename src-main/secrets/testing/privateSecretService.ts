@@ -327,6 +327,23 @@ export function exportTestSecretService(service: TestSecretService, env: NodeJS.
   env[TEST_KEYCHAIN_PROBLEM_VARIABLE] = service.problem;
 }
 
+/**
+ * For the global set-up of a test run (Vitest's and Playwright's): starts the service, exports it to
+ * `env` for the processes started after it, and gives back the teardown.
+ */
+export async function setUpTestSecretService(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ service: TestSecretService; teardown(): Promise<void> }> {
+  const service = await startTestSecretService();
+  exportTestSecretService(service, env);
+  return {
+    service,
+    teardown: async () => {
+      if (service.kind === 'private') await service.stop();
+    },
+  };
+}
+
 /** Why the keychain tests cannot run in this process, or null when they can. */
 export function testKeychainProblem(env: NodeJS.ProcessEnv = process.env): string | null {
   return env[TEST_KEYCHAIN_PROBLEM_VARIABLE] || null;

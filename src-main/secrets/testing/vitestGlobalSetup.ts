@@ -4,7 +4,7 @@
  * of a test reach that service and nothing else; `inject('testSecretService')` tells a test what was set up.
  */
 import type { TestProject } from 'vitest/node';
-import { exportTestSecretService, startTestSecretService } from './privateSecretService';
+import { setUpTestSecretService } from './privateSecretService';
 
 /** What the set-up provides to the tests. */
 export type ProvidedSecretService =
@@ -17,15 +17,12 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const service = await startTestSecretService();
-  exportTestSecretService(service);
+  const { service, teardown } = await setUpTestSecretService();
   project.provide(
     'testSecretService',
     service.kind === 'private'
       ? { kind: 'private', address: service.address, pids: service.pids }
       : { kind: service.kind },
   );
-  return async () => {
-    if (service.kind === 'private') await service.stop();
-  };
+  return teardown;
 }
