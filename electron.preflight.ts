@@ -174,7 +174,7 @@ export function describeDownloadError(error: unknown): string {
 
 function failureMessage(options: { version: string; target: string; url: string | undefined; reason: string }): string {
   return [
-    `Could not download Electron ${options.version} for ${options.target}: ${options.reason}.`,
+    `Could not download Electron ${options.version} for ${options.target}: ${options.reason.replace(/\.$/, '')}.`,
     `  URL tried: ${options.url ?? '(none: it failed before the download started)'}`,
     'To retry, run `npm start` again. ELECTRON_MIRROR=<url> downloads from a mirror; behind a proxy,',
     '  set HTTPS_PROXY and ELECTRON_GET_USE_PROXY=1.',
@@ -323,6 +323,13 @@ async function main(argv: string[]): Promise<void> {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  void main(process.argv.slice(2));
+/** Whether Node was started on this file (`node --import tsx electron.preflight.ts …`), not importing it. */
+function startedAsScript(): boolean {
+  try {
+    return Boolean(process.argv[1]) && realpathSync(process.argv[1]!) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
 }
+
+if (startedAsScript()) void main(process.argv.slice(2));
