@@ -94,6 +94,8 @@ describe('electron-builder configuration', () => {
       'out/main/index.js.map',
       'out/renderer/assets/index.js.map',
       'electron-builder.config.ts',
+      'electron.preflight.ts',
+      '.ci/run',
       'README.md',
     ]) {
       expect(packed(path), path).toBe(false);

@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { PRIVATE_SECRET_SERVICE_PREFIX } from '../src-main/secrets/testing/privateSecretService';
 import type { LaunchedApp } from './fixtures/launchApp';
 import { startMockServer, type MockServer } from './fixtures/mockServer';
-import { rememberKeychainAccount, sendMessage } from './fixtures/seed';
+import { rememberKeychainAccount, requireTestKeychain, sendMessage } from './fixtures/seed';
 import { expect, test } from './fixtures/test';
 
 // Unique per run, so that finding them anywhere can only mean Nagare leaked them.
@@ -37,6 +38,7 @@ async function addMockProvider(page: Page): Promise<void> {
 }
 
 async function storeKey(page: Page, key: string): Promise<void> {
+  requireTestKeychain();
   const row = page.getByTestId('provider-row');
   await row.getByTestId('provider-key').fill(key);
   await row.getByTestId('provider-key-save').click();
@@ -104,7 +106,9 @@ test('a key entered in Settings is verified, kept in the keychain, used for chat
   await addMockProvider(page);
   await storeKey(page, CANARY);
 
-  // The real Secret Service holds exactly what was typed, under service Nagare, account = provider id.
+  // The real Secret Service holds exactly what was typed, under service Nagare, account = provider id:
+  // the run's private one, which this worker and the app both inherited from the global set-up.
+  expect(process.env.DBUS_SESSION_BUS_ADDRESS).toContain(PRIVATE_SECRET_SERVICE_PREFIX);
   const stored = execFileSync('secret-tool', ['lookup', 'service', 'Nagare', 'account', PROVIDER_ID], {
     encoding: 'utf8',
   });
