@@ -4,7 +4,7 @@ import { createPinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
 import { defineComponent } from 'vue';
 import { createI18n } from 'vue-i18n';
-import { KEYMAP } from '../../../src-preload/contract/keymap';
+import { KEYMAP } from '../../../src-shared/keymap';
 import en from '../i18n/en';
 import { codeBlocksOf, useCommands, type Command } from './useCommands';
 

@@ -4,7 +4,7 @@
  */
 import { storeToRefs } from 'pinia';
 import { useI18n } from 'vue-i18n';
-import type { CommandId } from '../../../src-preload/contract/keymap';
+import type { CommandId } from '../../../src-shared/keymap';
 import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
 import { useChatStore } from '../stores/chat';
 import { useConversationsStore } from '../stores/conversations';
