@@ -6,7 +6,7 @@ import { defineComponent } from 'vue';
 import { createI18n } from 'vue-i18n';
 import { KEYMAP } from '../../../src-shared/keymap';
 import en from '../i18n/en';
-import { codeBlocksOf, useCommands, type Command } from './useCommands';
+import { useCommands, type Command } from './useCommands';
 
 /** Handled where the keys are typed, not by a command: the composer and the conversation list. */
 const HANDLED_IN_PLACE = new Set(['chat.send', 'chat.newline', 'message.editLast']);
@@ -51,11 +51,6 @@ describe('commands', () => {
     for (const command of commands()) {
       expect(i18n.global.te(command.label), command.label).toBe(true);
     }
-  });
-
-  it('finds fenced code blocks for "copy the last code block"', () => {
-    const reply = 'Intro\n\n```ts\nconst a = 1;\n```\n\ntext\n\n~~~\nplain\n~~~\n';
-    expect(codeBlocksOf(reply)).toEqual(['const a = 1;', 'plain']);
   });
 });
 

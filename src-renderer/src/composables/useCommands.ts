@@ -6,6 +6,7 @@ import { storeToRefs } from 'pinia';
 import { useI18n } from 'vue-i18n';
 import type { CommandId } from '../../../src-shared/keymap';
 import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
+import { codeBlocksOf } from '../markdown/renderer';
 import { useChatStore } from '../stores/chat';
 import { useConversationsStore } from '../stores/conversations';
 import { useSettingsStore } from '../stores/settings';
@@ -18,14 +19,6 @@ export interface Command {
   run: () => unknown;
   /** False when the command cannot run now (it stays listed, greyed out). */
   enabled?: () => boolean;
-}
-
-/** Code blocks of a reply, in order: fenced blocks only. */
-export function codeBlocksOf(markdown: string): string[] {
-  const blocks: string[] = [];
-  const fence = /^( {0,3})(`{3,}|~{3,})[^\n]*\n([\s\S]*?)^\1?\2[`~]*[ \t]*$/gm;
-  for (const match of markdown.matchAll(fence)) blocks.push(match[3]!.replace(/\n$/, ''));
-  return blocks;
 }
 
 /** Where a command came from: the window's keys, the native menu, or the palette. */
