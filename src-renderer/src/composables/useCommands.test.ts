@@ -1,25 +1,20 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent } from 'vue';
 import { createI18n } from 'vue-i18n';
 import { KEYMAP } from '../../../src-shared/keymap';
 import en from '../i18n/en';
-import { useCommands, type Command } from './useCommands';
+import { installFakeNagare } from '../testing/fakeNagare';
+import { SAME_PRESS_MS, useCommands, type Command } from './useCommands';
 
 /** Handled where the keys are typed, not by a command: the composer and the conversation list. */
 const HANDLED_IN_PLACE = new Set(['chat.send', 'chat.newline', 'message.editLast']);
 
 /** Runs useCommands in a component with a quiet fake bridge and fresh stores. */
 function mountCommands(): ReturnType<typeof useCommands> {
-  const ok = (value: unknown) => Promise.resolve({ ok: true, value });
-  (window as unknown as { nagare: unknown }).nagare = {
-    chat: { onEvent: () => () => undefined },
-    history: { onChanged: () => () => undefined, list: () => ok({ items: [], nextCursor: null }) },
-    network: { onChanged: () => () => undefined },
-    drafts: { get: () => ok(''), set: () => ok(undefined) },
-  };
+  installFakeNagare();
   let api: ReturnType<typeof useCommands> | null = null;
   mount(
     defineComponent({
@@ -55,7 +50,10 @@ describe('commands', () => {
 });
 
 describe('running a command', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('runs a key press that reaches both the menu and the page once', async () => {
+    vi.useFakeTimers();
     const api = mountCommands();
     const { useUiStore } = await import('../stores/ui');
     const ui = useUiStore();
@@ -66,7 +64,10 @@ describe('running a command', () => {
     api.run('palette.open', 'keys');
     api.run('palette.open', 'menu');
     expect(opened).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 320));
+    vi.advanceTimersByTime(SAME_PRESS_MS - 1);
+    api.run('palette.open', 'menu');
+    expect(opened).toBe(1);
+    vi.advanceTimersByTime(1);
     api.run('palette.open', 'menu');
     expect(opened).toBe(2);
   });

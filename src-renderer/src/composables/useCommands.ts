@@ -24,7 +24,8 @@ export interface Command {
 /** Where a command came from: the window's keys, the native menu, or the palette. */
 export type CommandSource = 'keys' | 'menu' | 'palette';
 
-const SAME_PRESS_MS = 300;
+/** A command from the menu and from the page this close together came from one key press. */
+export const SAME_PRESS_MS = 300;
 let lastRun: { id: string; source: CommandSource; at: number } | null = null;
 
 export function useCommands() {
