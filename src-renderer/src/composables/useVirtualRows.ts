@@ -1,0 +1,81 @@
+/**
+ * Renders only the rows near the viewport of a scrolling container, for lists
+ * of any length (the sidebar, a 10,000-message conversation), with
+ * @tanstack/vue-virtual. Rows may have any height: each rendered row is
+ * measured, the rest are estimated. When a row above the viewport changes
+ * height (measured for the first time, a code block highlighted late), the
+ * scroll position is corrected in the same frame, so what the user reads does
+ * not move. With `anchor: 'end'` (a chat log) rows inserted above, such as an
+ * older page, leave the visible rows where they were, and a list scrolled to
+ * its end stays there while its last row grows.
+ *
+ * Each rendered row element must carry `data-index="row.index"` and be passed
+ * to `measure` from a function ref.
+ */
+import { useVirtualizer } from '@tanstack/vue-virtual';
+import { computed, type Ref } from 'vue';
+
+export interface VirtualRow<T> {
+  item: T;
+  index: number;
+  key: string;
+}
+
+export interface VirtualRowsOptions<T> {
+  items: Ref<readonly T[]>;
+  keyOf: (item: T) => string;
+  /** Height in pixels assumed for a row not yet measured. */
+  estimate: number;
+  /** Extra pixels rendered above and below the viewport. */
+  overscan?: number;
+  container: Ref<HTMLElement | null>;
+  /** Which edge holds still when rows are added or removed at the other: `end` for a chat log. */
+  anchor?: 'start' | 'end';
+}
+
+export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
+  const virtualizer = useVirtualizer(
+    computed(() => {
+      const items = options.items.value;
+      return {
+        count: items.length,
+        getScrollElement: () => options.container.value,
+        estimateSize: () => options.estimate,
+        // Tanstack counts overscan in rows; callers think in pixels of the viewport.
+        overscan: Math.ceil((options.overscan ?? 600) / options.estimate),
+        getItemKey: (index: number) => options.keyOf(items[index]!),
+        anchorTo: options.anchor ?? 'start',
+      };
+    }),
+  );
+
+  // Tanstack leaves a re-measured row above the fold uncorrected while the list scrolls up; but that is
+  // just when rows above typeset late (math, highlighting) and the reader's text would jump. Correct then too.
+  virtualizer.value.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) => {
+    const offset = instance.scrollOffset ?? 0;
+    // Measured for the first time: its estimate was above the fold if its top was. Measured again (it
+    // grew): only a row wholly above the fold; one that spans it grows below the reader (a streaming reply).
+    return instance.itemSizeCache.has(item.key) ? item.end <= offset : item.start < offset;
+  };
+
+  const visible = computed(() => virtualizer.value.getVirtualItems());
+  const rows = computed<VirtualRow<T>[]>(() => {
+    const items = options.items.value;
+    return visible.value.map(({ index, key }) => ({ item: items[index]!, index, key: String(key) }));
+  });
+  const totalHeight = computed(() => virtualizer.value.getTotalSize());
+  const paddingTop = computed(() => visible.value[0]?.start ?? 0);
+  const paddingBottom = computed(() => Math.max(0, totalHeight.value - (visible.value.at(-1)?.end ?? 0)));
+
+  /** Pass as a function ref on each row element (which carries `data-index`): `:ref="(el) => measure(el)"`. */
+  function measure(element: unknown): void {
+    if (element instanceof Element) virtualizer.value.measureElement(element);
+  }
+
+  /** Scrolls so that row `index` is in view. */
+  function scrollToIndex(index: number, align: 'start' | 'center' | 'nearest' = 'nearest'): void {
+    virtualizer.value.scrollToIndex(index, { align: align === 'nearest' ? 'auto' : align });
+  }
+
+  return { rows, paddingTop, paddingBottom, totalHeight, measure, scrollToIndex };
+}
