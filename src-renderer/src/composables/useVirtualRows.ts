@@ -33,6 +33,21 @@ export interface VirtualRowsOptions<T> {
   anchor?: 'start' | 'end';
 }
 
+/**
+ * Whether a row's change of height would move the rows the reader sees, so the
+ * scroll position must take it up. Measured for the first time, its estimate
+ * was above the fold if its top was. Measured again (it grew or shrank), only a
+ * row wholly above the fold: one that spans the fold changes below the reader
+ * (a streaming reply growing at its end).
+ */
+export function resizeMovesReader(
+  row: { start: number; end: number },
+  scrollOffset: number,
+  measuredBefore: boolean,
+): boolean {
+  return measuredBefore ? row.end <= scrollOffset : row.start < scrollOffset;
+}
+
 export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
   const virtualizer = useVirtualizer(
     computed(() => {
@@ -51,12 +66,8 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
 
   // Tanstack leaves a re-measured row above the fold uncorrected while the list scrolls up; but that is
   // just when rows above typeset late (math, highlighting) and the reader's text would jump. Correct then too.
-  virtualizer.value.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) => {
-    const offset = instance.scrollOffset ?? 0;
-    // Measured for the first time: its estimate was above the fold if its top was. Measured again (it
-    // grew): only a row wholly above the fold; one that spans it grows below the reader (a streaming reply).
-    return instance.itemSizeCache.has(item.key) ? item.end <= offset : item.start < offset;
-  };
+  virtualizer.value.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) =>
+    resizeMovesReader(item, instance.scrollOffset ?? 0, instance.itemSizeCache.has(item.key));
 
   const visible = computed(() => virtualizer.value.getVirtualItems());
   const rows = computed<VirtualRow<T>[]>(() => {
