@@ -79,6 +79,15 @@ async function openA(main: ReturnType<typeof installMain>) {
   return chat;
 }
 
+/** Opens `a` and sends a message there, answering main; the reply `s1` is then streaming. */
+async function sendInA(main = installMain(), text = 'hello') {
+  const chat = await openA(main);
+  const sending = chat.send(text);
+  await vi.waitFor(() => expect(main.pending).toHaveLength(1));
+  await main.answerAll();
+  return { main, chat, sent: await sending };
+}
+
 beforeEach(() => setActivePinia(createPinia()));
 afterEach(() => vi.useRealTimers());
 
@@ -96,12 +105,7 @@ describe('useChatStore, opening', () => {
   });
 
   it('keeps a new chat empty when a finished reply reloads its conversation late', async () => {
-    const main = installMain();
-    const chat = await openA(main);
-    const sending = chat.send('hello');
-    await vi.waitFor(() => expect(main.pending).toHaveLength(1));
-    await main.answerAll();
-    await sending;
+    const { main, chat } = await sendInA();
     main.emit({ streamId: 's1', seq: 0, kind: 'delta', text: 'Hi' });
     expect(chat.textOf(chat.messages[0]!)).toBe('Hi');
     main.emit({ streamId: 's1', seq: 1, kind: 'done', finishReason: 'stop', refusal: '', metrics: {} });
@@ -146,18 +150,8 @@ describe('useChatStore, when events outrun the answer to chat.start', () => {
 });
 
 describe('useChatStore, checking seq on arrival', () => {
-  async function streaming() {
-    const main = installMain();
-    const chat = await openA(main);
-    const sending = chat.send('hello');
-    await vi.waitFor(() => expect(main.pending).toHaveLength(1));
-    await main.answerAll();
-    await sending;
-    return { main, chat };
-  }
-
   it('drops an event that arrives again or late, so no text is doubled', async () => {
-    const { main, chat } = await streaming();
+    const { main, chat } = await sendInA();
     main.emit({ streamId: 's1', seq: 0, kind: 'started', conversationId: 'a', messageId: 'a-m' });
     main.emit({ streamId: 's1', seq: 1, kind: 'delta', text: 'Hello' });
     main.emit({ streamId: 's1', seq: 1, kind: 'delta', text: 'Hello' });
@@ -168,7 +162,7 @@ describe('useChatStore, checking seq on arrival', () => {
   });
 
   it('after a gap shows the saved reply, not text with a hole, and reloads it from main', async () => {
-    const { main, chat } = await streaming();
+    const { main, chat } = await sendInA();
     main.emit({ streamId: 's1', seq: 0, kind: 'started', conversationId: 'a', messageId: 'a-m' });
     main.emit({ streamId: 's1', seq: 1, kind: 'delta', text: 'One ' });
     main.state.saved = 'One two three ';
@@ -229,12 +223,9 @@ describe('useChatStore, replies', () => {
 
   it('empties the draft, here and in main, once the message is sent', async () => {
     const main = installMain();
-    const chat = await openA(main);
-    chat.setDraft('my question');
-    const sending = chat.send('my question');
-    await vi.waitFor(() => expect(main.pending).toHaveLength(1));
-    await main.answerAll();
-    expect(await sending).toBe(true);
+    main.fake.api.drafts.get.mockReturnValue(ok('my question'));
+    const { chat, sent } = await sendInA(main, 'my question');
+    expect(sent).toBe(true);
     expect(chat.draft).toBe('');
     expect(main.fake.api.drafts.set).toHaveBeenLastCalledWith({ key: 'a', text: '' });
   });
