@@ -6,7 +6,9 @@
  *    the last 1,000 tokens, token-to-DOM latency (3 runs);
  * 2. opening a 10,000-message conversation seeded into `nagare.db`: time from
  *    the click to the newest message on screen, and the page's element count
- *    against a 10-message conversation;
+ *    against a 10-message conversation; then scrolling up from the newest
+ *    message in PageUp-sized steps, measuring how far the text being read jumps
+ *    (rows measured or loaded above it), and scrolling through to the oldest;
  * 3. renderer JavaScript loaded at start, gzipped, and what the page really loaded.
  * Prints figures; asserts nothing (a shared 2-core machine).
  *
@@ -871,6 +873,9 @@ export async function runRendererBench(): Promise<string> {
     '  2. Click event timeStamp → MutationObserver sees the newest message element → IntersectionObserver entry.time',
     '     when it intersects the scroller (the frame that shows it) → a MessageChannel task after the next rAF (painted).',
     '     Elements: document.getElementsByTagName("*").length 500 ms after.',
+    '     Scroll up: before each step the message at the top of the scroller is taken; scrollTop is lowered by 0.8',
+    '     of its height; three frames later that message should be exactly the distance scrolled lower. The jump is',
+    '     the difference (under 2 px is rounding of fractional row heights).',
     `  Total bench time ${fixed((performance.now() - started) / 1000, 0)} s.`,
   );
   return lines.join('\n');
