@@ -170,7 +170,11 @@ export interface ChatStarted {
   assistantMessageId: string;
 }
 
-/** Events main pushes for a running reply, in `seq` order per stream. */
+/**
+ * Events main pushes for a running reply. `seq` counts from 0 per stream, one
+ * per event; windows check it on arrival: a repeated or late event is dropped,
+ * and a gap (a window that loaded mid-reply) means its text has a hole.
+ */
 export type ChatEvent =
   /** First of every stream, to every window: which conversation and message it fills. */
   | { streamId: string; seq: number; kind: 'started'; conversationId: string; messageId: string }
