@@ -78,9 +78,15 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
   const paddingTop = computed(() => visible.value[0]?.start ?? 0);
   const paddingBottom = computed(() => Math.max(0, totalHeight.value - (visible.value.at(-1)?.end ?? 0)));
 
+  // Vue calls a function ref on every render of the list (each frame while a reply streams); measuring
+  // reads layout, so each row is measured once here and its ResizeObserver reports every change after.
+  const measured = new WeakSet<Element>();
+
   /** Pass as a function ref on each row element (which carries `data-index`): `:ref="(el) => measure(el)"`. */
   function measure(element: unknown): void {
-    if (element instanceof Element) virtualizer.value.measureElement(element);
+    if (!(element instanceof Element) || measured.has(element)) return;
+    measured.add(element);
+    virtualizer.value.measureElement(element);
   }
 
   /** Scrolls so that row `index` is in view. */
