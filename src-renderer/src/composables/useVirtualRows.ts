@@ -84,7 +84,9 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
 
   /** Pass as a function ref on each row element (which carries `data-index`): `:ref="(el) => measure(el)"`. */
   function measure(element: unknown): void {
-    if (!(element instanceof Element) || measured.has(element)) return;
+    // Null when a row leaves the DOM: lets tanstack stop observing the rows that are gone.
+    if (!(element instanceof Element)) return virtualizer.value.measureElement(null);
+    if (measured.has(element)) return;
     measured.add(element);
     virtualizer.value.measureElement(element);
   }
