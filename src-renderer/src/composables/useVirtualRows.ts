@@ -12,8 +12,8 @@
  * Each rendered row element must carry `data-index="row.index"` and be passed
  * to `measure` from a function ref.
  */
-import { useVirtualizer } from '@tanstack/vue-virtual';
-import { computed, type Ref } from 'vue';
+import { useVirtualizer, type Virtualizer } from '@tanstack/vue-virtual';
+import { computed, watch, type Ref } from 'vue';
 
 export interface VirtualRow<T> {
   item: T;
@@ -49,6 +49,16 @@ export function resizeMovesReader(
 }
 
 export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
+  // Tanstack learns the scroll position from scroll events, which come at the next frame. Rows added
+  // above in between (an older page arriving just after a scroll) would be anchored to the position
+  // before that scroll, putting the reader back by its distance. So tell it the position first: this
+  // watcher is made before tanstack's own, so it runs before tanstack sees the new rows.
+  let instance: Virtualizer<HTMLElement, Element> | null = null;
+  watch(options.items, () => {
+    const element = options.container.value;
+    if (instance && element && instance.scrollOffset !== null) instance.scrollOffset = element.scrollTop;
+  });
+
   const virtualizer = useVirtualizer(
     computed(() => {
       const items = options.items.value;
@@ -64,6 +74,8 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
     }),
   );
 
+  instance = virtualizer.value;
+
   // Tanstack leaves a re-measured row above the fold uncorrected while the list scrolls up; but that is
   // just when rows above typeset late (math, highlighting) and the reader's text would jump. Correct then too.
   virtualizer.value.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) =>
@@ -78,17 +90,14 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
   const paddingTop = computed(() => visible.value[0]?.start ?? 0);
   const paddingBottom = computed(() => Math.max(0, totalHeight.value - (visible.value.at(-1)?.end ?? 0)));
 
-  // Vue calls a function ref on every render of the list (each frame while a reply streams); measuring
-  // reads layout, so each row is measured once here and its ResizeObserver reports every change after.
-  const measured = new WeakSet<Element>();
-
-  /** Pass as a function ref on each row element (which carries `data-index`): `:ref="(el) => measure(el)"`. */
+  /**
+   * Pass as a function ref on each row element (which carries `data-index`): `:ref="(el) => measure(el)"`.
+   * Vue calls it on every render of the list; tanstack expects that: a row it skipped measuring while
+   * the list scrolled is measured on a later render.
+   */
   function measure(element: unknown): void {
     // Null when a row leaves the DOM: lets tanstack stop observing the rows that are gone.
-    if (!(element instanceof Element)) return virtualizer.value.measureElement(null);
-    if (measured.has(element)) return;
-    measured.add(element);
-    virtualizer.value.measureElement(element);
+    virtualizer.value.measureElement(element instanceof Element ? element : null);
   }
 
   /** Scrolls so that row `index` is in view. */
