@@ -28,7 +28,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['electron', 'node:*', '../../src-main/*', '../../src-renderer/*'] },
+        { patterns: ['electron', 'node:*', '**/src-main/**', '**/src-renderer/**', '**/src-shared/**'] },
+      ],
+    },
+  },
+  {
+    // Shared UI logic (the keymap) runs in main and in the renderer: no electron, no node, no process's own code.
+    files: ['src-shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['electron', 'node:*', '**/src-main/**', '**/src-renderer/**', '**/src-preload/**'] },
       ],
     },
   },

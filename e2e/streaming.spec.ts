@@ -23,14 +23,20 @@ test('a reply streams in token by token, Esc stops it, and the partial reply sta
   const reply = page.locator('[data-testid="message"][data-role="assistant"]').last();
   await expect(reply).toHaveAttribute('data-status', 'streaming');
 
-  // The text grows over time, in several steps, not all at once.
-  const lengths: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    lengths.push(((await reply.getByTestId('message-text').textContent()) ?? '').length);
-    await page.waitForTimeout(250);
-  }
-  const distinct = new Set(lengths.filter((length) => length > 0));
-  expect(distinct.size).toBeGreaterThanOrEqual(3);
+  // The text grows over time, in several steps, not all at once: its length in every painted frame,
+  // until it has shown three different non-empty lengths.
+  const lengths = await reply.getByTestId('message-text').evaluate(
+    (element) =>
+      new Promise<number[]>((resolve) => {
+        const seen: number[] = [];
+        const sample = () => {
+          seen.push(element.textContent?.length ?? 0);
+          if (new Set(seen.filter((length) => length > 0)).size >= 3) resolve(seen);
+          else requestAnimationFrame(sample);
+        };
+        requestAnimationFrame(sample);
+      }),
+  );
   expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
 
   await page.keyboard.press('Escape');

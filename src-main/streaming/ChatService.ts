@@ -14,8 +14,7 @@ import type {
   Usage,
 } from '../../src-preload/contract/types';
 import type { NagareErrorShape } from '../../src-preload/contract/errors';
-import type { chatStartInput } from '../../src-preload/contract/schemas';
-import type { z } from 'zod';
+import type { ChatStartInput } from '../../src-preload/contract/schemas';
 import type { HistoryRepository } from '../history/HistoryRepository';
 import { AppError, toErrorShape } from '../ipc/AppError';
 import type { EventSink } from '../ipc/EventSink';
@@ -31,8 +30,6 @@ export const HISTORY_FLUSH_MS = 300;
 /** What is asked of the model to continue a reply that was cut off. */
 export const CONTINUE_INSTRUCTION =
   'Your previous reply was cut off. Continue it exactly where it stopped, without repeating anything.';
-
-export type ChatStartInput = z.output<typeof chatStartInput>;
 
 export interface ChatServiceDependencies {
   /** Throws a storage error when the database could not be opened. */

@@ -1,16 +1,16 @@
 /**
- * Plain data that crosses IPC: what main answers and pushes. Inputs are
- * defined by their schemas in `schemas.ts`.
+ * Plain data that crosses IPC: what main answers and pushes. Inputs, and the
+ * types that have a schema (settings, generation parameters), are defined by
+ * their schemas in `schemas.ts` and inferred from them here.
  */
+import type { z } from 'zod';
 import type { NagareErrorShape } from './errors';
+import type { generationParameters, storedSettings } from './schemas';
 
 export type MessageRole = 'system' | 'user' | 'assistant';
 export type MessageStatus = 'streaming' | 'complete' | 'interrupted' | 'error' | 'cancelled';
 
-export interface GenerationParameters {
-  temperature?: number;
-  maxTokens?: number;
-}
+export type GenerationParameters = z.output<typeof generationParameters>;
 
 export interface Usage {
   promptTokens?: number;
@@ -139,18 +139,18 @@ export interface SecretsOverview {
   providers: Record<string, SecretStatus>;
 }
 
-export type ThemePreference = 'system' | 'light' | 'dark';
-export type LanguagePreference = 'system' | 'en' | 'ja';
+/**
+ * The choices of the theme and language preferences. The schemas are built
+ * from these lists (`z.enum`); they are plain values so that the renderer can
+ * list them without loading zod.
+ */
+export const THEME_PREFERENCES = ['system', 'light', 'dark'] as const;
+export const LANGUAGE_PREFERENCES = ['system', 'en', 'ja'] as const;
+export type ThemePreference = Settings['theme'];
+export type LanguagePreference = Settings['language'];
 
-export interface Settings {
-  theme: ThemePreference;
-  language: LanguagePreference;
-  defaultProviderId: string | null;
-  defaultParameters: GenerationParameters;
-  /** Accelerator for the quick-ask window; empty means off. */
-  quickAskShortcut: string;
-  idleTimeoutSeconds: number;
-}
+/** The user's preferences, as `settings.get` answers them. */
+export type Settings = z.output<typeof storedSettings>;
 
 export interface AppInfo {
   version: string;
@@ -170,7 +170,11 @@ export interface ChatStarted {
   assistantMessageId: string;
 }
 
-/** Events main pushes for a running reply, in `seq` order per stream. */
+/**
+ * Events main pushes for a running reply. `seq` counts from 0 per stream, one
+ * per event; windows check it on arrival: a repeated or late event is dropped,
+ * and a gap (a window that loaded mid-reply) means its text has a hole.
+ */
 export type ChatEvent =
   /** First of every stream, to every window: which conversation and message it fills. */
   | { streamId: string; seq: number; kind: 'started'; conversationId: string; messageId: string }

@@ -67,8 +67,21 @@ export function createMarkdownIt(labels: Partial<MarkdownLabels> = {}): Markdown
 }
 
 let shared: MarkdownIt | undefined;
+const sharedMarkdownIt = (): MarkdownIt => (shared ??= createMarkdownIt());
 
 /** Renders a whole text at once; the reference the incremental renderer must match. */
-export function renderMarkdown(text: string, md: MarkdownIt = (shared ??= createMarkdownIt())): string {
+export function renderMarkdown(text: string, md: MarkdownIt = sharedMarkdownIt()): string {
   return sanitizeHtml(md.render(text));
+}
+
+/**
+ * The fenced code blocks of a reply, in order, as the view shows them: the
+ * parser's own fence tokens, so blocks inside lists and quotes, longer fences
+ * holding shorter ones and an unclosed fence at the end all count as rendered.
+ */
+export function codeBlocksOf(markdown: string, md: MarkdownIt = sharedMarkdownIt()): string[] {
+  return md
+    .parse(markdown, {})
+    .filter((token) => token.type === 'fence')
+    .map((token) => token.content.replace(/\n$/, ''));
 }
