@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openHistoryDatabase, type OpenedHistoryDatabase } from './database';
+import { closeHistoryDatabase, openHistoryDatabase, type OpenedHistoryDatabase } from './database';
 import { HistoryRepository } from './HistoryRepository';
 
 /** A fresh temporary folder; removed by `removeTempDirs`. */
@@ -61,5 +61,5 @@ export interface TestStore {
 export function openStore(dir: string = makeTempDir(), clock: TestClock = makeClock(), newId = makeIds()): TestStore {
   const opened = openHistoryDatabase({ directory: dir, now: clock.now });
   const repo = new HistoryRepository(opened.db, clock.now, newId);
-  return { dir, opened, repo, clock, close: () => opened.db.close() };
+  return { dir, opened, repo, clock, close: () => closeHistoryDatabase(opened.db) };
 }

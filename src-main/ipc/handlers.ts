@@ -1,6 +1,7 @@
 /** The main-side handler map: one entry per contract channel, each a thin call into a service. */
 import { readFileSync } from 'node:fs';
 import type { AppInfo, ExportFormat } from '../../src-preload/contract/types';
+import { backupFileName } from '../history/backup';
 import type { HistoryRepository } from '../history/HistoryRepository';
 import { parseSseFile, serializeSseFile } from '../inspector/sseFile';
 import type { FileDialogFilter, Platform } from '../platform/electronPlatform';
@@ -27,7 +28,9 @@ export interface HandlerServices {
   history: () => HistoryRepository;
   chat: ChatService;
   client: () => ChatCompletionClient;
-  startup: Pick<AppInfo, 'recoveredDatabasePath' | 'storageProblem'>;
+  /** Writes a consistent copy of the history to a path; throws a storage error without a database. */
+  backUpHistory: (path: string) => void;
+  startup: Pick<AppInfo, 'recoveredDatabasePath' | 'damagedWalPath' | 'storageProblem'>;
   quickAsk: {
     hide(): void;
     openInMain(conversationId: string): void;
@@ -145,6 +148,17 @@ export function createHandlers(services: HandlerServices): Handlers {
         throw new AppError('import_invalid', `Could not read that file: ${(error as Error).message}`);
       }
       return history().importText(text);
+    },
+
+    'history.backup': async () => {
+      const path = await platform.chooseSavePath({
+        title: 'Back up history',
+        defaultName: backupFileName(Date.now()),
+        filters: [{ name: 'SQLite database', extensions: ['db'] }],
+      });
+      if (!path) return { savedTo: null };
+      services.backUpHistory(path);
+      return { savedTo: path };
     },
 
     'drafts.get': ({ key }) => history().getDraft(key),

@@ -159,6 +159,11 @@ export interface AppInfo {
   online: boolean;
   /** Set when the database had to be moved aside at start-up. */
   recoveredDatabasePath: string | null;
+  /**
+   * Set when the database's write-ahead log was damaged at start-up: the changes after the damage
+   * could not be applied, and a copy of the log was kept here.
+   */
+  damagedWalPath: string | null;
   /** Set when start-up could not open storage at all. */
   storageProblem: string | null;
 }

@@ -169,6 +169,8 @@ export default {
     undo: 'Undo',
     exported: 'Saved to {path}',
     recovered: 'The history database was damaged. It was kept at {path} and a new one was started.',
+    damagedWal:
+      'The history’s write-ahead log was damaged: the latest changes after the damage could not be recovered. A copy of the log was kept at {path}.',
     storageProblem: 'History cannot be saved: {problem}',
   },
   quickAsk: {

@@ -170,6 +170,8 @@ export default {
     undo: '元に戻す',
     exported: '{path} に保存しました',
     recovered: '履歴データベースが壊れていました。{path} に保管し、新しいデータベースを作成しました。',
+    damagedWal:
+      '履歴の先行書き込みログ（WAL）が壊れていたため、破損箇所より後の最近の変更を復元できませんでした。ログのコピーを {path} に保管しました。',
     storageProblem: '履歴を保存できません: {problem}',
   },
   quickAsk: {

@@ -131,6 +131,11 @@ export default {
   },
   data: {
     title: 'Data',
+    backupTitle: 'Backup',
+    backupHint:
+      'A copy of every conversation in one database file, taken safely while Nagare runs. Keep it somewhere else: another disk, a sync folder.',
+    backupNow: 'Back up now…',
+    backedUp: 'Backed up to {path}',
     export: 'Export',
     exportHint: 'Every conversation, in one file.',
     exportMarkdown: 'Export all as Markdown',

@@ -130,6 +130,11 @@ export default {
   },
   data: {
     title: 'データ',
+    backupTitle: 'バックアップ',
+    backupHint:
+      'すべての会話を 1 つのデータベースファイルにコピーします。Nagare の使用中でも安全に作成できます。別のディスクや同期フォルダーなど、別の場所に保管してください。',
+    backupNow: '今すぐバックアップ…',
+    backedUp: '{path} にバックアップしました',
     export: 'エクスポート',
     exportHint: 'すべての会話を 1 つのファイルに書き出します。',
     exportMarkdown: 'すべて Markdown でエクスポート',

@@ -84,6 +84,7 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
       systemLocale: 'en-US',
       online: true,
       recoveredDatabasePath: null,
+      damagedWalPath: null,
       storageProblem: null,
     },
     storage: { bytes: 0, messages: 0 },
@@ -153,6 +154,7 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
     history: {
       export: vi.fn((_input: InputOf<'history.export'>) => ok<{ savedTo: string | null }>({ savedTo: null })),
       import: vi.fn(() => ok(null)),
+      backup: vi.fn(() => ok<{ savedTo: string | null }>({ savedTo: null })),
     },
     inspector: {
       storage: vi.fn(() => ok({ ...state.storage })),
