@@ -17,6 +17,7 @@ import { Logger } from './logging/logger';
 import { createElectronPlatform } from './platform/electronPlatform';
 import { createUpdater } from './platform/updater';
 import { ProviderRegistry, storedProvidersSchema } from './providers/ProviderRegistry';
+import { ProvidersService } from './providers/ProvidersService';
 import { KeytarSecretStore } from './secrets/KeytarSecretStore';
 import { SecretsService } from './secrets/SecretsService';
 import { SessionSecretStore } from './secrets/SessionSecretStore';
@@ -135,6 +136,17 @@ export async function startNagare(): Promise<RunningApp> {
     newId: randomUUID,
   });
 
+  const providerSetup = new ProvidersService({
+    registry: providers,
+    secrets,
+    client: () => client(),
+    defaultProvider: {
+      get: () => settings.get().defaultProviderId,
+      clear: () => settings.update({ defaultProviderId: null }),
+    },
+    log: (level, message, fields) => logger.log(level, message, fields),
+  });
+
   const windowState = new WindowStateStore(
     new JsonFile(join(platform.userDataDir, 'window-state.json'), windowStateSchema, () => ({
       bounds: null,
@@ -201,11 +213,10 @@ export async function startNagare(): Promise<RunningApp> {
       platform,
       settings,
       providers,
+      providerSetup,
       secrets: secrets.rendererFace(),
-      keys: secrets,
       history: requireHistory,
       chat,
-      client: () => client(),
       backUpHistory: (path) => {
         requireHistory();
         backUpHistory(database!.db, path);

@@ -6,11 +6,11 @@ import type { HistoryRepository } from '../history/HistoryRepository';
 import { parseSseFile, serializeSseFile } from '../inspector/sseFile';
 import type { FileDialogFilter, Platform } from '../platform/electronPlatform';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
+import type { ProvidersService } from '../providers/ProvidersService';
 import { toPresetView, PROVIDER_PRESETS } from '../providers/presets';
-import type { SecretsApi, SecretsReader } from '../secrets/SecretsService';
+import type { SecretsApi } from '../secrets/SecretsService';
 import { writeFileAtomically } from '../settings/JsonFile';
 import type { SettingsService } from '../settings/SettingsService';
-import type { ChatCompletionClient } from '../streaming/ChatCompletionClient';
 import type { ChatService } from '../streaming/ChatService';
 import { isExternalWebUrl } from '../windows/security';
 import { AppError } from './AppError';
@@ -20,14 +20,13 @@ export interface HandlerServices {
   platform: Platform;
   settings: SettingsService;
   providers: ProviderRegistry;
+  /** Saving, removing and querying providers, with the rules that bind keys to origins. */
+  providerSetup: ProvidersService;
   /** The write-only face: status, set, clear. */
   secrets: SecretsApi;
-  /** Main-only: reads a key to verify it. */
-  keys: SecretsReader;
   /** Throws a storage error when start-up could not open the database. */
   history: () => HistoryRepository;
   chat: ChatService;
-  client: () => ChatCompletionClient;
   /** Writes a consistent copy of the history to a path; throws a storage error without a database. */
   backUpHistory: (path: string) => void;
   startup: Pick<AppInfo, 'recoveredDatabasePath' | 'damagedWalPath' | 'storageProblem'>;
@@ -54,7 +53,7 @@ function exportName(format: ExportFormat, title: string | null): string {
 }
 
 export function createHandlers(services: HandlerServices): Handlers {
-  const { platform, settings, providers, secrets, keys, chat, history } = services;
+  const { platform, settings, providers, providerSetup, secrets, chat, history } = services;
 
   return {
     'app.info': () => ({
@@ -82,18 +81,9 @@ export function createHandlers(services: HandlerServices): Handlers {
 
     'providers.list': () => providers.list(),
     'providers.presets': () => PROVIDER_PRESETS.map(toPresetView),
-    'providers.save': (input) => providers.save(input),
-    'providers.remove': async ({ providerId }) => {
-      providers.remove(providerId);
-      await secrets.clear(providerId).catch(() => undefined);
-      if (settings.get().defaultProviderId === providerId) settings.update({ defaultProviderId: null });
-    },
-    'providers.models': async ({ providerId }) => {
-      const provider = providers.get(providerId);
-      const models = await services.client().listModels(provider, await keys.getKeyForRequest(providerId));
-      if (models.length > 0) providers.rememberModels(providerId, models);
-      return models;
-    },
+    'providers.save': (input) => providerSetup.save(input),
+    'providers.remove': ({ providerId }) => providerSetup.remove(providerId),
+    'providers.models': ({ providerId }) => providerSetup.models(providerId),
 
     'secrets.status': () => secrets.status(),
     'secrets.set': ({ providerId, key, sessionOnly }) => {
@@ -101,12 +91,7 @@ export function createHandlers(services: HandlerServices): Handlers {
       return secrets.set(providerId, key, sessionOnly);
     },
     'secrets.clear': ({ providerId }) => secrets.clear(providerId),
-    'secrets.verify': async ({ providerId }) => {
-      const provider = providers.get(providerId);
-      const models = await services.client().listModels(provider, await keys.getKeyForRequest(providerId));
-      if (models.length > 0) providers.rememberModels(providerId, models);
-      return { models: models.length };
-    },
+    'secrets.verify': ({ providerId }) => providerSetup.verify(providerId),
 
     'history.list': ({ cursor, limit }) => history().listConversations({ cursor, limit }),
     'history.open': ({ conversationId, before, limit }) =>

@@ -108,6 +108,11 @@ export interface ProviderView {
   apiVersion?: string;
   custom: boolean;
   keyEnvVar: string;
+  /**
+   * A plain-http server on the user's local network, as they said when saving it: its traffic,
+   * the key included, is not encrypted, and the settings screen says so.
+   */
+  localNetwork: boolean;
 }
 
 export interface ProviderPresetView {

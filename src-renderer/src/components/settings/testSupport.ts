@@ -51,6 +51,7 @@ export function providerView(overrides: Partial<ProviderView> & { id: string }):
     models: ['gpt-4o-mini', 'gpt-4o'],
     custom: false,
     keyEnvVar: 'OPENAI_API_KEY',
+    localNetwork: false,
     ...overrides,
   };
 }
@@ -113,6 +114,7 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
           needsKey: !base.isLocal && base.id !== 'custom',
           custom: base.id === 'custom',
           apiVersion: input.apiVersion,
+          localNetwork: input.localNetwork ?? false,
         });
         state.providers = [...state.providers.filter((provider) => provider.id !== saved.id), saved];
         return ok(saved);
