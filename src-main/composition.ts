@@ -51,7 +51,7 @@ const PURGE_EVERY_MS = 60_000;
 export async function startNagare(): Promise<RunningApp> {
   const platform = createElectronPlatform();
   const events = new EventSink(electronMessenger);
-  hardenSession(session.defaultSession);
+  hardenSession(session.defaultSession, isAppUrl);
 
   const settings = SettingsService.at(join(platform.userDataDir, 'settings.json'));
   const providers = new ProviderRegistry(

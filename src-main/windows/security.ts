@@ -1,6 +1,7 @@
 /**
  * The security baseline every Nagare window gets: no navigation away from the
- * app, no new windows, no permissions, and a strict Content-Security-Policy.
+ * app, no new windows, no permission but writing to the clipboard from the
+ * app's own page, and a strict Content-Security-Policy.
  */
 import type { BrowserWindow, Session } from 'electron';
 
@@ -55,10 +56,29 @@ export function guardWindow(window: BrowserWindow, options: WindowGuardOptions):
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-/** Denies every permission request (camera, notifications, geolocation…) and sets the CSP header. */
-export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/**
+ * The one permission Nagare's page needs: `navigator.clipboard.writeText` (the Copy buttons)
+ * asks for it, and Electron refuses it when the handler does.
+ */
+export const CLIPBOARD_WRITE_PERMISSION = 'clipboard-sanitized-write';
+
+/** The parts of a session {@link hardenSession} sets. */
+export type HardenedSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {
+  webRequest: Pick<Session['webRequest'], 'onHeadersReceived'>;
+};
+
+/**
+ * Grants the app's own page (`isAppUrl`, main frame) the clipboard write its Copy buttons need,
+ * in both the request and the check handler; denies every other permission (camera,
+ * notifications, geolocation, reading the clipboard…) to every page; sets the CSP header.
+ */
+export function hardenSession(session: HardenedSession, isAppUrl: (url: string) => boolean): void {
+  const allowed = (permission: string, details: { requestingUrl?: string; isMainFrame?: boolean }) =>
+    permission === CLIPBOARD_WRITE_PERMISSION && details.isMainFrame === true && isAppUrl(details.requestingUrl ?? '');
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowed(permission, details)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, _origin, details) => allowed(permission, details));
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
