@@ -85,3 +85,130 @@ test('the page runs under the Content-Security-Policy header main sets, not only
   expect(policies).toEqual(expect.arrayContaining([expect.stringContaining("frame-ancestors 'none'")]));
   expect(policies.filter((policy) => !policy.includes('frame-ancestors'))).toHaveLength(1);
 });
+
+/** The URLs main handed the OS to open, in order. */
+async function openedExternally(app: LaunchedApp): Promise<string[]> {
+  return (await app.ipcRecords())
+    .filter((record) => record.type === 'openExternal')
+    .map((record) => String(record.url));
+}
+
+test('a link whose text names another site shows where it goes, and opens only after asking', async ({ launch }) => {
+  const app = await appWithReply(
+    launch,
+    'Sign in at [https://paypal.com/login](https://evil.example/login) or read [the docs](https://docs.example.org/guide).',
+  );
+  const { page } = app;
+  const reply = lastReply(page);
+  const lying = reply.getByRole('link', { name: 'https://paypal.com/login' });
+
+  // Hover: the status line says where it really goes, and that the text says otherwise.
+  await lying.hover();
+  const status = page.getByTestId('status-link');
+  await expect(status).toContainText('Link to https://evil.example/login');
+  await expect(status).toContainText('the text says paypal.com');
+  await expect(lying).toHaveAttribute('title', 'https://evil.example/login');
+  await page.mouse.move(0, 0);
+  await expect(status).toHaveCount(0);
+
+  // Clicked: nothing opens until the user has seen the real address.
+  await lying.click();
+  const dialog = page.getByTestId('link-confirm');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('link-confirm-reason')).toHaveText(
+    'The link text says paypal.com, but the link goes to evil.example.',
+  );
+  await expect(dialog.getByTestId('link-confirm-address')).toHaveText('https://evil.example/login');
+  await expect(dialog.getByTestId('link-confirm-cancel')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  expect(await openedExternally(app)).toEqual([]);
+
+  await lying.click();
+  await page.getByTestId('link-confirm-open').click();
+  await expect(dialog).toHaveCount(0);
+  await expect.poll(() => openedExternally(app)).toEqual(['https://evil.example/login']);
+
+  // An honest link opens at once.
+  await reply.getByRole('link', { name: 'the docs' }).click();
+  await expect
+    .poll(() => openedExternally(app))
+    .toEqual(['https://evil.example/login', 'https://docs.example.org/guide']);
+  await expect(dialog).toHaveCount(0);
+});
+
+test('look-alike hosts are shown decoded and flagged, user@host addresses unmasked, bidi controls stripped', async ({
+  launch,
+}) => {
+  const app = await appWithReply(
+    launch,
+    [
+      'Your [Apple ID](https://xn--pple-43d.com/id).',
+      'Also [sign in](https://accounts.google.com@evil.example/).',
+      'And [invoice\u202Efdp.exe](https://files.example/x).',
+      '日本の[サイト](https://xn--r8jz45g.jp/).',
+    ].join(' '),
+  );
+  const { page } = app;
+  const reply = lastReply(page);
+
+  await reply.getByRole('link', { name: 'Apple ID' }).hover();
+  await expect(page.getByTestId('status-link')).toContainText('Link to https://аpple.com/id');
+  await expect(page.getByTestId('status-link-international')).toHaveText('international address: xn--pple-43d.com');
+  await reply.getByRole('link', { name: 'Apple ID' }).click();
+  await expect(page.getByTestId('link-confirm-reason')).toHaveAttribute('data-reason', 'look-alike');
+  await page.getByTestId('link-confirm-cancel').click();
+
+  await reply.getByRole('link', { name: 'sign in' }).click();
+  await expect(page.getByTestId('link-confirm-reason')).toContainText('It goes to evil.example.');
+  await page.keyboard.press('Escape');
+
+  // The right-to-left override is gone: the text reads as it was written.
+  await expect(reply.getByRole('link', { name: 'invoicefdp.exe' })).toHaveCount(1);
+  expect(await reply.innerHTML()).not.toContain('\u202E');
+
+  // A Japanese domain of its own is flagged as international, but opens without a question.
+  await reply.getByRole('link', { name: 'サイト' }).hover();
+  await expect(page.getByTestId('status-link')).toContainText('https://例え.jp/');
+  await reply.getByRole('link', { name: 'サイト' }).click();
+  await expect.poll(() => openedExternally(app)).toEqual(['https://xn--r8jz45g.jp/']);
+  await expect(page.getByTestId('link-confirm')).toHaveCount(0);
+});
+
+test('mailto links open the mail program with the address, subject and body only', async ({ launch }) => {
+  const app = await appWithReply(
+    launch,
+    'Write to help@example.com or [support](mailto:support@example.com?subject=Hello%20Nagare&attach=/etc/passwd&bcc=spy@evil.example).',
+  );
+  const reply = lastReply(app.page);
+  await reply.getByRole('link', { name: 'help@example.com' }).click();
+  await reply.getByRole('link', { name: 'support' }).click();
+  await expect
+    .poll(() => openedExternally(app))
+    .toEqual(['mailto:help@example.com', 'mailto:support@example.com?subject=Hello%20Nagare']);
+});
+
+test('inline PNG images are shown; remote images stay blocked with a placeholder that shows the URL', async ({
+  launch,
+}) => {
+  // A 3×2 red PNG.
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEklEQVR4nGP4z8DwH4iBBBgBAF+fB/klEfXnAAAAAElFTkSuQmCC';
+  const pixelUrl = `${mock.url}/pixel.png?reader=you`;
+  const app = await appWithReply(
+    launch,
+    `A chart:\n\n![red dot](data:image/png;base64,${png})\n\nand a tracker ![tracking pixel](${pixelUrl}) here.`,
+  );
+  const reply = lastReply(app.page);
+  const image = reply.getByRole('img', { name: 'red dot' });
+  await expect(image).toBeVisible();
+  // Decoded under the page's CSP (img-src data:), not merely present.
+  await expect
+    .poll(() => image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]))
+    .toEqual([3, 2]);
+
+  const placeholder = reply.locator('.md-image-blocked');
+  await expect(placeholder).toContainText('tracking pixel');
+  await expect(placeholder).toContainText('Image not loaded:');
+  await expect(placeholder.getByRole('link')).toHaveText(pixelUrl);
+  expect(mock.requests.some((request) => request.path.includes('pixel.png'))).toBe(false);
+});

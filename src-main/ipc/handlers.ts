@@ -12,7 +12,7 @@ import type { SecretsApi } from '../secrets/SecretsService';
 import { writeFileAtomically } from '../settings/JsonFile';
 import type { SettingsService } from '../settings/SettingsService';
 import type { ChatService } from '../streaming/ChatService';
-import { isExternalWebUrl } from '../windows/security';
+import { externalUrl } from '../windows/security';
 import { AppError } from './AppError';
 import type { CallContext, Handlers } from './dispatch';
 
@@ -64,8 +64,9 @@ export function createHandlers(services: HandlerServices): Handlers {
       ...services.startup,
     }),
     'app.openExternal': async ({ url }) => {
-      if (!isExternalWebUrl(url)) throw new AppError('invalid_request', 'Only web links can be opened.');
-      await platform.openExternal(url);
+      const external = externalUrl(url);
+      if (!external) throw new AppError('invalid_request', 'Only web and mail links can be opened.');
+      await platform.openExternal(external);
     },
 
     'chat.start': (input, context: CallContext) => chat.start(input, context),

@@ -1,6 +1,6 @@
 import type { WebContents } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, hardenSession, type HardenedSession } from './security';
+import { CONTENT_SECURITY_POLICY, externalUrl, hardenSession, type HardenedSession } from './security';
 
 const APP_URL = 'file:///opt/Nagare/resources/app.asar/out/renderer/index.html';
 const isAppUrl = (url: string) => url.split('#')[0] === APP_URL;
@@ -74,5 +74,36 @@ describe('hardenSession', () => {
       (response) => (answered = response.responseHeaders),
     );
     expect(answered).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+  });
+});
+
+describe('externalUrl', () => {
+  it('hands the OS the parsed URL, never the raw string', () => {
+    expect(externalUrl('HTTPS://Example.COM/a b?q=1#x')).toBe('https://example.com/a%20b?q=1#x');
+    expect(externalUrl('https://xn--pple-43d.com/')).toBe('https://xn--pple-43d.com/');
+    expect(externalUrl('http://例え.jp/')).toBe('http://xn--r8jz45g.jp/');
+  });
+
+  it('opens mailto links with their recipients, subject and body, and drops every other field', () => {
+    expect(externalUrl('mailto:help@example.com')).toBe('mailto:help@example.com');
+    expect(
+      externalUrl(
+        'mailto:a@example.com,b@example.org?subject=Hello%20there&body=Line%201&attach=/etc/passwd&bcc=x@evil.example',
+      ),
+    ).toBe('mailto:a@example.com,b@example.org?subject=Hello%20there&body=Line%201');
+  });
+
+  it.each([
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+    'data:text/html,<script>x</script>',
+    'mailto:',
+    'mailto:not-an-address',
+    'mailto:?to=x@example.com',
+    'ms-settings:privacy',
+    'smb://server/share',
+    'not a url',
+  ])('refuses %s', (url) => {
+    expect(externalUrl(url)).toBeNull();
   });
 });

@@ -32,6 +32,32 @@ export function isExternalWebUrl(url: string): boolean {
   }
 }
 
+/** What a `mailto:` link may prefill besides its recipients. */
+const MAILTO_FIELDS = ['subject', 'body'];
+
+/**
+ * The URL to give the OS for a link, as the URL parser spells it (never the raw string), or null
+ * for one Nagare does not open. Web links go to the browser; `mailto:` links to the mail program
+ * with their recipients, subject and body only: some mail programs attach a local file named in
+ * `attach=`, and `bcc=` would copy a message to someone the user does not see.
+ */
+export function externalUrl(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol === 'https:' || url.protocol === 'http:') return url.href;
+  if (url.protocol !== 'mailto:') return null;
+  const recipients = url.pathname;
+  if (!/^[^\s@,;<>]+@[^\s@,;<>]+(?:,[^\s@,;<>]+@[^\s@,;<>]+)*$/.test(decodeURIComponent(recipients))) return null;
+  const fields = [...url.searchParams]
+    .filter(([name]) => MAILTO_FIELDS.includes(name.toLowerCase()))
+    .map(([name, value]) => `${name.toLowerCase()}=${encodeURIComponent(value)}`);
+  return new URL(`mailto:${recipients}${fields.length > 0 ? `?${fields.join('&')}` : ''}`).href;
+}
+
 export interface WindowGuardOptions {
   openExternal(url: string): void;
   onRefused(kind: 'navigation' | 'window-open', url: string): void;
@@ -49,7 +75,8 @@ export function guardWindow(window: BrowserWindow, options: WindowGuardOptions):
     options.onRefused('navigation', url);
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (isExternalWebUrl(url)) options.openExternal(url);
+    const external = externalUrl(url);
+    if (external) options.openExternal(external);
     else options.onRefused('window-open', url);
     return { action: 'deny' };
   });
