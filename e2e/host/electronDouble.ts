@@ -350,7 +350,9 @@ export class BrowserWindow extends EventEmitter {
         sender: this.webContents,
         senderFrame: { url: frame.url(), parent: frame.parentFrame() ? {} : null },
       };
-      return handler(event, ...(args ?? []));
+      const answer = await handler(event, ...(args ?? []));
+      record({ type: 'invoke', windowId: this.id, channel, answer });
+      return answer;
     });
     await page.exposeBinding('__nagareHostSend', ({ frame }, channel: string, args: unknown[]) => {
       const event = { sender: this.webContents, senderFrame: { url: frame.url(), parent: null } };
