@@ -2,18 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createI18nPlugin } from '.';
 import en from './en';
 import ja from './ja';
-
-type Tree = { [key: string]: string | Tree };
-
-function leaves(tree: Tree, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out.set(path, value);
-    else for (const [inner, text] of leaves(value, path)) out.set(inner, text);
-  }
-  return out;
-}
+import { leaves, type Tree } from './testSupport';
 
 afterEach(() => vi.restoreAllMocks());
 
