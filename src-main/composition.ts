@@ -4,8 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
 import type { AppInfo, MenuCommand } from '../src-preload/contract/types';
-import { openHistoryDatabase, type OpenedHistoryDatabase } from './history/database';
+import { backUpHistory } from './history/backup';
+import { closeHistoryDatabase, openHistoryDatabase, type OpenedHistoryDatabase } from './history/database';
 import { HistoryRepository } from './history/HistoryRepository';
+import { IdleCheckpointer } from './history/IdleCheckpointer';
 import { AppError } from './ipc/AppError';
 import { createDispatcher } from './ipc/dispatch';
 import { electronMessenger, registerIpcHandlers } from './ipc/electronIpc';
@@ -15,6 +17,7 @@ import { Logger } from './logging/logger';
 import { createElectronPlatform } from './platform/electronPlatform';
 import { createUpdater } from './platform/updater';
 import { ProviderRegistry, storedProvidersSchema } from './providers/ProviderRegistry';
+import { ProvidersService } from './providers/ProvidersService';
 import { KeytarSecretStore } from './secrets/KeytarSecretStore';
 import { SecretsService } from './secrets/SecretsService';
 import { SessionSecretStore } from './secrets/SessionSecretStore';
@@ -48,7 +51,7 @@ const PURGE_EVERY_MS = 60_000;
 export async function startNagare(): Promise<RunningApp> {
   const platform = createElectronPlatform();
   const events = new EventSink(electronMessenger);
-  hardenSession(session.defaultSession);
+  hardenSession(session.defaultSession, isAppUrl);
 
   const settings = SettingsService.at(join(platform.userDataDir, 'settings.json'));
   const providers = new ProviderRegistry(
@@ -68,15 +71,18 @@ export async function startNagare(): Promise<RunningApp> {
     level: platform.isPackaged ? 'info' : 'debug',
   });
 
-  const startup: Pick<AppInfo, 'recoveredDatabasePath' | 'storageProblem'> = {
+  const startup: Pick<AppInfo, 'recoveredDatabasePath' | 'damagedWalPath' | 'storageProblem'> = {
     recoveredDatabasePath: null,
+    damagedWalPath: null,
     storageProblem: null,
   };
   let database: OpenedHistoryDatabase | null = null;
   let history: HistoryRepository | null = null;
+  let checkpointer: IdleCheckpointer | null = null;
   try {
     database = openHistoryDatabase({ directory: platform.userDataDir, now: Date.now });
     startup.recoveredDatabasePath = database.movedAsidePath;
+    startup.damagedWalPath = database.damagedWalPath;
     history = new HistoryRepository(database.db, Date.now, randomUUID);
     const interrupted = history.markInterruptedOnStartup();
     history.purgeExpiredDeletes();
@@ -85,7 +91,18 @@ export async function startNagare(): Promise<RunningApp> {
       schemaVersion: database.schemaVersion,
       interrupted,
       movedAside: database.movedAsidePath !== null,
+      damagedWal: database.damagedWalPath !== null,
     });
+    checkpointer = new IdleCheckpointer({
+      db: database.db,
+      now: Date.now,
+      every: (callback, ms) => {
+        const timer = setInterval(callback, ms);
+        return () => clearInterval(timer);
+      },
+      log: (level, message, fields) => logger.log(level, message, fields),
+    });
+    checkpointer.start();
   } catch (error) {
     // The app still starts: chat works in memory and the window says what is wrong with storage.
     startup.storageProblem = error instanceof Error ? error.message : String(error);
@@ -117,6 +134,17 @@ export async function startNagare(): Promise<RunningApp> {
     onHistoryChanged: (conversationId, reason) => events.toAll('history.changed', { conversationId, reason }),
     log: (level, message, fields) => logger.log(level, message, fields),
     newId: randomUUID,
+  });
+
+  const providerSetup = new ProvidersService({
+    registry: providers,
+    secrets,
+    client: () => client(),
+    defaultProvider: {
+      get: () => settings.get().defaultProviderId,
+      clear: () => settings.update({ defaultProviderId: null }),
+    },
+    log: (level, message, fields) => logger.log(level, message, fields),
   });
 
   const windowState = new WindowStateStore(
@@ -185,11 +213,14 @@ export async function startNagare(): Promise<RunningApp> {
       platform,
       settings,
       providers,
+      providerSetup,
       secrets: secrets.rendererFace(),
-      keys: secrets,
       history: requireHistory,
       chat,
-      client: () => client(),
+      backUpHistory: (path) => {
+        requireHistory();
+        backUpHistory(database!.db, path);
+      },
       startup,
       quickAsk: {
         hide: () => quickAsk.hide(),
@@ -262,7 +293,14 @@ export async function startNagare(): Promise<RunningApp> {
       clearInterval(purgeTimer);
       chat.cancelAll();
       unregister();
-      database?.db.close();
+      checkpointer?.stop();
+      if (database) {
+        try {
+          closeHistoryDatabase(database.db);
+        } catch (error) {
+          logger.error('Could not checkpoint the history on quit', { error });
+        }
+      }
     },
   };
 }

@@ -1,17 +1,18 @@
 /** The main-side handler map: one entry per contract channel, each a thin call into a service. */
 import { readFileSync } from 'node:fs';
 import type { AppInfo, ExportFormat } from '../../src-preload/contract/types';
+import { backupFileName } from '../history/backup';
 import type { HistoryRepository } from '../history/HistoryRepository';
 import { parseSseFile, serializeSseFile } from '../inspector/sseFile';
 import type { FileDialogFilter, Platform } from '../platform/electronPlatform';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
+import type { ProvidersService } from '../providers/ProvidersService';
 import { toPresetView, PROVIDER_PRESETS } from '../providers/presets';
-import type { SecretsApi, SecretsReader } from '../secrets/SecretsService';
+import type { SecretsApi } from '../secrets/SecretsService';
 import { writeFileAtomically } from '../settings/JsonFile';
 import type { SettingsService } from '../settings/SettingsService';
-import type { ChatCompletionClient } from '../streaming/ChatCompletionClient';
 import type { ChatService } from '../streaming/ChatService';
-import { isExternalWebUrl } from '../windows/security';
+import { externalUrl } from '../windows/security';
 import { AppError } from './AppError';
 import type { CallContext, Handlers } from './dispatch';
 
@@ -19,15 +20,16 @@ export interface HandlerServices {
   platform: Platform;
   settings: SettingsService;
   providers: ProviderRegistry;
+  /** Saving, removing and querying providers, with the rules that bind keys to origins. */
+  providerSetup: ProvidersService;
   /** The write-only face: status, set, clear. */
   secrets: SecretsApi;
-  /** Main-only: reads a key to verify it. */
-  keys: SecretsReader;
   /** Throws a storage error when start-up could not open the database. */
   history: () => HistoryRepository;
   chat: ChatService;
-  client: () => ChatCompletionClient;
-  startup: Pick<AppInfo, 'recoveredDatabasePath' | 'storageProblem'>;
+  /** Writes a consistent copy of the history to a path; throws a storage error without a database. */
+  backUpHistory: (path: string) => void;
+  startup: Pick<AppInfo, 'recoveredDatabasePath' | 'damagedWalPath' | 'storageProblem'>;
   quickAsk: {
     hide(): void;
     openInMain(conversationId: string): void;
@@ -51,7 +53,7 @@ function exportName(format: ExportFormat, title: string | null): string {
 }
 
 export function createHandlers(services: HandlerServices): Handlers {
-  const { platform, settings, providers, secrets, keys, chat, history } = services;
+  const { platform, settings, providers, providerSetup, secrets, chat, history } = services;
 
   return {
     'app.info': () => ({
@@ -62,8 +64,9 @@ export function createHandlers(services: HandlerServices): Handlers {
       ...services.startup,
     }),
     'app.openExternal': async ({ url }) => {
-      if (!isExternalWebUrl(url)) throw new AppError('invalid_request', 'Only web links can be opened.');
-      await platform.openExternal(url);
+      const external = externalUrl(url);
+      if (!external) throw new AppError('invalid_request', 'Only web and mail links can be opened.');
+      await platform.openExternal(external);
     },
 
     'chat.start': (input, context: CallContext) => chat.start(input, context),
@@ -79,18 +82,9 @@ export function createHandlers(services: HandlerServices): Handlers {
 
     'providers.list': () => providers.list(),
     'providers.presets': () => PROVIDER_PRESETS.map(toPresetView),
-    'providers.save': (input) => providers.save(input),
-    'providers.remove': async ({ providerId }) => {
-      providers.remove(providerId);
-      await secrets.clear(providerId).catch(() => undefined);
-      if (settings.get().defaultProviderId === providerId) settings.update({ defaultProviderId: null });
-    },
-    'providers.models': async ({ providerId }) => {
-      const provider = providers.get(providerId);
-      const models = await services.client().listModels(provider, await keys.getKeyForRequest(providerId));
-      if (models.length > 0) providers.rememberModels(providerId, models);
-      return models;
-    },
+    'providers.save': (input) => providerSetup.save(input),
+    'providers.remove': ({ providerId }) => providerSetup.remove(providerId),
+    'providers.models': ({ providerId }) => providerSetup.models(providerId),
 
     'secrets.status': () => secrets.status(),
     'secrets.set': ({ providerId, key, sessionOnly }) => {
@@ -98,12 +92,7 @@ export function createHandlers(services: HandlerServices): Handlers {
       return secrets.set(providerId, key, sessionOnly);
     },
     'secrets.clear': ({ providerId }) => secrets.clear(providerId),
-    'secrets.verify': async ({ providerId }) => {
-      const provider = providers.get(providerId);
-      const models = await services.client().listModels(provider, await keys.getKeyForRequest(providerId));
-      if (models.length > 0) providers.rememberModels(providerId, models);
-      return { models: models.length };
-    },
+    'secrets.verify': ({ providerId }) => providerSetup.verify(providerId),
 
     'history.list': ({ cursor, limit }) => history().listConversations({ cursor, limit }),
     'history.open': ({ conversationId, before, limit }) =>
@@ -145,6 +134,17 @@ export function createHandlers(services: HandlerServices): Handlers {
         throw new AppError('import_invalid', `Could not read that file: ${(error as Error).message}`);
       }
       return history().importText(text);
+    },
+
+    'history.backup': async () => {
+      const path = await platform.chooseSavePath({
+        title: 'Back up history',
+        defaultName: backupFileName(Date.now()),
+        filters: [{ name: 'SQLite database', extensions: ['db'] }],
+      });
+      if (!path) return { savedTo: null };
+      services.backUpHistory(path);
+      return { savedTo: path };
     },
 
     'drafts.get': ({ key }) => history().getDraft(key),

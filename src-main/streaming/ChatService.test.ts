@@ -10,7 +10,7 @@ import { ProviderRegistry, storedProvidersSchema } from '../providers/ProviderRe
 import type { SecretsReader } from '../secrets/SecretsService';
 import { JsonFile } from '../settings/JsonFile';
 import { ChatCompletionClient } from './ChatCompletionClient';
-import { ChatService } from './ChatService';
+import { ChatService, HISTORY_FLUSH_MS, type ChatServiceDependencies } from './ChatService';
 
 const KEY = 'sk-test-chat-service-0123456789';
 
@@ -56,6 +56,7 @@ describe('ChatService over real HTTP and a real database', () => {
   let store: TestStore;
   let messenger: RecordingMessenger;
   let service: ChatService;
+  let dependencies: ChatServiceDependencies;
   let configDir: string;
   let online = true;
 
@@ -70,7 +71,7 @@ describe('ChatService over real HTTP and a real database', () => {
     const secrets: SecretsReader = { getKeyForRequest: async () => KEY, knownSecretValues: () => [KEY] };
     messenger = new RecordingMessenger();
     online = true;
-    service = new ChatService({
+    dependencies = {
       history: () => store.repo,
       providers,
       secrets,
@@ -81,7 +82,8 @@ describe('ChatService over real HTTP and a real database', () => {
       onHistoryChanged: () => undefined,
       log: () => undefined,
       newId: makeIds('stream'),
-    });
+    };
+    service = new ChatService(dependencies);
   });
 
   afterEach(async () => {
@@ -115,6 +117,29 @@ describe('ChatService over real HTTP and a real database', () => {
     expect(JSON.stringify(log)).not.toContain(KEY);
     expect(log?.request.authStyle).toBe('bearer');
     expect(store.repo.getConversation(started.conversationId).title).toBe('Hello there [[mock:tokens=40 rate=400]]');
+  });
+
+  it('writes the first tokens at once, before the first flush interval has passed', async () => {
+    // Flush timers never fire here: whatever reaches the database got there without one.
+    const heldFlushes: Array<() => void> = [];
+    service = new ChatService({
+      ...dependencies,
+      setTimer: (callback, ms) => {
+        if (ms !== HISTORY_FLUSH_MS) return setTimeout(callback, ms);
+        heldFlushes.push(callback);
+        return setTimeout(() => undefined, 0);
+      },
+    });
+    const started = await service.start({ content: '[[mock:tokens=40 rate=5]]', mode: 'send' }, { windowId: 1 });
+    await messenger.until(() => messenger.text(started.streamId).length > 0);
+
+    const saved = store.repo.getMessage(started.assistantMessageId);
+    expect(saved.status).toBe('streaming');
+    expect(saved.content.length).toBeGreaterThan(0);
+    expect(messenger.text(started.streamId).startsWith(saved.content)).toBe(true);
+    // Later tokens wait for the flush interval.
+    await messenger.until(() => heldFlushes.length > 0);
+    expect(store.repo.getMessage(started.assistantMessageId).content).toBe(saved.content);
   });
 
   it('coalesces a fast stream into far fewer window messages than tokens', async () => {

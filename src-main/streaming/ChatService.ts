@@ -25,7 +25,10 @@ import type { ChatCompletionClient, ChatCompletionStream } from './ChatCompletio
 
 /** How often deltas are sent to the window: about one message a frame. */
 export const IPC_COALESCE_MS = 16;
-/** How often the growing reply is written to the database: a crash loses at most this much. */
+/**
+ * How often the growing reply is written to the database after its first tokens, which are
+ * written at once: a crash loses at most this much.
+ */
 export const HISTORY_FLUSH_MS = 300;
 /** What is asked of the model to continue a reply that was cut off. */
 export const CONTINUE_INSTRUCTION =
@@ -66,6 +69,8 @@ interface RunningStream {
   pendingReasoning: string;
   ipcTimer: ReturnType<typeof setTimeout> | null;
   flushTimer: ReturnType<typeof setTimeout> | null;
+  /** False until the first tokens are written; those are written at once, not after a flush interval. */
+  flushedOnce: boolean;
   /** Set when saving failed: the reply goes on in memory and the window is told at the end. */
   storageError: NagareErrorShape | null;
 }
@@ -124,6 +129,7 @@ export class ChatService {
       pendingReasoning: '',
       ipcTimer: null,
       flushTimer: null,
+      flushedOnce: false,
       storageError: null,
     };
     this.streams.set(stream.id, stream);
@@ -278,6 +284,12 @@ export class ChatService {
       stream.ipcTimer = null;
       this.deliverPending(stream);
     }, IPC_COALESCE_MS);
+    // A crash in the first flush interval would otherwise lose everything the user has already seen.
+    if (!stream.flushedOnce) {
+      stream.flushedOnce = true;
+      this.saveProgress(stream);
+      return;
+    }
     stream.flushTimer ??= this.setTimer(() => {
       stream.flushTimer = null;
       this.saveProgress(stream);

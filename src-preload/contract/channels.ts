@@ -52,6 +52,7 @@ export const invokeChannels = {
   'history.search': answers<t.SearchHit[]>()(s.historySearchInput),
   'history.export': answers<{ savedTo: string | null }>()(s.historyExportInput),
   'history.import': answers<t.ImportReport | null>()(s.noInput),
+  'history.backup': answers<{ savedTo: string | null }>()(s.noInput),
 
   'drafts.get': answers<string>()(s.draftGetInput),
   'drafts.set': answers<void>()(s.draftSetInput),

@@ -62,6 +62,8 @@ export const providerSaveInput = z
     defaultModel: text(200),
     models: z.array(text(200)).max(500).optional(),
     apiVersion: text(50).optional(),
+    /** The user says this plain-http server is on their local network; see `baseUrl.ts`. */
+    localNetwork: z.boolean().optional(),
   })
   .strict();
 

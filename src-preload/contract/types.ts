@@ -108,6 +108,11 @@ export interface ProviderView {
   apiVersion?: string;
   custom: boolean;
   keyEnvVar: string;
+  /**
+   * A plain-http server on the user's local network, as they said when saving it: its traffic,
+   * the key included, is not encrypted, and the settings screen says so.
+   */
+  localNetwork: boolean;
 }
 
 export interface ProviderPresetView {
@@ -159,6 +164,11 @@ export interface AppInfo {
   online: boolean;
   /** Set when the database had to be moved aside at start-up. */
   recoveredDatabasePath: string | null;
+  /**
+   * Set when the database's write-ahead log was damaged at start-up: the changes after the damage
+   * could not be applied, and a copy of the log was kept here.
+   */
+  damagedWalPath: string | null;
   /** Set when start-up could not open storage at all. */
   storageProblem: string | null;
 }

@@ -27,6 +27,9 @@ export default {
     removeConfirmButton: 'Remove',
     cancel: 'Cancel',
     noKeyNeeded: 'No key needed',
+    notEncrypted: 'Not encrypted',
+    notEncryptedHint:
+      'Plain http:// on your local network: the API key and your conversations travel to this server unencrypted.',
     modelLabel: 'Model: {model}',
     add: {
       title: 'Add provider',
@@ -57,6 +60,15 @@ export default {
       baseUrlRequired: 'Enter the base URL.',
       baseUrlInvalid: 'The base URL must start with http:// or https://.',
       deploymentRequired: 'Enter the deployment name.',
+      credentialsInUrl: 'Remove the user name and password from the URL. The API key goes in the key field.',
+      unencrypted:
+        'Plain http:// to another computer is not encrypted. Use https://, or confirm below that the server is on your local network.',
+      localNetwork: 'This server is on my local network',
+      localNetworkHint:
+        'Not encrypted: anyone on the network between you and the server can read the API key and your conversations.',
+      originChange:
+        'The server changes from {from} to {to}. The API key saved for {name} will be deleted when you save, so that it is never sent to the new server. Enter the key again afterwards.',
+      saveAndDeleteKey: 'Save and delete key',
     },
     key: {
       label: 'API key for {name}',
@@ -131,6 +143,11 @@ export default {
   },
   data: {
     title: 'Data',
+    backupTitle: 'Backup',
+    backupHint:
+      'A copy of every conversation in one database file, taken safely while Nagare runs. Keep it somewhere else: another disk, a sync folder.',
+    backupNow: 'Back up now…',
+    backedUp: 'Backed up to {path}',
     export: 'Export',
     exportHint: 'Every conversation, in one file.',
     exportMarkdown: 'Export all as Markdown',

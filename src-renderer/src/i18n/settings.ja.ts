@@ -26,6 +26,9 @@ export default {
     removeConfirmButton: '削除',
     cancel: 'キャンセル',
     noKeyNeeded: 'キーは不要です',
+    notEncrypted: '暗号化なし',
+    notEncryptedHint:
+      'ローカルネットワーク上の http:// 接続です。API キーと会話は暗号化されずにこのサーバーへ送られます。',
     modelLabel: 'モデル: {model}',
     add: {
       title: 'プロバイダーを追加',
@@ -56,6 +59,15 @@ export default {
       baseUrlRequired: 'ベース URL を入力してください。',
       baseUrlInvalid: 'ベース URL は http:// または https:// で始めてください。',
       deploymentRequired: 'デプロイ名を入力してください。',
+      credentialsInUrl: 'URL からユーザー名とパスワードを取り除いてください。API キーはキーの欄に入力します。',
+      unencrypted:
+        '別のコンピューターへの http:// 接続は暗号化されません。https:// を使うか、下でローカルネットワーク上のサーバーであることを確認してください。',
+      localNetwork: 'このサーバーはローカルネットワーク上にあります',
+      localNetworkHint:
+        '暗号化されません。あなたとサーバーの間のネットワーク上の誰もが、API キーと会話を読み取れます。',
+      originChange:
+        'サーバーが {from} から {to} に変わります。新しいサーバーに送られることがないよう、{name} に保存された API キーは保存時に削除されます。保存後にキーをもう一度入力してください。',
+      saveAndDeleteKey: '保存してキーを削除',
     },
     key: {
       label: '{name} の API キー',
@@ -130,6 +142,11 @@ export default {
   },
   data: {
     title: 'データ',
+    backupTitle: 'バックアップ',
+    backupHint:
+      'すべての会話を 1 つのデータベースファイルにコピーします。Nagare の使用中でも安全に作成できます。別のディスクや同期フォルダーなど、別の場所に保管してください。',
+    backupNow: '今すぐバックアップ…',
+    backedUp: '{path} にバックアップしました',
     export: 'エクスポート',
     exportHint: 'すべての会話を 1 つのファイルに書き出します。',
     exportMarkdown: 'すべて Markdown でエクスポート',

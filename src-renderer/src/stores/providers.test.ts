@@ -18,6 +18,7 @@ function provider(id: string, needsKey: boolean): ProviderView {
     models: [],
     custom: false,
     keyEnvVar: 'OPENAI_API_KEY',
+    localNetwork: false,
   };
 }
 

@@ -45,6 +45,7 @@ export const FAKE_APP_INFO: AppInfo = {
   systemLocale: 'en-US',
   online: true,
   recoveredDatabasePath: null,
+  damagedWalPath: null,
   storageProblem: null,
 };
 
@@ -84,6 +85,7 @@ const DEFAULT_ANSWERS: { [C in InvokeChannel]: Answer<C> } = {
   'history.search': () => ok([]),
   'history.export': () => ok({ savedTo: null }),
   'history.import': () => ok(null),
+  'history.backup': () => ok({ savedTo: null }),
 
   'drafts.get': () => ok(''),
   'drafts.set': () => ok(undefined),

@@ -10,6 +10,23 @@ const harness = useSettingsTestHarness(() => ({ storage: { bytes: 3 * 1024 * 102
 const mountData = () => harness.mount(DataSettings, () => useSettingsStore().load());
 
 describe('DataSettings', () => {
+  it('backs up the history to the file chosen in main, says where, and reports a failure', async () => {
+    const view = await mountData();
+    harness.fake.api.history.backup.mockReturnValueOnce(harness.fake.ok({ savedTo: '/home/me/Nagare backup.db' }));
+    await byTestId(view, 'backup-now').trigger('click');
+    await flushPromises();
+    expect(harness.fake.api.history.backup).toHaveBeenCalledTimes(1);
+    expect(byTestId(view, 'backup-result').text()).toBe('Backed up to /home/me/Nagare backup.db');
+
+    harness.fake.api.history.backup.mockReturnValueOnce(
+      harness.fake.fail({ code: 'storage', message: 'The backup could not be written: disk full' }),
+    );
+    await byTestId(view, 'backup-now').trigger('click');
+    await flushPromises();
+    expect(byTestId(view, 'backup-result').exists()).toBe(false);
+    expect(byTestId(view, 'backup-error').text()).toBe('The backup could not be written: disk full (storage)');
+  });
+
   it('exports everything in the chosen format and says where it went', async () => {
     const view = await mountData();
     harness.fake.api.history.export.mockReturnValueOnce(harness.fake.ok({ savedTo: '/home/me/nagare.md' }));

@@ -2,19 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import en from '../../i18n/settings.en';
 import ja from '../../i18n/settings.ja';
-
-type Tree = { [key: string]: string | Tree };
-
-/** Every leaf as `path → text`. */
-function leaves(tree: Tree, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out.set(path, value);
-    else for (const [inner, text] of leaves(value, path)) out.set(inner, text);
-  }
-  return out;
-}
+import { leaves, type Tree } from '../../i18n/testSupport';
 
 const placeholders = (text: string) => [...new Set(text.match(/\{\w+\}/g) ?? [])].sort();
 

@@ -47,6 +47,7 @@ export function providerView(overrides: Partial<ProviderView> & { id: string }):
     models: ['gpt-4o-mini', 'gpt-4o'],
     custom: false,
     keyEnvVar: 'OPENAI_API_KEY',
+    localNetwork: false,
     ...overrides,
   };
 }
@@ -73,6 +74,7 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
       systemLocale: 'en-US',
       online: true,
       recoveredDatabasePath: null,
+      damagedWalPath: null,
       storageProblem: null,
     },
     storage: { bytes: 0, messages: 0 },
@@ -98,6 +100,7 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
           needsKey: !base.isLocal && base.id !== 'custom',
           custom: base.id === 'custom',
           apiVersion: input.apiVersion,
+          localNetwork: input.localNetwork ?? false,
         });
         state.providers = [...state.providers.filter((provider) => provider.id !== saved.id), saved];
         return ok(saved);
