@@ -28,17 +28,28 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['electron', 'node:*', '**/src-main/**', '**/src-renderer/**', '**/src-shared/**'] },
+        { patterns: ['electron', 'node:*', '**/src-main/**', '**/src-renderer/**', '**/shared/**'] },
       ],
     },
   },
   {
-    // Shared UI logic (the keymap) runs in main and in the renderer: no electron, no node, no process's own code.
-    files: ['src-shared/**/*.ts'],
+    // Shared UI logic (the keymap) runs in main and in the renderer and never crosses IPC: no electron,
+    // no node, no process's own code, not even the contract.
+    files: ['src-preload/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['electron', 'node:*', '**/src-main/**', '**/src-renderer/**', '**/src-preload/**'] },
+        {
+          patterns: [
+            'electron',
+            'node:*',
+            '**/src-main/**',
+            '**/src-renderer/**',
+            '**/contract/**',
+            '../*.ts',
+            '../index',
+          ],
+        },
       ],
     },
   },

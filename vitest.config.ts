@@ -7,7 +7,6 @@ export default defineConfig({
     include: [
       'src-main/**/*.test.ts',
       'src-preload/**/*.test.ts',
-      'src-shared/**/*.test.ts',
       'src-renderer/**/*.test.ts',
       'e2e/fixtures/**/*.test.ts',
       'resources/**/*.test.ts',

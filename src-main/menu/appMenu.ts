@@ -3,7 +3,13 @@
  * so the menu, the shortcut sheet and the window's key handling agree. Pure:
  * the Electron adapter turns the template into a Menu.
  */
-import { acceleratorFor, KEYMAP, keymapPlatform, type CommandId, type MenuSection } from '../../src-shared/keymap';
+import {
+  acceleratorFor,
+  KEYMAP,
+  keymapPlatform,
+  type CommandId,
+  type MenuSection,
+} from '../../src-preload/shared/keymap';
 
 /** The subset of Electron's MenuItemConstructorOptions this menu uses. */
 export interface MenuItemTemplate {

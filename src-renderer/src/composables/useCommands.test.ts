@@ -4,7 +4,7 @@ import { createPinia } from 'pinia';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent } from 'vue';
 import { createI18n } from 'vue-i18n';
-import { KEYMAP } from '../../../src-shared/keymap';
+import { KEYMAP } from '../../../src-preload/shared/keymap';
 import en from '../i18n/en';
 import { installFakeNagare } from '../testing/fakeNagare';
 import { SAME_PRESS_MS, useCommands, type Command } from './useCommands';

@@ -4,7 +4,7 @@
  */
 import { storeToRefs } from 'pinia';
 import { useI18n } from 'vue-i18n';
-import type { CommandId } from '../../../src-shared/keymap';
+import type { CommandId } from '../../../src-preload/shared/keymap';
 import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
 import { codeBlocksOf } from '../markdown/renderer';
 import { useChatStore } from '../stores/chat';

@@ -3,7 +3,7 @@
  * Esc closes the top overlay first and only then stops a streaming reply.
  */
 import { onScopeDispose } from 'vue';
-import { keymapPlatform, matchKeyEvent, type CommandId } from '../../../src-shared/keymap';
+import { keymapPlatform, matchKeyEvent, type CommandId } from '../../../src-preload/shared/keymap';
 import { useSettingsStore } from '../stores/settings';
 import { useUiStore } from '../stores/ui';
 
