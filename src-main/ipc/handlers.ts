@@ -7,7 +7,7 @@ import type { FileDialogFilter, Platform } from '../platform/electronPlatform';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
 import { toPresetView, PROVIDER_PRESETS } from '../providers/presets';
 import type { SecretsApi, SecretsReader } from '../secrets/SecretsService';
-import { writeFileAtomically } from '../settings/JsonFile';
+import { writeFileAtomically } from '../common/writeFileAtomically';
 import type { SettingsService } from '../settings/SettingsService';
 import type { ChatCompletionClient } from '../streaming/ChatCompletionClient';
 import type { ChatService } from '../streaming/ChatService';
