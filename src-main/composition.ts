@@ -1,5 +1,6 @@
 /** The composition root: the one place where services are created and wired together. */
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
@@ -20,9 +21,13 @@ import { SecretsService } from './secrets/SecretsService';
 import { SessionSecretStore } from './secrets/SessionSecretStore';
 import { JsonFile } from './settings/JsonFile';
 import { SettingsService } from './settings/SettingsService';
+import { updateSettings } from './settings/updateSettings';
 import { ChatCompletionClient } from './streaming/ChatCompletionClient';
 import { ChatService } from './streaming/ChatService';
 import { installApplicationMenu } from './menu/electronMenu';
+import { FileTransferService } from './transfer/FileTransferService';
+import { hasUnfinishedImports } from './transfer/stagedImport';
+import { TransferRunner } from './transfer/TransferRunner';
 import { createAppWindow } from './windows/mainWindow';
 import { QuickAskWindow } from './windows/quickAskWindow';
 import { placeWindow, WindowStateStore, windowStateSchema } from './windows/windowState';
@@ -36,6 +41,8 @@ export interface RunningApp {
 
 /** Built bundles sit side by side: out/main, out/preload, out/renderer. */
 const bundleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The transfer worker, built as a second main entry (electron.vite.config.ts). */
+const transferWorkerPath = join(bundleDir, 'main', 'transferWorker.js');
 const rendererUrl = pathToFileURL(join(bundleDir, 'renderer', 'index.html')).href;
 
 function isAppUrl(url: string): boolean {
@@ -180,6 +187,30 @@ export async function startNagare(): Promise<RunningApp> {
     logger.warn('The quick-ask shortcut could not be registered', { shortcut: settings.get().quickAskShortcut });
   }
 
+  const transfers = new FileTransferService({
+    dialogs: platform,
+    runner: new TransferRunner(
+      (workerData) => new Worker(transferWorkerPath, { workerData }),
+      (message, fields) => logger.warn(message, fields),
+    ),
+    databasePath: () => {
+      requireHistory();
+      return database!.path;
+    },
+    conversationTitle: (conversationId) => requireHistory().getConversation(conversationId).title,
+    streamLog: (messageId) => chat.liveLog(messageId) ?? requireHistory().getStreamLog(messageId),
+    sendProgress: (windowId, progress) => events.toWindow(windowId, 'transfer.progress', progress),
+    onImported: () => events.toAll('history.changed', { conversationId: null, reason: 'imported' }),
+    newId: randomUUID,
+  });
+  if (database && history && hasUnfinishedImports(database.db)) {
+    // An import was cut off by a crash: its hidden rows go, off the main thread.
+    transfers.sweepUnfinishedImports().then(
+      (removed) => logger.info('Removed an unfinished import', { conversations: removed }),
+      (error: unknown) => logger.warn('Could not remove an unfinished import', { error }),
+    );
+  }
+
   const dispatch = createDispatcher({
     handlers: createHandlers({
       platform,
@@ -191,6 +222,16 @@ export async function startNagare(): Promise<RunningApp> {
       chat,
       client: () => client(),
       startup,
+      transfers,
+      updateSettings: (patch) =>
+        updateSettings(
+          settings,
+          {
+            assertProvider: (providerId) => providers.get(providerId),
+            applyShortcut: (accelerator) => quickAsk.applyShortcut(accelerator),
+          },
+          patch,
+        ),
       quickAsk: {
         hide: () => quickAsk.hide(),
         openInMain: (conversationId) => {
@@ -198,7 +239,6 @@ export async function startNagare(): Promise<RunningApp> {
           showMainWindow();
           runInMainWindow({ command: 'conversation.open', conversationId });
         },
-        applyShortcut: (accelerator) => quickAsk.applyShortcut(accelerator),
       },
     }),
     isAppUrl,
@@ -257,6 +297,7 @@ export async function startNagare(): Promise<RunningApp> {
     focusMainWindow: showMainWindow,
     openMainWindow,
     shutdown: () => {
+      transfers.cancel();
       quickAsk.dispose();
       clearInterval(networkTimer);
       clearInterval(purgeTimer);
