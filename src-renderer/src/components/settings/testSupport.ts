@@ -11,6 +11,7 @@ import type { Component } from 'vue';
 import { createI18n } from 'vue-i18n';
 import type {
   AppInfo,
+  ImportReport,
   NagareApi,
   NagareErrorShape,
   ProviderPresetView,
@@ -18,6 +19,7 @@ import type {
   Result,
   SecretStatus,
   Settings,
+  TransferProgress,
 } from '../../../../src-preload/contract';
 import type { InputOf } from '../../../../src-preload/contract/channels';
 import en from '../../i18n/settings.en';
@@ -91,6 +93,9 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
   };
   const overview = () => ({ keychain: { ...state.keychain }, providers: { ...state.keys } });
   const unsubscribe = () => () => undefined;
+  const progressListeners = new Set<(progress: TransferProgress) => void>();
+  /** Main pushing `transfer.progress`. */
+  const emitProgress = (progress: TransferProgress) => progressListeners.forEach((listener) => listener(progress));
 
   const api = {
     app: { info: vi.fn(() => ok(state.info)), openExternal: vi.fn(() => ok(undefined)) },
@@ -152,7 +157,14 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
     },
     history: {
       export: vi.fn((_input: InputOf<'history.export'>) => ok<{ savedTo: string | null }>({ savedTo: null })),
-      import: vi.fn(() => ok(null)),
+      import: vi.fn(() => ok<ImportReport | null>(null)),
+    },
+    transfer: {
+      cancel: vi.fn(() => ok(undefined)),
+      onProgress: vi.fn((listener: (progress: TransferProgress) => void) => {
+        progressListeners.add(listener);
+        return () => void progressListeners.delete(listener);
+      }),
     },
     inspector: {
       storage: vi.fn(() => ok({ ...state.storage })),
@@ -162,7 +174,7 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
       }),
     },
   };
-  return { api, state, fail, ok };
+  return { api, state, fail, ok, emitProgress };
 }
 
 export type FakeBridge = ReturnType<typeof createFakeBridge>;
