@@ -190,7 +190,8 @@ export async function startNagare(): Promise<RunningApp> {
   const transfers = new FileTransferService({
     dialogs: platform,
     runner: new TransferRunner(
-      (workerData) => new Worker(transferWorkerPath, { workerData }),
+      // No inherited flags: the worker needs none of main's (an inspector port, the e2e host's loaders).
+      (workerData) => new Worker(transferWorkerPath, { workerData, execArgv: [] }),
       (message, fields) => logger.warn(message, fields),
     ),
     databasePath: () => {
@@ -201,6 +202,7 @@ export async function startNagare(): Promise<RunningApp> {
     streamLog: (messageId) => chat.liveLog(messageId) ?? requireHistory().getStreamLog(messageId),
     sendProgress: (windowId, progress) => events.toWindow(windowId, 'transfer.progress', progress),
     onImported: () => events.toAll('history.changed', { conversationId: null, reason: 'imported' }),
+    onSweepFailed: (error) => logger.warn('Could not remove an unfinished import', { error }),
     newId: randomUUID,
   });
   if (database && history && hasUnfinishedImports(database.db)) {

@@ -39,6 +39,8 @@ export interface FileTransferDependencies {
   sendProgress(windowId: number, progress: TransferProgress): void;
   /** Tells every window that conversations were added. */
   onImported(): void;
+  /** Told when removing a crashed import's hidden rows failed (they are tried again at the next start). */
+  onSweepFailed?(error: unknown): void;
   newId(): string;
 }
 
@@ -107,7 +109,9 @@ export class FileTransferService {
         );
       } catch (error) {
         // A crashed worker may have left hidden rows; they are removed in the background.
-        if (error instanceof AppError && error.code === 'internal') void this.sweepUnfinishedImports();
+        if (error instanceof AppError && error.code === 'internal') {
+          this.sweepUnfinishedImports().catch((sweepError: unknown) => this.deps.onSweepFailed?.(sweepError));
+        }
         throw error;
       }
       if (report.conversationsAdded > 0) this.deps.onImported();

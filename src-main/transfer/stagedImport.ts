@@ -133,15 +133,21 @@ export class StagedImport {
   }
 
   /**
-   * Writes the queued rows in transactions of about `batchBytes` of text
-   * each (a large conversation spans several: it is hidden until published).
-   * Checks `shouldStop` between transactions and stops early when it says so.
+   * Writes the queued rows in transactions of at most `batchBytes` of text,
+   * and of about `batchMillis` of work, whichever comes first: main's writes
+   * wait for the current transaction, so its length bounds main's stall, on a
+   * busy machine too. A large conversation spans several (it is hidden until
+   * published). Checks `shouldStop` between transactions.
    */
-  writePending(batchBytes: number, shouldStop: () => boolean = () => false): void {
+  writePending(batchBytes: number, shouldStop: () => boolean = () => false, batchMillis = 12): void {
     while (this.pendingCount > 0 && !shouldStop()) {
       writeTransaction(this.db, () => {
+        const started = performance.now();
         let written = 0;
-        while (this.pendingCount > 0 && (written === 0 || written < batchBytes)) {
+        while (
+          this.pendingCount > 0 &&
+          (written === 0 || (written < batchBytes && performance.now() - started < batchMillis))
+        ) {
           const row = this.pending[this.pending.length - this.pendingCount]!;
           row.write();
           written += row.bytes + 64;

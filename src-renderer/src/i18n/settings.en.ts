@@ -153,6 +153,8 @@ export default {
       'No conversation was already here. | {count} conversation was already here and was left as it is. | {count} conversations were already here and were left as they are.',
     skippedTitle: 'Nothing was left out. | {count} entry was left out: | {count} entries were left out:',
     skippedMore: 'and {count} more.',
+    /** Between the two halves of the import summary: a space in English, nothing in Japanese. */
+    summaryJoin: ' ',
     importCancelled: 'Import cancelled. Nothing was imported.',
     exportCancelled: 'Export cancelled. No file was written.',
     skipReasons: {

@@ -150,6 +150,8 @@ export default {
     alreadyPresent: '会話 {count} 件は既にあるため、そのままにしました。',
     skippedTitle: '次の {count} 件はインポートしませんでした:',
     skippedMore: 'ほか {count} 件。',
+    /** Between the two halves of the import summary: a space in English, nothing in Japanese. */
+    summaryJoin: '',
     importCancelled: 'インポートをキャンセルしました。何もインポートされていません。',
     exportCancelled: 'エクスポートをキャンセルしました。ファイルは書き出されていません。',
     skipReasons: {
