@@ -15,19 +15,40 @@ import { AppError } from './AppError';
 import type { z } from 'zod';
 import type { CallContext, Handlers } from './dispatch';
 
+/** What the handlers use of the history store. */
+export type HandlerHistory = Pick<
+  HistoryRepository,
+  | 'getConversation'
+  | 'listConversations'
+  | 'openConversation'
+  | 'rename'
+  | 'setPinned'
+  | 'configure'
+  | 'deleteConversation'
+  | 'undoDelete'
+  | 'deleteMessage'
+  | 'openAtMessage'
+  | 'search'
+  | 'getDraft'
+  | 'setDraft'
+  | 'getStreamLog'
+  | 'streamLogStorage'
+  | 'pruneStreamLogs'
+>;
+
 /** The services the handlers call; main builds them in composition.ts, tests pass typed fakes. */
 export interface HandlerServices {
   platform: Pick<Platform, 'appVersion' | 'name' | 'systemLocale' | 'isOnline' | 'openExternal'>;
   settings: Pick<SettingsService, 'get' | 'update'>;
   /** Applies a settings change with its effects (default provider check, shortcut registration). */
   updateSettings: (patch: z.output<typeof settingsUpdateInput>) => Settings;
-  providers: ProviderRegistry;
+  providers: Pick<ProviderRegistry, 'list' | 'get' | 'save' | 'remove' | 'rememberModels'>;
   /** The write-only face: status, set, clear. */
   secrets: SecretsApi;
   /** Main-only: reads a key to verify it. */
   keys: SecretsReader;
   /** Throws a storage error when start-up could not open the database. */
-  history: () => HistoryRepository;
+  history: () => HandlerHistory;
   chat: Pick<ChatService, 'start' | 'cancel' | 'liveLog'>;
   client: () => Pick<ChatCompletionClient, 'listModels'>;
   /** Export, import and `.sse` files, behind the dialog port. */
