@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Conversation, ImportReport, Settings, StreamLog } from '../../src-preload/contract/types';
+import type { Conversation, ImportReport, Settings } from '../../src-preload/contract/types';
+import { sampleStreamLog } from '../transfer/testSupport';
 import { AppError } from './AppError';
 import { createHandlers, type HandlerHistory, type HandlerServices } from './handlers';
 
@@ -31,22 +32,7 @@ const report: ImportReport = {
   skipped: [],
   skippedCount: 0,
 };
-const log: StreamLog = {
-  request: {
-    providerName: 'Mock',
-    url: 'http://127.0.0.1/v1/chat/completions',
-    model: 'm',
-    parameters: {},
-    messageCount: 1,
-    body: '{}',
-    headers: {},
-  },
-  response: { status: 200, headers: {} },
-  metrics: {},
-  entries: [],
-  truncated: false,
-  keyEnvVar: 'MOCK_API_KEY',
-};
+const log = sampleStreamLog();
 
 /** Every service as a typed fake: each method is a `vi.fn` with the real signature's shape. */
 function fakes() {

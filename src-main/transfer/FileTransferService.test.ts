@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ImportReport, StreamLog, TransferProgress } from '../../src-preload/contract/types';
+import type { ImportReport, TransferProgress } from '../../src-preload/contract/types';
 import { makeTempDir, removeTempDirs } from '../history/testSupport';
 import { AppError } from '../ipc/AppError';
 import {
@@ -10,6 +10,7 @@ import {
   type FileDialogs,
   type FileTransferDependencies,
 } from './FileTransferService';
+import { sampleStreamLog } from './testSupport';
 import type { TransferJob, TransferResults } from './transferJobs';
 import type { RunningTransfer, TransferRunner } from './TransferRunner';
 
@@ -24,22 +25,7 @@ const report = (added: number): ImportReport => ({
   skippedCount: 0,
 });
 
-const log: StreamLog = {
-  request: {
-    providerName: 'Mock',
-    url: 'http://x',
-    model: 'm',
-    parameters: {},
-    messageCount: 1,
-    body: '{}',
-    headers: {},
-  },
-  response: { status: 200, headers: { 'content-type': 'text/event-stream' } },
-  metrics: {},
-  entries: [{ at: 5, type: 'event', event: 'message', id: '', data: '{"choices":[]}' }],
-  truncated: false,
-  keyEnvVar: 'MOCK_API_KEY',
-};
+const log = sampleStreamLog();
 
 /** A runner whose jobs finish when the test says, recording what it was asked. */
 function fakeRunner() {

@@ -1,16 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, removeTempDirs, type TestStore } from '../history/testSupport';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type TestStore } from '../history/testSupport';
 import { readChatGptEntry } from './chatGpt';
 import { buildChatGptExport, FIXTURE_EVERY } from './fixtures/chatGptExport';
-import { databaseDigest, importFailure, importInto } from './testSupport';
+import { databaseDigest, importFailure, importInto, useFreshStore } from './testSupport';
 
+const fresh = useFreshStore();
 let store: TestStore;
 beforeEach(() => {
-  store = openStore();
-});
-afterEach(() => {
-  store.close();
-  removeTempDirs();
+  store = fresh.current;
 });
 
 type Json = Record<string, unknown>;

@@ -5,7 +5,7 @@
  * writer consumes them.
  */
 import type {
-  GenerationParameters,
+  Conversation,
   ImportSkipReason,
   MessageRole,
   MessageStatus,
@@ -30,8 +30,8 @@ export interface ImportedMessage {
   createdAt: number;
 }
 
-/** One conversation, its messages parents first. */
-export interface ImportedConversation {
+/** One conversation, its messages parents first: the stored fields of a conversation, without its local id. */
+export interface ImportedConversation extends Omit<Conversation, 'id'> {
   /** Unique across every import: how a second import of the same file recognises it. */
   key: string;
   /**
@@ -39,14 +39,6 @@ export interface ImportedConversation {
    * importing it back adds nothing, and elsewhere it keeps this id and its messages theirs.
    */
   localId: string | null;
-  title: string;
-  pinned: boolean;
-  createdAt: number;
-  updatedAt: number;
-  providerId: string | null;
-  model: string | null;
-  systemPrompt: string;
-  parameters: GenerationParameters;
   activeLeafSourceId: string | null;
   messages: ImportedMessage[];
 }

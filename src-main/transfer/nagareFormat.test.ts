@@ -1,15 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, removeTempDirs, type TestStore } from '../history/testSupport';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type TestStore } from '../history/testSupport';
 import type { NagareExport } from './nagareFormat';
-import { databaseDigest, exportText, importFailure, importInto } from './testSupport';
+import { databaseDigest, exportText, importFailure, importInto, sampleStreamLog, useFreshStore } from './testSupport';
 
+const fresh = useFreshStore();
 let store: TestStore;
 beforeEach(() => {
-  store = openStore();
-});
-afterEach(() => {
-  store.close();
-  removeTempDirs();
+  store = fresh.current;
 });
 
 function seed() {
@@ -24,21 +21,10 @@ function seed() {
   });
   const a2 = store.repo.beginAssistantMessage(conversation.id, q.id, 'gpt-4o');
   store.repo.finishMessage(a2.id, { status: 'error', content: '4', error: { code: 'network', message: 'Lost' } });
+  const log = sampleStreamLog();
   store.repo.saveStreamLog(a2.id, {
-    request: {
-      providerName: 'p',
-      url: 'https://x',
-      model: 'm',
-      parameters: {},
-      messageCount: 1,
-      body: 'SECRET-BODY',
-      headers: { authorization: 'Bearer sk-secret' },
-    },
-    response: { status: 200, headers: {} },
-    metrics: {},
-    entries: [],
-    truncated: false,
-    keyEnvVar: 'OPENAI_API_KEY',
+    ...log,
+    request: { ...log.request, body: 'SECRET-BODY', headers: { authorization: 'Bearer sk-secret' } },
   });
   store.repo.setDraft(conversation.id, 'draft text');
   store.repo.setPinned(conversation.id, true);

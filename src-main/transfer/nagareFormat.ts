@@ -5,28 +5,17 @@
  * conversation of it at a time.
  */
 import { z } from 'zod';
-import type { Conversation, MessageRole, MessageStatus, Usage } from '../../src-preload/contract/types';
-import type { NagareErrorShape } from '../../src-preload/contract/errors';
+import type { Conversation, MessageView } from '../../src-preload/contract/types';
 import { hasCycle, parentsFirst, skip, type EntryOutcome } from './importModel';
 
 /** The version of the Nagare JSON format this build writes and reads. */
 export const NAGARE_EXPORT_VERSION = 1;
 
-/** One message in a Nagare export: every branch, linked by `parentId`. */
-export interface ExportedMessage {
-  id: string;
-  parentId: string | null;
-  role: MessageRole;
-  content: string;
-  reasoning: string;
-  status: MessageStatus;
-  error: NagareErrorShape | null;
-  model: string | null;
-  usage: Usage | null;
-  timeToFirstTokenMs: number | null;
-  durationMs: number | null;
-  createdAt: number;
-}
+/** One message in a Nagare export: every branch, linked by `parentId`; the view without what the database derives. */
+export type ExportedMessage = Omit<
+  MessageView,
+  'conversationId' | 'versionIndex' | 'versionCount' | 'versionIds' | 'hasStreamLog'
+>;
 
 /** One conversation in a Nagare export. */
 export interface ExportedConversation extends Conversation {

@@ -1,17 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, removeTempDirs, type TestStore } from '../history/testSupport';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TestStore } from '../history/testSupport';
 import { readChatGptEntry } from './chatGpt';
 import { buildChatGptExport } from './fixtures/chatGptExport';
 import { discardUnfinishedImports, hasUnfinishedImports, StagedImport } from './stagedImport';
-import { databaseDigest } from './testSupport';
+import { databaseDigest, useFreshStore } from './testSupport';
 
+const fresh = useFreshStore();
 let store: TestStore;
 beforeEach(() => {
-  store = openStore();
-});
-afterEach(() => {
-  store.close();
-  removeTempDirs();
+  store = fresh.current;
 });
 
 /** Stages a few conversations and stops before publishing, as a crash or a kill would. */

@@ -9,12 +9,52 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ImportReport } from '../../src-preload/contract/types';
+import { afterEach, beforeEach } from 'vitest';
+import type { ImportReport, StreamLog } from '../../src-preload/contract/types';
 import type { HistoryDatabase } from '../history/database';
-import type { TestStore } from '../history/testSupport';
+import { openStore, removeTempDirs, type TestStore } from '../history/testSupport';
 import { exportHistory } from './exporter';
 import { importExportFile, type ImportOptions } from './importer';
 import type { TransferWorkerData } from './TransferRunner';
+
+/** A fresh store for every test, closed and removed after it; read it inside tests. */
+export function useFreshStore(): { readonly current: TestStore } {
+  let store: TestStore | undefined;
+  beforeEach(() => {
+    store = openStore();
+  });
+  afterEach(() => {
+    store?.close();
+    store = undefined;
+    removeTempDirs();
+  });
+  return {
+    get current(): TestStore {
+      if (!store) throw new Error('The store exists only while a test runs.');
+      return store;
+    },
+  };
+}
+
+/** A small saved stream, as the inspector keeps one. */
+export function sampleStreamLog(): StreamLog {
+  return {
+    request: {
+      providerName: 'Mock',
+      url: 'http://127.0.0.1/v1/chat/completions',
+      model: 'm',
+      parameters: {},
+      messageCount: 1,
+      body: '{}',
+      headers: {},
+    },
+    response: { status: 200, headers: { 'content-type': 'text/event-stream' } },
+    metrics: {},
+    entries: [{ at: 5, type: 'event', event: 'message', id: '', data: '{"choices":[]}' }],
+    truncated: false,
+    keyEnvVar: 'MOCK_API_KEY',
+  };
+}
 
 /** The bytes of `text` in chunks of `size` bytes, as a file stream would give them. */
 export async function* chunksOf(text: string, size = 7): AsyncGenerator<Uint8Array> {

@@ -10,6 +10,15 @@ import { byTestId, useSettingsTestHarness } from './testSupport';
 const harness = useSettingsTestHarness(() => ({ storage: { bytes: 3 * 1024 * 1024 + 300_000, messages: 1234 } }));
 const mountData = () => harness.mount(DataSettings, () => useSettingsStore().load());
 
+/** Makes the next import run until the test finishes it with a report. */
+function importStaysOpen(): (report: ImportReport) => void {
+  let finish: (report: ImportReport) => void = () => undefined;
+  harness.fake.api.history.import.mockReturnValueOnce(
+    new Promise((resolve) => (finish = (report) => resolve({ ok: true, value: report }))),
+  );
+  return (report) => finish(report);
+}
+
 describe('DataSettings', () => {
   it('exports everything in the chosen format and says where it went', async () => {
     const view = await mountData();
@@ -28,10 +37,7 @@ describe('DataSettings', () => {
 
   it('shows progress while importing, then the report: added, already present, left out and why', async () => {
     const view = await mountData();
-    let finish: (report: ImportReport) => void = () => undefined;
-    harness.fake.api.history.import.mockReturnValueOnce(
-      new Promise((resolve) => (finish = (report) => resolve({ ok: true, value: report }))),
-    );
+    const finish = importStaysOpen();
     await byTestId(view, 'import').trigger('click');
     await flushPromises();
     expect(byTestId(view, 'transfer-progress').exists()).toBe(true);
@@ -109,10 +115,7 @@ describe('DataSettings', () => {
 
   it('cancels a running import through main, and says nothing was imported', async () => {
     const view = await mountData();
-    let finish: (report: ImportReport) => void = () => undefined;
-    harness.fake.api.history.import.mockReturnValueOnce(
-      new Promise((resolve) => (finish = (report) => resolve({ ok: true, value: report }))),
-    );
+    const finish = importStaysOpen();
     await byTestId(view, 'import').trigger('click');
     await flushPromises();
     await byTestId(view, 'transfer-cancel').trigger('click');
