@@ -10,8 +10,12 @@ import type { ExportFormat, ImportReport, StreamLog, TransferProgress } from '..
 import { writeFileAtomically } from '../common/writeFileAtomically';
 import { parseSseFile, serializeSseFile } from '../inspector/sseFile';
 import { AppError } from '../ipc/AppError';
-import type { CallContext } from '../ipc/dispatch';
 import type { RunningTransfer, TransferRunner } from './TransferRunner';
+
+/** Which window asked: progress goes back to it. */
+export interface TransferCaller {
+  windowId: number;
+}
 
 /** A file-type choice in a dialog. */
 export interface FileDialogFilter {
@@ -68,7 +72,7 @@ export class FileTransferService {
   /** Exports one conversation or all, to a file the user picks; `savedTo` is null when cancelled. */
   async exportHistory(
     input: { conversationId: string | null; format: ExportFormat },
-    context: CallContext,
+    context: TransferCaller,
   ): Promise<{ savedTo: string | null }> {
     return this.exclusive(async () => {
       const databasePath = this.deps.databasePath();
@@ -93,7 +97,7 @@ export class FileTransferService {
    * Null when the dialog was cancelled; a report otherwise, `cancelled` when
    * the user stopped it (then nothing was imported).
    */
-  async importHistory(context: CallContext): Promise<ImportReport | null> {
+  async importHistory(context: TransferCaller): Promise<ImportReport | null> {
     return this.exclusive(async () => {
       const databasePath = this.deps.databasePath();
       const filePath = await this.deps.dialogs.chooseOpenPath({
