@@ -23,17 +23,19 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
 import type { TransferProgress } from '../src-preload/contract/types';
-import { openHistoryDatabase } from '../src-main/history/database';
+import { openHistoryDatabase, type HistoryDatabase } from '../src-main/history/database';
 import { HistoryRepository } from '../src-main/history/HistoryRepository';
 import { readExport } from '../src-main/transfer/exportReader';
 import { FileTransferService } from '../src-main/transfer/FileTransferService';
 import { writeChatGptExport } from '../src-main/transfer/fixtures/chatGptExport';
 import { startTransferWorkerFromSource } from '../src-main/transfer/testSupport';
 import { TransferRunner, type StartTransferWorker } from '../src-main/transfer/TransferRunner';
+import { gatedDatabase, WriteGate } from '../src-main/transfer/writeGate';
 import { formatSpread, spread } from './stats';
 
 const TARGET_BYTES = 50 * 1024 * 1024;
-const ROUNDS = 5;
+/** `NAGARE_BENCH_ROUNDS` runs fewer while investigating. */
+const ROUNDS = Number(process.env.NAGARE_BENCH_ROUNDS ?? 5);
 const FLUSH_EVERY_MS = 300;
 const builtWorker = join(import.meta.dirname, '..', 'out', 'main', 'transferWorker.js');
 
@@ -43,6 +45,10 @@ const mb = (bytes: number) => bytes / 2 ** 20;
 interface Round {
   seconds: number;
   stallMs: number;
+  /** The longest of main's flushes of the streaming reply. */
+  flushMs: number;
+  /** Main's longest stall over 3 s with no transfer: what the machine itself costs. */
+  controlStallMs: number;
   extraMb: number;
   conversations: number;
   messages: number;
@@ -88,13 +94,15 @@ async function measured<T>(
 function service(
   directory: string,
   filePath: string,
-  start: StartTransferWorker,
+  runner: TransferRunner,
   databasePath: string,
   repo: HistoryRepository,
+  mainDb: HistoryDatabase,
 ) {
   return new FileTransferService({
     dialogs: { chooseOpenPath: async () => filePath, chooseSavePath: async () => join(directory, 'export.json') },
-    runner: new TransferRunner(start),
+    runner,
+    setMainCheckpoints: (on: boolean) => mainDb.exec(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`),
     databasePath: () => databasePath,
     conversationTitle: (id) => repo.getConversation(id).title,
     streamLog: () => null,
@@ -111,21 +119,30 @@ async function importRound(
   const directory = mkdtempSync(join(tmpdir(), 'nagare-bench-import-'));
   try {
     const opened = openHistoryDatabase({ directory, now: Date.now });
-    const repo = new HistoryRepository(opened.db, Date.now, randomUUID);
+    // As composition.ts wires them: main's writes pass the gate the worker yields to.
+    const gate = new WriteGate();
+    const gated = gatedDatabase(opened.db, gate);
+    const repo = new HistoryRepository(gated, Date.now, randomUUID);
     // A reply streaming in another window: main writes to the same database while the import runs.
     const chat = repo.createConversation({});
     const question = repo.addUserMessage(chat.id, null, 'A chat that goes on during the import');
     const reply = repo.beginAssistantMessage(chat.id, question.id, 'model');
     let text = '';
     let lastFlush = performance.now();
+    let longestFlushMs = 0;
     const flush = () => {
       if (performance.now() - lastFlush < FLUSH_EVERY_MS) return;
       lastFlush = performance.now();
       text += 'more text ';
       repo.appendOrFlush(reply.id, { content: text });
+      longestFlushMs = Math.max(longestFlushMs, performance.now() - lastFlush);
     };
-    const transfers = service(directory, filePath, start, opened.path, repo);
+    const transfers = service(directory, filePath, new TransferRunner(start, gate), opened.path, repo, gated);
+    // The control: the same process, flushes and probes for 3 s with nothing transferring.
+    const control = await measured(() => new Promise((resolve) => setTimeout(resolve, 3_000)), flush);
+    longestFlushMs = 0;
     const imported = await measured(() => transfers.importHistory({ windowId: 1 }), flush);
+    const importFlushMs = longestFlushMs;
     const report = imported.value!;
     const exported = await measured(
       () => transfers.exportHistory({ conversationId: null, format: 'json' }, { windowId: 1 }),
@@ -136,6 +153,8 @@ async function importRound(
     return {
       seconds: imported.seconds,
       stallMs: imported.stallMs,
+      flushMs: importFlushMs,
+      controlStallMs: control.stallMs,
       extraMb: imported.extraMb,
       conversations: report.conversationsAdded,
       messages: report.messagesAdded,
@@ -189,6 +208,16 @@ export async function runImportExportBench(): Promise<string> {
         1,
         ' ms',
       )}   target ≤ 50 ms`,
+      `  with no import (control) ${formatSpread(
+        of((r) => r.controlStallMs),
+        1,
+        ' ms',
+      )}   (same process and flushes, 3 s)`,
+      `  its longest flush         ${formatSpread(
+        of((r) => r.flushMs),
+        1,
+        ' ms',
+      )}   (main writing the streaming reply)`,
       `peak memory above idle      ${formatSpread(
         of((r) => r.extraMb),
         0,

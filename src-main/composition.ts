@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
 import type { AppInfo, MenuCommand } from '../src-preload/contract/types';
-import { openHistoryDatabase, type OpenedHistoryDatabase } from './history/database';
+import { openHistoryDatabase, type HistoryDatabase, type OpenedHistoryDatabase } from './history/database';
 import { HistoryRepository } from './history/HistoryRepository';
 import { AppError } from './ipc/AppError';
 import { createDispatcher } from './ipc/dispatch';
@@ -28,6 +28,7 @@ import { installApplicationMenu } from './menu/electronMenu';
 import { FileTransferService } from './transfer/FileTransferService';
 import { hasUnfinishedImports } from './transfer/stagedImport';
 import { TransferRunner } from './transfer/TransferRunner';
+import { gatedDatabase, WriteGate } from './transfer/writeGate';
 import { createAppWindow } from './windows/mainWindow';
 import { QuickAskWindow } from './windows/quickAskWindow';
 import { placeWindow, WindowStateStore, windowStateSchema } from './windows/windowState';
@@ -79,12 +80,16 @@ export async function startNagare(): Promise<RunningApp> {
     recoveredDatabasePath: null,
     storageProblem: null,
   };
+  const writeGate = new WriteGate();
   let database: OpenedHistoryDatabase | null = null;
+  let mainConnection: HistoryDatabase | null = null;
   let history: HistoryRepository | null = null;
   try {
     database = openHistoryDatabase({ directory: platform.userDataDir, now: Date.now });
     startup.recoveredDatabasePath = database.movedAsidePath;
-    history = new HistoryRepository(database.db, Date.now, randomUUID);
+    // Main's writes go through the gate, so that an import in the worker lets them go first.
+    mainConnection = gatedDatabase(database.db, writeGate);
+    history = new HistoryRepository(mainConnection, Date.now, randomUUID);
     const interrupted = history.markInterruptedOnStartup();
     history.purgeExpiredDeletes();
     logger.info('History opened', {
@@ -192,6 +197,7 @@ export async function startNagare(): Promise<RunningApp> {
     runner: new TransferRunner(
       // No inherited flags: the worker needs none of main's (an inspector port, the e2e host's loaders).
       (workerData) => new Worker(transferWorkerPath, { workerData, execArgv: [] }),
+      writeGate,
       (message, fields) => logger.warn(message, fields),
     ),
     databasePath: () => {
@@ -203,6 +209,7 @@ export async function startNagare(): Promise<RunningApp> {
     sendProgress: (windowId, progress) => events.toWindow(windowId, 'transfer.progress', progress),
     onImported: () => events.toAll('history.changed', { conversationId: null, reason: 'imported' }),
     onSweepFailed: (error) => logger.warn('Could not remove an unfinished import', { error }),
+    setMainCheckpoints: (on) => mainConnection?.exec(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`),
     newId: randomUUID,
   });
   if (database && history && hasUnfinishedImports(database.db)) {

@@ -64,6 +64,7 @@ function setUp(answers: { save?: string | null; open?: string | null } = {}) {
     sendProgress: vi.fn(),
     onImported: vi.fn(),
     onSweepFailed: vi.fn(),
+    setMainCheckpoints: vi.fn(),
     newId: () => 'import-1',
   };
   return { service: new FileTransferService(deps), deps, dialogs, run };
@@ -134,8 +135,11 @@ describe('FileTransferService', () => {
         importId: 'import-1',
       },
     ]);
+    // Main leaves WAL checkpoints to the worker while it writes.
+    expect(deps.setMainCheckpoints).toHaveBeenLastCalledWith(false);
     run.finish(report(0));
     await expect(first).resolves.toEqual(report(0));
+    expect(deps.setMainCheckpoints).toHaveBeenLastCalledWith(true);
     expect(deps.onImported).not.toHaveBeenCalled();
 
     const second = service.importHistory({ windowId: 2 });

@@ -45,6 +45,12 @@ export interface FileTransferDependencies {
   onImported(): void;
   /** Told when removing a crashed import's hidden rows failed (they are tried again at the next start). */
   onSweepFailed?(error: unknown): void;
+  /**
+   * Turns main's own WAL checkpoints off (false) while a worker writes, and
+   * back on. A checkpoint copies pages and syncs the database file; left to
+   * the worker's connection, it never stalls main.
+   */
+  setMainCheckpoints?(on: boolean): void;
   newId(): string;
 }
 
@@ -107,6 +113,7 @@ export class FileTransferService {
       if (!filePath) return null;
       const job = { kind: 'import' as const, databasePath, filePath, importId: this.deps.newId() };
       let report: ImportReport;
+      this.deps.setMainCheckpoints?.(false);
       try {
         report = await this.track(
           this.deps.runner.run(job, (progress) => this.deps.sendProgress(context.windowId, progress)),
@@ -117,6 +124,8 @@ export class FileTransferService {
           this.sweepUnfinishedImports().catch((sweepError: unknown) => this.deps.onSweepFailed?.(sweepError));
         }
         throw error;
+      } finally {
+        this.deps.setMainCheckpoints?.(true);
       }
       if (report.conversationsAdded > 0) this.deps.onImported();
       return report;

@@ -6,12 +6,17 @@ import { makeTempDir, openStore, removeTempDirs, type TestStore } from '../histo
 import { buildChatGptExport } from './fixtures/chatGptExport';
 import { databaseDigest, startTransferWorkerFromSource } from './testSupport';
 import { TransferRunner } from './TransferRunner';
+import { gatedDatabase, WriteGate } from './writeGate';
+import { HistoryRepository } from '../history/HistoryRepository';
+import { openHistoryDatabase } from '../history/database';
 
 let store: TestStore;
 let runner: TransferRunner;
+let gate: WriteGate;
 beforeEach(() => {
+  gate = new WriteGate();
   store = openStore();
-  runner = new TransferRunner(startTransferWorkerFromSource);
+  runner = new TransferRunner(startTransferWorkerFromSource, gate);
 });
 afterEach(() => {
   store.close();
@@ -56,5 +61,64 @@ describe('TransferRunner', () => {
     writeFileSync(filePath, '[{"mapping": {');
     const running = runner.run({ kind: 'import', databasePath: store.opened.path, filePath, importId: 'w3' });
     await expect(running.result).rejects.toMatchObject({ code: 'import_invalid' });
+  });
+});
+
+/** One conversation of `messages` long messages: its rows are written in back-to-back transactions. */
+function writeLongConversation(messages: number): string {
+  const mapping: Record<string, unknown> = {};
+  for (let index = 0; index < messages; index++) {
+    const id = `n${index}`;
+    mapping[id] = {
+      id,
+      parent: index === 0 ? null : `n${index - 1}`,
+      children: [],
+      message: {
+        author: { role: index % 2 === 0 ? 'user' : 'assistant' },
+        content: { content_type: 'text', parts: [`${index} 日本語のテキスト and English words `.repeat(60)] },
+        create_time: 1_700_000_000 + index,
+      },
+    };
+  }
+  const path = join(makeTempDir(), 'long.json');
+  writeFileSync(
+    path,
+    JSON.stringify([{ title: 'Long', conversation_id: 'long', mapping, current_node: `n${messages - 1}` }]),
+  );
+  return path;
+}
+
+describe('main writing while the worker imports', () => {
+  it('gets its turn at every flush through the write gate, even while the worker writes back to back', async () => {
+    // Main's connection as the app opens it, with a short busy timeout: a write starved of the lock fails.
+    const main = openHistoryDatabase({ directory: store.dir, now: Date.now, busyTimeoutMs: 1_000 });
+    let next = 0;
+    const repo = new HistoryRepository(gatedDatabase(main.db, gate), Date.now, () => `main-${++next}`);
+    try {
+      const chat = repo.createConversation({});
+      const question = repo.addUserMessage(chat.id, null, 'Still there?');
+      const reply = repo.beginAssistantMessage(chat.id, question.id, 'model');
+      const running = runner.run({
+        kind: 'import',
+        databasePath: store.opened.path,
+        filePath: writeLongConversation(6_000),
+        importId: 'w4',
+      });
+      let finished = false;
+      void running.result.finally(() => (finished = true));
+      let text = '';
+      let flushes = 0;
+      while (!finished) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        text += `${flushes} `;
+        repo.appendOrFlush(reply.id, { content: text });
+        flushes++;
+      }
+      expect(await running.result).toMatchObject({ conversationsAdded: 1, messagesAdded: 6_000 });
+      expect(flushes).toBeGreaterThan(5);
+      expect(repo.getMessage(reply.id).content).toBe(text);
+    } finally {
+      main.db.close();
+    }
   });
 });

@@ -8,12 +8,15 @@ import type { Worker } from 'node:worker_threads';
 import type { NagareErrorShape, TransferProgress } from '../../src-preload/contract';
 import { AppError } from '../ipc/AppError';
 import type { TransferJob, TransferResults } from './transferJobs';
+import type { WriteGate } from './writeGate';
 
 /** What a transfer worker is started with. */
 export interface TransferWorkerData {
   job: TransferJob;
   /** One Int32: non-zero means cancel. */
   cancelFlag: SharedArrayBuffer;
+  /** Main's write gate (see writeGate.ts). */
+  writeGate: SharedArrayBuffer;
 }
 
 /** What a transfer worker says. */
@@ -36,6 +39,8 @@ export interface RunningTransfer<R> {
 export class TransferRunner {
   constructor(
     private readonly startWorker: StartTransferWorker,
+    /** The gate main's history connection writes through, so the worker lets those writes go first. */
+    private readonly writeGate: WriteGate,
     private readonly log: (message: string, fields: Record<string, unknown>) => void = () => {},
   ) {}
 
@@ -44,7 +49,7 @@ export class TransferRunner {
     onProgress: (progress: TransferProgress) => void = () => {},
   ): RunningTransfer<TransferResults[J['kind']]> {
     const cancelFlag = new SharedArrayBuffer(4);
-    const worker = this.startWorker({ job, cancelFlag });
+    const worker = this.startWorker({ job, cancelFlag, writeGate: this.writeGate.shared });
     const result = new Promise<TransferResults[J['kind']]>((resolve, reject) => {
       let settled = false;
       worker.on('message', (message: TransferWorkerMessage) => {

@@ -38,6 +38,8 @@ export interface ImportOptions {
   batchBytes?: number;
   /** Called right before the publishing transaction. */
   beforePublish?: () => void;
+  /** Called before every write transaction, to let main's waiting writes go first. */
+  beforeWrite?: () => void;
 }
 
 const cancelled = Symbol('cancelled');
@@ -46,7 +48,7 @@ const cancelled = Symbol('cancelled');
 export async function importExportFile(options: ImportOptions): Promise<ImportReport> {
   const { db, isCancelled } = options;
   const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
-  const staged = new StagedImport(db, options.importId, options.newId);
+  const staged = new StagedImport(db, options.importId, options.newId, options.beforeWrite);
   const skipped: SkippedConversation[] = [];
   let skippedCount = 0;
   let alreadyPresent = 0;

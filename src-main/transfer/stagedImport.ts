@@ -39,6 +39,8 @@ export class StagedImport {
     private readonly db: HistoryDatabase,
     private readonly importId: string,
     private readonly newId: () => string,
+    /** Called before every write transaction: lets main's waiting writes go first (see writeGate.ts). */
+    private readonly beforeWrite: () => void = () => {},
   ) {
     this.statements = {
       conversationKnown: db.prepare('SELECT 1 AS x FROM conversations WHERE import_key = ? OR id = ?'),
@@ -141,6 +143,7 @@ export class StagedImport {
    */
   writePending(batchBytes: number, shouldStop: () => boolean = () => false, batchMillis = 12): void {
     while (this.pendingCount > 0 && !shouldStop()) {
+      this.beforeWrite();
       writeTransaction(this.db, () => {
         const started = performance.now();
         let written = 0;
@@ -161,6 +164,7 @@ export class StagedImport {
 
   /** Makes every staged conversation visible at once. */
   publish(): void {
+    this.beforeWrite();
     this.db
       .prepare('UPDATE conversations SET deleted_at = NULL, undo_token = NULL WHERE undo_token GLOB ?')
       .run(`${STAGED_TOKEN_PREFIX}${this.importId}:*`);
@@ -171,7 +175,7 @@ export class StagedImport {
     this.pending.length = 0;
     this.pendingCount = 0;
     this.pendingWeight = 0;
-    discardStaged(this.db, `${STAGED_TOKEN_PREFIX}${this.importId}:*`);
+    discardStaged(this.db, `${STAGED_TOKEN_PREFIX}${this.importId}:*`, this.beforeWrite);
   }
 
   private queue(bytes: number, write: () => void): void {
@@ -198,12 +202,13 @@ function writeTransaction<T>(db: HistoryDatabase, work: () => T): T {
   }
 }
 
-function discardStaged(db: HistoryDatabase, pattern: string): number {
+function discardStaged(db: HistoryDatabase, pattern: string, beforeWrite: () => void = () => {}): number {
   const batch = db.prepare(
     `DELETE FROM conversations WHERE seq IN (SELECT seq FROM conversations WHERE undo_token GLOB ? LIMIT 20)`,
   );
   let removed = 0;
   for (;;) {
+    beforeWrite();
     const { changes } = writeTransaction(db, () => batch.run(pattern));
     removed += changes;
     if (changes === 0) return removed;
@@ -219,6 +224,6 @@ export function hasUnfinishedImports(db: HistoryDatabase): boolean {
 }
 
 /** Deletes what imports cut off by a crash left staged. Returns how many conversations went. */
-export function discardUnfinishedImports(db: HistoryDatabase): number {
-  return discardStaged(db, `${STAGED_TOKEN_PREFIX}*`);
+export function discardUnfinishedImports(db: HistoryDatabase, beforeWrite: () => void = () => {}): number {
+  return discardStaged(db, `${STAGED_TOKEN_PREFIX}*`, beforeWrite);
 }

@@ -131,14 +131,18 @@ export function databaseDigest(db: HistoryDatabase): string {
 }
 
 /**
- * Starts the real worker script from its TypeScript source, as the built app
- * starts `out/main/transferWorker.js`. Node 20 does not pass `--import tsx` on
- * to a worker's entry, so a small bootstrap loads it through tsx's API.
+ * Starts a worker from a TypeScript module, as the built app starts its
+ * bundle. Node 20 does not pass `--import tsx` on to a worker's entry, so a
+ * small bootstrap loads it through tsx's API.
  */
-export function startTransferWorkerFromSource(workerData: TransferWorkerData): Worker {
+export function startTypeScriptWorker(script: URL, workerData: unknown): Worker {
   const tsx = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const api = pathToFileURL(join(tsx, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const script = new URL('./transferWorker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}));`;
+  const bootstrap = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(script.href)}, ${JSON.stringify(script.href)}));`;
   return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** The real transfer worker, from its source. */
+export function startTransferWorkerFromSource(workerData: TransferWorkerData): Worker {
+  return startTypeScriptWorker(new URL('./transferWorker.ts', import.meta.url), workerData);
 }

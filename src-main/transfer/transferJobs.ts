@@ -32,6 +32,8 @@ export interface JobControl {
   onProgress(progress: TransferProgress): void;
   now(): number;
   newId(): string;
+  /** Waits while main has a write waiting for the lock; called before each write transaction. */
+  yieldToMain(): void;
 }
 
 /** Runs one job to its end; throws `import_invalid`, `storage` or `missing` errors. */
@@ -54,7 +56,7 @@ async function runOn(
 ): Promise<TransferResults[TransferJob['kind']]> {
   switch (job.kind) {
     case 'sweep':
-      return discardUnfinishedImports(db);
+      return discardUnfinishedImports(db, control.yieldToMain);
     case 'import': {
       let size: number;
       try {
@@ -75,6 +77,7 @@ async function runOn(
         isCancelled: control.isCancelled,
         onProgress: control.onProgress,
         beforePublish: () => db.exec('PRAGMA synchronous = FULL'),
+        beforeWrite: control.yieldToMain,
       });
     }
     case 'export': {

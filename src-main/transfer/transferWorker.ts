@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorShape } from '../ipc/AppError';
 import { runTransferJob } from './transferJobs';
+import { waitForMainWrites } from './writeGate';
 import type { TransferWorkerData, TransferWorkerMessage } from './TransferRunner';
 
-const { job, cancelFlag } = workerData as TransferWorkerData;
+const { job, cancelFlag, writeGate } = workerData as TransferWorkerData;
 const cancelled = new Int32Array(cancelFlag);
 const post = (message: TransferWorkerMessage) => parentPort?.postMessage(message);
 
@@ -19,6 +20,7 @@ runTransferJob(job, {
   onProgress: (progress) => post({ type: 'progress', progress }),
   now: Date.now,
   newId: randomUUID,
+  yieldToMain: () => waitForMainWrites(writeGate),
 }).then(
   (result) => post({ type: 'done', result }),
   (error: unknown) => post({ type: 'failed', error: toErrorShape(error), detail: String(error) }),
