@@ -167,20 +167,30 @@ async function importRound(
   }
 }
 
-async function readOnlySeconds(filePath: string): Promise<{ streamJson: number; jsonParse: number }> {
-  gc();
-  let started = performance.now();
+/** Reading the file alone, both ways, with the memory each needs above idle. */
+async function readOnly(
+  filePath: string,
+): Promise<{ streamJson: number; streamJsonMb: number; jsonParse: number; jsonParseMb: number }> {
   let entries = 0;
-  for await (const event of readExport(createReadStream(filePath, { highWaterMark: 64 * 1024 }))) {
-    if (event.type === 'entry') entries++;
-  }
-  const streamJson = (performance.now() - started) / 1000;
-  gc();
-  started = performance.now();
-  const whole = JSON.parse(readFileSync(filePath, 'utf8')) as unknown[];
-  const jsonParse = (performance.now() - started) / 1000;
-  if (whole.length !== entries) throw new Error('the two readers disagree');
-  return { streamJson, jsonParse };
+  const streamed = await measured(
+    async () => {
+      for await (const event of readExport(createReadStream(filePath, { highWaterMark: 64 * 1024 }))) {
+        if (event.type === 'entry') entries++;
+      }
+    },
+    () => undefined,
+  );
+  const whole = await measured(
+    async () => (JSON.parse(readFileSync(filePath, 'utf8')) as unknown[]).length,
+    () => undefined,
+  );
+  if (whole.value !== entries) throw new Error('the two readers disagree');
+  return {
+    streamJson: streamed.seconds,
+    streamJsonMb: streamed.extraMb,
+    jsonParse: whole.seconds,
+    jsonParseMb: whole.extraMb,
+  };
 }
 
 export async function runImportExportBench(): Promise<string> {
@@ -192,7 +202,7 @@ export async function runImportExportBench(): Promise<string> {
     const rounds: Array<Awaited<ReturnType<typeof importRound>>> = [];
     for (let round = 0; round < ROUNDS; round++) rounds.push(await importRound(filePath, start));
     const reads = [];
-    for (let round = 0; round < 3; round++) reads.push(await readOnlySeconds(filePath));
+    for (let round = 0; round < 3; round++) reads.push(await readOnly(filePath));
     const size = mb(statSync(filePath).size);
     const of = (pick: (round: (typeof rounds)[number]) => number) => spread(rounds.map(pick));
     return [
@@ -236,7 +246,7 @@ export async function runImportExportBench(): Promise<string> {
         0,
         ' MB',
       )}`,
-      `reading only, same file: stream-json ${formatSpread(spread(reads.map((r) => r.streamJson)), 2, ' s')} · JSON.parse of the whole text ${formatSpread(spread(reads.map((r) => r.jsonParse)), 2, ' s')} (3 rounds)`,
+      `reading only, same file (3 rounds): stream-json ${formatSpread(spread(reads.map((r) => r.streamJson)), 2, ' s')}, ${formatSpread(spread(reads.map((r) => r.streamJsonMb)), 0, ' MB')} · JSON.parse of the whole text ${formatSpread(spread(reads.map((r) => r.jsonParse)), 2, ' s')}, ${formatSpread(spread(reads.map((r) => r.jsonParseMb)), 0, ' MB')}`,
     ].join('\n');
   } finally {
     rmSync(directory, { recursive: true, force: true });
