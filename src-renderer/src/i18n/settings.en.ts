@@ -180,7 +180,6 @@ export default {
       win32: '%APPDATA%\\Nagare',
       linux: '~/.config/Nagare',
     },
-    busy: 'Working…',
   },
   errorWithCode: '{message} ({code})',
 };

@@ -177,7 +177,6 @@ export default {
       win32: '%APPDATA%\\Nagare',
       linux: '~/.config/Nagare',
     },
-    busy: '処理中…',
   },
   errorWithCode: '{message}（{code}）',
 } satisfies typeof en;
