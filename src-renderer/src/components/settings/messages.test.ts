@@ -65,7 +65,9 @@ describe('settings messages at run time', () => {
     expect(t('settings.providers.key.verifyOk', 42)).toBe('✓ 接続できました（42 個のモデル）');
     expect(t('settings.providers.key.hint')).toContain('システムのキーチェーン');
     expect(t('settings.data.paths.win32')).toBe('%APPDATA%\\Nagare');
-    expect(t('settings.data.importedConversations', { count: '1,200' }, 1200)).toBe('会話 1,200 件をインポートしました');
+    expect(t('settings.data.importedConversations', { count: '1,200' }, 1200)).toBe(
+      '会話 1,200 件をインポートしました',
+    );
     i18n.global.locale.value = 'en';
     expect(t('settings.data.importedConversations', { count: '0' }, 0)).toBe('No new conversations were imported.');
     expect(t('settings.data.skippedTitle', { count: '1' }, 1)).toBe('1 entry was left out:');
