@@ -16,6 +16,7 @@ import {
   type ConversationRow,
   type MessageRow,
 } from '../history/rows';
+import { throttledProgress } from './importModel';
 import { NAGARE_EXPORT_VERSION, type ExportedConversation, type ExportedMessage } from './nagareFormat';
 
 /** Where the export goes: appended to in order, committed by the caller. */
@@ -37,8 +38,6 @@ export interface ExportOptions {
 
 /** A message row as the export reads it: the stored columns, without the version bookkeeping. */
 type StoredMessageRow = Omit<MessageRow, 'conversation_id' | 'version_ids' | 'has_log'>;
-
-const PROGRESS_EVERY_MS = 100;
 
 function readConversation(db: HistoryDatabase, row: ConversationRow): ExportedConversation {
   const messages = db
@@ -122,7 +121,6 @@ export async function exportHistory(options: ExportOptions): Promise<{ conversat
   const { db, conversationId, format, sink } = options;
   let written = 0;
   let bytes = 0;
-  let lastProgress = 0;
   const write = async (text: string) => {
     bytes += Buffer.byteLength(text, 'utf8');
     await sink.write(text);
@@ -145,18 +143,13 @@ export async function exportHistory(options: ExportOptions): Promise<{ conversat
       if (conversationId !== null && rows.length === 0) {
         throw new HistoryError('missing', 'This conversation no longer exists.');
       }
-      const progress = (force: boolean) => {
-        const now = performance.now();
-        if (!options.onProgress || (!force && now - lastProgress < PROGRESS_EVERY_MS)) return;
-        lastProgress = now;
-        options.onProgress({
-          kind: 'export',
-          bytes,
-          totalBytes: null,
-          conversations: written,
-          totalConversations: rows.length,
-        });
-      };
+      const progress = throttledProgress(options.onProgress, () => ({
+        kind: 'export',
+        bytes,
+        totalBytes: null,
+        conversations: written,
+        totalConversations: rows.length,
+      }));
       if (format === 'json') {
         await write(
           `{\n  "format": "nagare",\n  "version": ${NAGARE_EXPORT_VERSION},\n  "exportedAt": ${options.now()},\n  "conversations": [`,
@@ -168,7 +161,7 @@ export async function exportHistory(options: ExportOptions): Promise<{ conversat
         if (format === 'json') await write(`${written === 0 ? '\n' : ',\n'}${conversationJson(conversation)}`);
         else await write(`${written === 0 ? '' : '\n---\n\n'}${conversationMarkdown(conversation)}`);
         written++;
-        progress(false);
+        progress();
       }
       if (format === 'json') await write(written === 0 ? ']\n}\n' : '\n  ]\n}\n');
       progress(true);

@@ -2,11 +2,12 @@
  * What an import file becomes before it is written: conversations in one
  * normalized shape whatever format they came from, or the reason one was
  * skipped. Both readers (ChatGPT's and Nagare's) produce these; the staged
- * writer consumes them.
+ * writer consumes them. Also the progress throttle imports and exports share.
  */
 import type {
   Conversation,
   ImportSkipReason,
+  TransferProgress,
   MessageRole,
   MessageStatus,
   SkippedConversation,
@@ -96,4 +97,23 @@ export function parentsFirst<M extends { sourceId: string; parentSourceId: strin
     if (below) for (let index = below.length - 1; index >= 0; index--) stack.push(below[index]!);
   }
   return ordered;
+}
+
+/**
+ * Reports progress at most every `everyMs` (and always when forced, at the
+ * end): a transfer reads thousands of conversations a second, a window needs
+ * a few updates.
+ */
+export function throttledProgress(
+  onProgress: ((progress: TransferProgress) => void) | undefined,
+  current: () => TransferProgress,
+  everyMs = 100,
+): (force?: boolean) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return (force = false) => {
+    const now = performance.now();
+    if (!onProgress || (!force && now - last < everyMs)) return;
+    last = now;
+    onProgress(current());
+  };
 }

@@ -12,13 +12,13 @@ import { AppError } from '../ipc/AppError';
 import { looksLikeChatGptConversation, readChatGptEntry } from './chatGpt';
 import { readExport } from './exportReader';
 import { nagareHeaderProblem, readNagareEntry } from './nagareFormat';
+import { throttledProgress } from './importModel';
 import { StagedImport } from './stagedImport';
 
 /** How many skipped entries the report names; the count covers them all. */
 export const MAX_NAMED_SKIPS = 100;
 /** About this much text per write transaction: a few milliseconds of holding the write lock. */
 export const DEFAULT_BATCH_BYTES = 64 * 1024;
-const PROGRESS_EVERY_MS = 100;
 
 /** What an import needs; every dependency is passed in so tests run it on real files and a real database. */
 export interface ImportOptions {
@@ -58,19 +58,13 @@ export async function importExportFile(options: ImportOptions): Promise<ImportRe
   let sawConversations = false;
   const fields = new Map<string, unknown>();
   let bytesRead = 0;
-  let lastProgress = 0;
-  const progress = (force: boolean) => {
-    const now = performance.now();
-    if (!options.onProgress || (!force && now - lastProgress < PROGRESS_EVERY_MS)) return;
-    lastProgress = now;
-    options.onProgress({
-      kind: 'import',
-      bytes: bytesRead,
-      totalBytes: options.totalBytes,
-      conversations: entries,
-      totalConversations: null,
-    });
-  };
+  const progress = throttledProgress(options.onProgress, () => ({
+    kind: 'import',
+    bytes: bytesRead,
+    totalBytes: options.totalBytes,
+    conversations: entries,
+    totalConversations: null,
+  }));
   const noteSkip = (entry: SkippedConversation) => {
     skippedCount++;
     if (skipped.length < MAX_NAMED_SKIPS) skipped.push(entry);
@@ -104,7 +98,7 @@ export async function importExportFile(options: ImportOptions): Promise<ImportRe
         }
         if (staged.pendingBytes >= batchBytes) staged.writePending(batchBytes, isCancelled);
       }
-      progress(false);
+      progress();
     }
     if (shape === 'object') {
       const problem = nagareHeaderProblem(fields, sawConversations);
