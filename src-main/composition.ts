@@ -1,11 +1,17 @@
 /** The composition root: the one place where services are created and wired together. */
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
 import type { AppInfo, MenuCommand } from '../src-preload/contract/types';
 import { backUpHistory } from './history/backup';
-import { closeHistoryDatabase, openHistoryDatabase, type OpenedHistoryDatabase } from './history/database';
+import {
+  closeHistoryDatabase,
+  openHistoryDatabase,
+  type HistoryDatabase,
+  type OpenedHistoryDatabase,
+} from './history/database';
 import { HistoryRepository } from './history/HistoryRepository';
 import { IdleCheckpointer } from './history/IdleCheckpointer';
 import { AppError } from './ipc/AppError';
@@ -23,9 +29,14 @@ import { SecretsService } from './secrets/SecretsService';
 import { SessionSecretStore } from './secrets/SessionSecretStore';
 import { JsonFile } from './settings/JsonFile';
 import { SettingsService } from './settings/SettingsService';
+import { updateSettings } from './settings/updateSettings';
 import { ChatCompletionClient } from './streaming/ChatCompletionClient';
 import { ChatService } from './streaming/ChatService';
 import { installApplicationMenu } from './menu/electronMenu';
+import { FileTransferService } from './transfer/FileTransferService';
+import { hasUnfinishedImports } from './transfer/stagedImport';
+import { TransferRunner } from './transfer/TransferRunner';
+import { gatedDatabase, WriteGate } from './transfer/writeGate';
 import { createAppWindow } from './windows/mainWindow';
 import { QuickAskWindow } from './windows/quickAskWindow';
 import { placeWindow, WindowStateStore, windowStateSchema } from './windows/windowState';
@@ -39,6 +50,8 @@ export interface RunningApp {
 
 /** Built bundles sit side by side: out/main, out/preload, out/renderer. */
 const bundleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The transfer worker, built as a second main entry (electron.vite.config.ts). */
+const transferWorkerPath = join(bundleDir, 'main', 'transferWorker.js');
 const rendererUrl = pathToFileURL(join(bundleDir, 'renderer', 'index.html')).href;
 
 function isAppUrl(url: string): boolean {
@@ -76,14 +89,18 @@ export async function startNagare(): Promise<RunningApp> {
     damagedWalPath: null,
     storageProblem: null,
   };
+  const writeGate = new WriteGate();
   let database: OpenedHistoryDatabase | null = null;
+  let mainConnection: HistoryDatabase | null = null;
   let history: HistoryRepository | null = null;
   let checkpointer: IdleCheckpointer | null = null;
   try {
     database = openHistoryDatabase({ directory: platform.userDataDir, now: Date.now });
     startup.recoveredDatabasePath = database.movedAsidePath;
     startup.damagedWalPath = database.damagedWalPath;
-    history = new HistoryRepository(database.db, Date.now, randomUUID);
+    // Main's writes go through the gate, so that an import in the worker lets them go first.
+    mainConnection = gatedDatabase(database.db, writeGate);
+    history = new HistoryRepository(mainConnection, Date.now, randomUUID);
     const interrupted = history.markInterruptedOnStartup();
     history.purgeExpiredDeletes();
     logger.info('History opened', {
@@ -208,6 +225,43 @@ export async function startNagare(): Promise<RunningApp> {
     logger.warn('The quick-ask shortcut could not be registered', { shortcut: settings.get().quickAskShortcut });
   }
 
+  const transfers = new FileTransferService({
+    dialogs: platform,
+    runner: new TransferRunner(
+      // No inherited flags: the worker needs none of main's (an inspector port, the e2e host's loaders).
+      (workerData) => new Worker(transferWorkerPath, { workerData, execArgv: [] }),
+      writeGate,
+      (message, fields) => logger.warn(message, fields),
+    ),
+    databasePath: () => {
+      requireHistory();
+      return database!.path;
+    },
+    backUp: (path) => {
+      requireHistory();
+      backUpHistory(database!.db, path);
+    },
+    conversationTitle: (conversationId) => requireHistory().getConversation(conversationId).title,
+    streamLog: (messageId) => chat.liveLog(messageId) ?? requireHistory().getStreamLog(messageId),
+    sendProgress: (windowId, progress) => events.toWindow(windowId, 'transfer.progress', progress),
+    onImported: () => events.toAll('history.changed', { conversationId: null, reason: 'imported' }),
+    onSweepFailed: (error) => logger.warn('Could not remove an unfinished import', { error }),
+    setMainCheckpoints: (on) => {
+      mainConnection?.exec(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`);
+      // The worker's writes are not this connection's: once it is done, empty the log it filled.
+      if (on) checkpointer?.resume();
+      else checkpointer?.pause();
+    },
+    newId: randomUUID,
+  });
+  if (database && history && hasUnfinishedImports(database.db)) {
+    // An import was cut off by a crash: its hidden rows go, off the main thread.
+    transfers.sweepUnfinishedImports().then(
+      (removed) => logger.info('Removed an unfinished import', { conversations: removed }),
+      (error: unknown) => logger.warn('Could not remove an unfinished import', { error }),
+    );
+  }
+
   const dispatch = createDispatcher({
     handlers: createHandlers({
       platform,
@@ -217,11 +271,17 @@ export async function startNagare(): Promise<RunningApp> {
       secrets: secrets.rendererFace(),
       history: requireHistory,
       chat,
-      backUpHistory: (path) => {
-        requireHistory();
-        backUpHistory(database!.db, path);
-      },
       startup,
+      transfers,
+      updateSettings: (patch) =>
+        updateSettings(
+          settings,
+          {
+            assertProvider: (providerId) => providers.get(providerId),
+            applyShortcut: (accelerator) => quickAsk.applyShortcut(accelerator),
+          },
+          patch,
+        ),
       quickAsk: {
         hide: () => quickAsk.hide(),
         openInMain: (conversationId) => {
@@ -229,7 +289,6 @@ export async function startNagare(): Promise<RunningApp> {
           showMainWindow();
           runInMainWindow({ command: 'conversation.open', conversationId });
         },
-        applyShortcut: (accelerator) => quickAsk.applyShortcut(accelerator),
       },
     }),
     isAppUrl,
@@ -288,6 +347,7 @@ export async function startNagare(): Promise<RunningApp> {
     focusMainWindow: showMainWindow,
     openMainWindow,
     shutdown: () => {
+      transfers.cancel();
       quickAsk.dispose();
       clearInterval(networkTimer);
       clearInterval(purgeTimer);

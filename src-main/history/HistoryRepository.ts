@@ -10,9 +10,7 @@ import type {
   Conversation,
   ConversationSummary,
   DeleteReceipt,
-  ExportFormat,
   GenerationParameters,
-  ImportReport,
   MessageRole,
   MessageStatus,
   MessageView,
@@ -25,7 +23,6 @@ import type {
 } from '../../src-preload/contract';
 import type { HistoryDatabase } from './database';
 import { HistoryError, guardStorage } from './errors';
-import { exportJson, exportMarkdown, importText } from './exportImport';
 import {
   CONVERSATION_COLUMNS,
   MESSAGE_COLUMNS,
@@ -504,20 +501,6 @@ export class HistoryRepository {
   /** Titles and message text matching every term of `query`; deleted conversations excluded. */
   search(query: string, limit = 50): SearchHit[] {
     return this.searcher.search(query, limit);
-  }
-
-  // ── Export and import ──────────────────────────────────────────────────
-
-  /** One conversation, or all when `conversationId` is null, as Markdown (active branches) or Nagare JSON (all branches). */
-  exportText(conversationId: string | null, format: ExportFormat): string {
-    return format === 'markdown'
-      ? exportMarkdown(this.db, conversationId)
-      : exportJson(this.db, conversationId, this.now);
-  }
-
-  /** Imports Nagare JSON or ChatGPT `conversations.json` text; all or nothing. */
-  importText(text: string): ImportReport {
-    return importText(this.db, text, { now: this.now, newId: this.newId });
   }
 
   // ── Stream logs ────────────────────────────────────────────────────────

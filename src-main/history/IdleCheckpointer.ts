@@ -32,6 +32,7 @@ export class IdleCheckpointer {
   private lastChanges: number;
   private lastWriteAt: number | null = null;
   private stopPolling: (() => void) | null = null;
+  private paused = false;
 
   constructor(private readonly deps: IdleCheckpointerDependencies) {
     this.idleMs = deps.idleMs ?? IDLE_CHECKPOINT_MS;
@@ -48,6 +49,20 @@ export class IdleCheckpointer {
     this.stopPolling = null;
   }
 
+  /**
+   * Holds checkpoints back while another connection (an import's worker) writes: a checkpoint
+   * would wait on it and stall this one.
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Checkpoints again, and counts the other connection's writes as a write just made. */
+  resume(): void {
+    this.paused = false;
+    this.lastWriteAt = this.deps.now();
+  }
+
   /** Notes a write since the last poll, or checkpoints when the last one is old enough. */
   poll(): void {
     try {
@@ -57,7 +72,7 @@ export class IdleCheckpointer {
         this.lastWriteAt = this.deps.now();
         return;
       }
-      if (this.lastWriteAt === null || this.deps.now() - this.lastWriteAt < this.idleMs) return;
+      if (this.paused || this.lastWriteAt === null || this.deps.now() - this.lastWriteAt < this.idleMs) return;
       // A busy log (a reader in the way) is tried again at the next poll.
       if (checkpointWal(this.deps.db)) this.lastWriteAt = null;
     } catch (error) {

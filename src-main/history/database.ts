@@ -177,6 +177,22 @@ function openChecked(file: string, busyTimeoutMs: number): HistoryDatabase {
 }
 
 /**
+ * A second connection to the history database that `openHistoryDatabase`
+ * already opened, migrated and checked: the transfer worker's. Same settings,
+ * no migration or recovery. It waits up to `busyTimeoutMs` for main's writes.
+ */
+export function connectToHistoryDatabase(file: string, busyTimeoutMs = 30_000): HistoryDatabase {
+  const db = new Database(file, { timeout: busyTimeoutMs });
+  try {
+    configure(db, busyTimeoutMs);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
  * Opens (creating if needed) the history database in `directory`.
  *
  * A file that is not a database, fails `quick_check`, or cannot be opened for

@@ -205,6 +205,32 @@ describe('IdleCheckpointer', () => {
     }
   });
 
+  it('holds back while another connection writes, then empties the log that connection filled', () => {
+    const store = openStore();
+    const worker = new Database(store.opened.path);
+    try {
+      const timer = drive(store);
+      timer.checkpointer.pause();
+      // An import's worker writes on its own connection: this one's change count does not move.
+      worker.exec(
+        "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('w1', 'from the worker', 1, 1)",
+      );
+      timer.elapse(IDLE_CHECKPOINT_MS);
+      timer.poll();
+      expect(size(walOf(store))).toBeGreaterThan(0);
+
+      timer.checkpointer.resume();
+      timer.poll();
+      expect(size(walOf(store))).toBeGreaterThan(0);
+      timer.elapse(IDLE_CHECKPOINT_MS);
+      timer.poll();
+      expect(size(walOf(store))).toBe(0);
+    } finally {
+      worker.close();
+      store.close();
+    }
+  });
+
   it('keeps a copy of nagare.db complete while the app runs, once idle', () => {
     const store = openStore();
     try {

@@ -220,10 +220,44 @@ export interface DeleteReceipt {
 
 export type ExportFormat = 'markdown' | 'json';
 
+/**
+ * Why an entry of an import file was left out while the rest was imported:
+ * not a conversation object at all, no message tree (`mapping`), no id to
+ * recognise it by, parent links that loop, no message a person wrote or read,
+ * damaged fields, or messages that already belong to another conversation.
+ */
+export type ImportSkipReason =
+  'not_a_conversation' | 'no_mapping' | 'no_id' | 'cycle' | 'no_messages' | 'damaged' | 'messages_elsewhere';
+
+/** An entry an import left out, named by its title, else its id, else its place in the file (`#12`). */
+export interface SkippedConversation {
+  name: string;
+  reason: ImportSkipReason;
+}
+
+/** What an import did. A cancelled import changed nothing and reports zeros. */
 export interface ImportReport {
+  cancelled: boolean;
   conversationsAdded: number;
   messagesAdded: number;
-  skippedDuplicates: number;
+  /** Conversations the history already had (imported before, or exported from here). */
+  alreadyPresent: number;
+  /** The first skipped entries, in file order; `skippedCount` counts them all. */
+  skipped: SkippedConversation[];
+  skippedCount: number;
+}
+
+/** How far a running import or export is; pushed to the window that started it a few times a second. */
+export interface TransferProgress {
+  kind: 'import' | 'export';
+  /** Bytes of the file read (import) or written (export) so far. */
+  bytes: number;
+  /** The size of the file being imported; null for an export, whose size is known only at the end. */
+  totalBytes: number | null;
+  /** Conversations read or written so far. */
+  conversations: number;
+  /** How many an export writes; null for an import, which learns it only at the end. */
+  totalConversations: number | null;
 }
 
 /** One SSE event as it was received, for the stream inspector. */

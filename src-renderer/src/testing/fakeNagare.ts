@@ -86,6 +86,7 @@ const DEFAULT_ANSWERS: { [C in InvokeChannel]: Answer<C> } = {
   'history.export': () => ok({ savedTo: null }),
   'history.import': () => ok(null),
   'history.backup': () => ok({ savedTo: null }),
+  'transfer.cancel': () => ok(undefined),
 
   'drafts.get': () => ok(''),
   'drafts.set': () => ok(undefined),

@@ -25,7 +25,15 @@ describe('settings messages', () => {
 
   it('holds no characters vue-i18n would read as syntax', () => {
     // `@` starts a linked message and `|` separates plural forms; only plural messages may use `|`.
-    const plural = new Set(['providers.editor.fetchedModels', 'providers.key.verifyOk']);
+    const plural = new Set([
+      'providers.editor.fetchedModels',
+      'providers.key.verifyOk',
+      'data.progressConversations',
+      'data.importedConversations',
+      'data.importedMessages',
+      'data.alreadyPresent',
+      'data.skippedTitle',
+    ]);
     for (const [path, text] of [...english, ...japanese]) {
       expect({ path, at: text.includes('@') }).toEqual({ path, at: false });
       if (!plural.has(path)) expect({ path, pipe: text.includes('|') }).toEqual({ path, pipe: false });
@@ -45,6 +53,12 @@ describe('settings messages at run time', () => {
     expect(t('settings.providers.key.verifyOk', 42)).toBe('✓ 接続できました（42 個のモデル）');
     expect(t('settings.providers.key.hint')).toContain('システムのキーチェーン');
     expect(t('settings.data.paths.win32')).toBe('%APPDATA%\\Nagare');
+    expect(t('settings.data.importedConversations', { count: '1,200' }, 1200)).toBe(
+      '会話 1,200 件をインポートしました',
+    );
     i18n.global.locale.value = 'en';
+    expect(t('settings.data.importedConversations', { count: '0' }, 0)).toBe('No new conversations were imported.');
+    expect(t('settings.data.skippedTitle', { count: '1' }, 1)).toBe('1 entry was left out:');
+    expect(t('settings.data.skippedTitle', { count: '1,200' }, 1200)).toBe('1,200 entries were left out:');
   });
 });

@@ -16,6 +16,7 @@ import type {
   ProviderView,
   SecretStatus,
   Settings,
+  TransferProgress,
 } from '../../../../src-preload/contract';
 import { storedSettings } from '../../../../src-preload/contract/schemas';
 import en from '../../i18n/settings.en';
@@ -147,7 +148,9 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
       },
     },
   });
-  return { api: nagare.api, state, fail, ok };
+  /** Main pushing `transfer.progress`. */
+  const emitProgress = (progress: TransferProgress) => nagare.emit('transfer.progress', progress);
+  return { api: nagare.api, state, fail, ok, emitProgress };
 }
 
 export type FakeBridge = ReturnType<typeof createFakeBridge>;
