@@ -1,11 +1,26 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, matchesGlob } from 'node:path';
+import { FuseV1Options } from '@electron/fuses';
+import type { AfterPackContext } from 'electron-builder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import config, {
   APP_ID,
   binaryTarget,
   createConfig,
+  afterPackFor,
+  electronBinaryOf,
+  FUSES,
+  fuseProblems,
   libsqlBinaryPackage,
   nativeModuleProblems,
 } from './electron-builder.config';
@@ -94,6 +109,8 @@ describe('electron-builder configuration', () => {
       'out/main/index.js.map',
       'out/renderer/assets/index.js.map',
       'electron-builder.config.ts',
+      'electron.preflight.ts',
+      '.ci/run',
       'README.md',
     ]) {
       expect(packed(path), path).toBe(false);
@@ -275,5 +292,128 @@ describe('nativeModuleProblems', () => {
     const platform = process.platform as 'darwin' | 'win32' | 'linux';
     expect(libsqlBinaryPackage(platform, process.arch)).toMatch(/^@libsql\//);
     expect(nativeModuleProblems('.', platform, process.arch)).toEqual([]);
+  });
+});
+
+/** The fuse wire @electron/fuses looks for: the sentinel, version 1, the length, one byte per fuse. */
+const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+/**
+ * Electron's defaults for its nine V1 fuses: run as Node, NODE_OPTIONS, --inspect, file:// privileges
+ * and WebAssembly trap handlers on; cookie encryption, the ASAR checks and the browser V8 snapshot off.
+ */
+const ELECTRON_DEFAULT_WIRE = '101100011';
+
+function standInBinary(wire = ELECTRON_DEFAULT_WIRE): Buffer {
+  return Buffer.concat([
+    Buffer.from('\x7fELF stand-in for the Electron executable…'),
+    Buffer.from(SENTINEL),
+    Buffer.from([1, wire.length]),
+    Buffer.from(wire),
+    Buffer.from('…the rest of the binary'),
+  ]);
+}
+
+function wireOf(binary: Buffer): string {
+  const at = binary.indexOf(SENTINEL) + SENTINEL.length;
+  return binary.subarray(at + 2, at + 2 + binary[at + 1]!).toString('latin1');
+}
+
+describe('Electron fuses', () => {
+  it('flips exactly the six fuses the security review asked for', () => {
+    const named = Object.fromEntries(Object.entries(FUSES).map(([index, on]) => [FuseV1Options[Number(index)], on]));
+    expect(named).toEqual({
+      RunAsNode: false,
+      EnableNodeOptionsEnvironmentVariable: false,
+      EnableNodeCliInspectArguments: false,
+      EnableCookieEncryption: true,
+      EnableEmbeddedAsarIntegrityValidation: true,
+      OnlyLoadAppFromAsar: true,
+    });
+  });
+
+  it('finds the binary that holds the fuses on each platform', () => {
+    const context = (electronPlatformName: string) =>
+      ({
+        appOutDir: 'dist/out',
+        electronPlatformName,
+        packager: { appInfo: { productFilename: 'Nagare' }, executableName: 'nagare' },
+      }) as unknown as AfterPackContext;
+    expect(electronBinaryOf(context('darwin'))).toBe(join('dist/out', 'Nagare.app'));
+    expect(electronBinaryOf(context('win32'))).toBe(join('dist/out', 'Nagare.exe'));
+    expect(electronBinaryOf(context('linux'))).toBe(join('dist/out', 'nagare'));
+  });
+
+  describe('after packing', () => {
+    let appOutDir: string;
+    beforeEach(() => {
+      appOutDir = mkdtempSync(join(tmpdir(), 'nagare-packed-'));
+    });
+    afterEach(() => {
+      rmSync(appOutDir, { recursive: true, force: true });
+    });
+
+    /**
+     * A packed app for this machine's OS and CPU, as electron-builder lays it out: a stand-in
+     * for the Electron binary, and the real native modules npm installed.
+     */
+    function packedApp(wire?: string): { context: AfterPackContext; binary: string } {
+      const platform = process.platform as 'darwin' | 'win32' | 'linux';
+      const bundle = join(appOutDir, 'Nagare.app');
+      const fuseFile = {
+        darwin: join(bundle, 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework'),
+        win32: join(appOutDir, 'Nagare.exe'),
+        linux: join(appOutDir, 'nagare'),
+      }[platform];
+      mkdirSync(dirname(fuseFile), { recursive: true });
+      writeFileSync(fuseFile, standInBinary(wire));
+      const unpacked =
+        platform === 'darwin'
+          ? join(bundle, 'Contents', 'Resources', 'app.asar.unpacked')
+          : join(appOutDir, 'resources', 'app.asar.unpacked');
+      for (const module of [
+        join('node_modules', 'keytar', 'build', 'Release', 'keytar.node'),
+        join('node_modules', libsqlBinaryPackage(platform, process.arch), 'index.node'),
+      ]) {
+        mkdirSync(dirname(join(unpacked, module)), { recursive: true });
+        copyFileSync(module, join(unpacked, module));
+      }
+      const context = {
+        appOutDir,
+        electronPlatformName: platform,
+        arch: ['ia32', 'x64', 'armv7l', 'arm64'].indexOf(process.arch),
+        packager: { appInfo: { productFilename: 'Nagare' }, executableName: 'nagare' },
+      } as unknown as AfterPackContext;
+      return { context, binary: fuseFile };
+    }
+
+    it('flips the fuses in the packed binary, after the native-module check, and reads them back', async () => {
+      const { context, binary } = packedApp();
+      expect(await fuseProblems(electronBinaryOf(context))).toEqual([
+        'RunAsNode is on, not off.',
+        'EnableCookieEncryption is off, not on.',
+        'EnableNodeOptionsEnvironmentVariable is on, not off.',
+        'EnableNodeCliInspectArguments is on, not off.',
+        'EnableEmbeddedAsarIntegrityValidation is off, not on.',
+        'OnlyLoadAppFromAsar is off, not on.',
+      ]);
+      // Signed next, as a release is: the ad-hoc signature of an arm64 Mac app is left to the signing.
+      await afterPackFor(true)(context);
+      expect(await fuseProblems(electronBinaryOf(context))).toEqual([]);
+      // The six, and the fuses Nagare does not set left as Electron had them.
+      expect(wireOf(readFileSync(binary))).toBe('010011011');
+    });
+
+    it('stops the build when the binary has no fuse wire', async () => {
+      const { context, binary } = packedApp();
+      writeFileSync(binary, 'not an Electron binary');
+      await expect(afterPackFor(true)(context)).rejects.toThrow(/sentinel/);
+    });
+
+    it('stops the build before flipping when the native modules do not fit', async () => {
+      const { context, binary } = packedApp();
+      const wrongCpu = { ...context, arch: process.arch === 'arm64' ? 1 : 3 } as AfterPackContext;
+      await expect(afterPackFor(true)(wrongCpu)).rejects.toThrow(/would not start/);
+      expect(wireOf(readFileSync(binary))).toBe(ELECTRON_DEFAULT_WIRE);
+    });
   });
 });

@@ -6,9 +6,13 @@
  * The app id is set here, once; the product name and version come from package.json. Signing and
  * notarization read the publisher's credentials from the environment (see the README, "Installers"),
  * so nothing secret lives in this file and an unsigned build needs nothing set.
+ *
+ * After packing, before signing, Electron's fuses are flipped so that the signed binary cannot be
+ * run as Node or debugged from outside (see {@link FUSES}) and read back to check that they were.
  */
 import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { flipFuses, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@electron/fuses';
 import type { AfterPackContext, Configuration } from 'electron-builder';
 
 /** The bundle id / AppUserModelID / desktop id. Changing it makes a different app to every OS. */
@@ -120,6 +124,81 @@ async function checkNativeModules(context: AfterPackContext): Promise<void> {
   );
 }
 
+/**
+ * The fuses every packaged Nagare has; the others keep Electron's defaults. Without the first
+ * three, any local process could run the signed binary as Node (`ELECTRON_RUN_AS_NODE`, with
+ * `NODE_OPTIONS`, or under `--inspect`) and read the keychain items the OS trusts Nagare with.
+ */
+export const FUSES = {
+  [FuseV1Options.RunAsNode]: false,
+  [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+  [FuseV1Options.EnableNodeCliInspectArguments]: false,
+  [FuseV1Options.EnableCookieEncryption]: true,
+  // macOS and Windows check app.asar against the hash electron-builder embeds; Linux ignores it.
+  [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+  [FuseV1Options.OnlyLoadAppFromAsar]: true,
+} as const satisfies Partial<Record<FuseV1Options, boolean>>;
+
+/** The byte @electron/fuses writes for a fuse that is on (`'1'`) or off (`'0'`). */
+const FUSE_ON = '1'.charCodeAt(0);
+const FUSE_OFF = '0'.charCodeAt(0);
+
+/** The file holding the fuse wire of a packed app: the `.app` bundle, the `.exe`, or the Linux executable. */
+export function electronBinaryOf(context: AfterPackContext): string {
+  const { appOutDir, electronPlatformName, packager } = context;
+  const productFilename = packager.appInfo.productFilename;
+  if (electronPlatformName === 'darwin' || electronPlatformName === 'mas') {
+    return join(appOutDir, `${productFilename}.app`);
+  }
+  if (electronPlatformName === 'win32') return join(appOutDir, `${productFilename}.exe`);
+  return join(appOutDir, (packager as unknown as { executableName: string }).executableName);
+}
+
+/** Reads a packed app's fuses back: one sentence per fuse that is not as {@link FUSES} says. */
+export async function fuseProblems(binary: string): Promise<string[]> {
+  const wire = (await getCurrentFuseWire(binary)) as unknown as Record<string, number>;
+  const problems: string[] = [];
+  for (const [index, wanted] of Object.entries(FUSES)) {
+    const name = FuseV1Options[Number(index)];
+    const found = wire[index];
+    if (found === undefined) problems.push(`${name} is not in this Electron's fuse wire.`);
+    else if (found !== (wanted ? FUSE_ON : FUSE_OFF)) {
+      problems.push(
+        `${name} is ${found === FUSE_ON ? 'on' : found === FUSE_OFF ? 'off' : 'unset'}, not ${wanted ? 'on' : 'off'}.`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Flips {@link FUSES} in the packed app and reads them back. An arm64 Mac app that is not signed
+ * next needs its ad-hoc signature redone, or macOS refuses to start it after the binary changed.
+ */
+async function flipAppFuses(context: AfterPackContext, macSigning: boolean): Promise<void> {
+  const binary = electronBinaryOf(context);
+  const darwin = context.electronPlatformName === 'darwin' || context.electronPlatformName === 'mas';
+  await flipFuses(binary, {
+    version: FuseVersion.V1,
+    resetAdHocDarwinSignature: darwin && !macSigning && ARCH_NAMES[context.arch] === 'arm64',
+    ...FUSES,
+  });
+  const problems = await fuseProblems(binary);
+  if (problems.length > 0) {
+    throw new Error(
+      [`The fuses of ${binary} did not take:`, ...problems.map((problem) => `  - ${problem}`)].join('\n'),
+    );
+  }
+}
+
+/** What runs once an app is packed, before it is signed and put into installers. */
+export function afterPackFor(macSigning: boolean): (context: AfterPackContext) => Promise<void> {
+  return async (context) => {
+    await checkNativeModules(context);
+    await flipAppFuses(context, macSigning);
+  };
+}
+
 type AzureSignOptions = NonNullable<NonNullable<Configuration['win']>['azureSignOptions']>;
 
 /** Azure Trusted Signing, when the publisher has named the account in the environment. */
@@ -153,7 +232,7 @@ export function createConfig(env: NodeJS.ProcessEnv = process.env): Configuratio
     // the last-built CPU's binary. It could not fetch libsql's package for another CPU either, so
     // each installer is built on its own OS and CPU, and `afterPack` checks that it was.
     npmRebuild: false,
-    afterPack: checkNativeModules,
+    afterPack: afterPackFor(macSigning),
     icon: 'resources/icon.png',
 
     mac: {

@@ -6,7 +6,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src-main/index.ts'),
+          // Imports and exports run in a worker thread, started from out/main/transferWorker.js.
+          transferWorker: resolve(import.meta.dirname, 'src-main/transfer/transferWorker.ts'),
+        },
+      },
     },
   },
   preload: {

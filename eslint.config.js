@@ -28,7 +28,28 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['electron', 'node:*', '../../src-main/*', '../../src-renderer/*'] },
+        { patterns: ['electron', 'node:*', '**/src-main/**', '**/src-renderer/**', '**/shared/**'] },
+      ],
+    },
+  },
+  {
+    // Shared UI logic (the keymap) runs in main and in the renderer and never crosses IPC: no electron,
+    // no node, no process's own code, not even the contract.
+    files: ['src-preload/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'electron',
+            'node:*',
+            '**/src-main/**',
+            '**/src-renderer/**',
+            '**/contract/**',
+            '../*.ts',
+            '../index',
+          ],
+        },
       ],
     },
   },
@@ -48,7 +69,7 @@ export default tseslint.config(
   {
     // Services know nothing of IPC: they take plain data and report AppErrors and events through common/.
     // (A later block replaces the rule's options for these files, so electron and the renderer are listed again.)
-    files: ['src-main/{common,streaming,history,secrets,providers,settings,inspector,logging}/**/*.ts'],
+    files: ['src-main/{common,streaming,history,secrets,providers,settings,inspector,logging,transfer}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

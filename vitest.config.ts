@@ -15,5 +15,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     pool: 'forks',
+    // A private Secret Service for the keychain tests, so they never touch the keyring of whoever runs them.
+    globalSetup: ['src-main/secrets/testing/vitestGlobalSetup.ts'],
   },
 });

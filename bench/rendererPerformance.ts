@@ -6,7 +6,9 @@
  *    the last 1,000 tokens, token-to-DOM latency (3 runs);
  * 2. opening a 10,000-message conversation seeded into `nagare.db`: time from
  *    the click to the newest message on screen, and the page's element count
- *    against a 10-message conversation;
+ *    against a 10-message conversation; then scrolling up from the newest
+ *    message in PageUp-sized steps, measuring how far the text being read jumps
+ *    (rows measured or loaded above it), and scrolling through to the oldest;
  * 3. renderer JavaScript loaded at start, gzipped, and what the page really loaded.
  * Prints figures; asserts nothing (a shared 2-core machine).
  *
@@ -32,7 +34,7 @@ import type { CDPSession, Page } from '@playwright/test';
 import { markdownTokens, startMockServer } from '../e2e/fixtures/mockServer';
 import { openHistoryDatabase } from '../src-main/history/database';
 import { HistoryRepository } from '../src-main/history/HistoryRepository';
-import { MARK_BINDING, STREAM_PROBE, openProbe, scrollToOldestProbe } from './rendererProbe';
+import { MARK_BINDING, STREAM_PROBE, openProbe, scrollToOldestProbe, scrollUpProbe } from './rendererProbe';
 import { fixed, formatSpread, median, percentile, spread } from './stats';
 import { ENGLISH_WORDS, makeRandom, pick, prose } from './syntheticText';
 
@@ -48,6 +50,8 @@ const OPEN_RUNS = 5;
 const LONG_CONVERSATION = 10_000;
 const SHORT_CONVERSATION = 10;
 const SCROLL_THROUGH_BUDGET_MS = 45_000;
+/** PageUp-sized steps of the scroll-up measure: about 100 messages of the long conversation. */
+const SCROLL_UP_STEPS = 120;
 const KEY = 'sk-renderer-bench-0123456789abcdef';
 
 const TARGETS = {
@@ -447,6 +451,8 @@ interface OpenSection {
   ipcOpenMs: number[];
   long: OpenResult[];
   short: OpenResult[];
+  /** Scrolling up from the newest message by 0.8 viewports at a time (see scrollUpProbe). */
+  scrolledUp: { jumps: number[]; stepMs: number[]; lost: number };
   scrolled: {
     reached: boolean;
     steps: number;
@@ -489,7 +495,8 @@ async function benchOpen(fixtures: Fixtures): Promise<OpenSection> {
       }
       return times;
     })()`)) as number[];
-    // The long one is open: scroll to its top until the oldest message is rendered, loading every page.
+    // The long one is open: scroll up through it as a reader would, then to its top until the oldest message is rendered, loading every page.
+    const scrolledUp = (await page.evaluate(scrollUpProbe(SCROLL_UP_STEPS))) as OpenSection['scrolledUp'];
     const scrolled = (await page.evaluate(scrollToOldestProbe(long.oldestId, SCROLL_THROUGH_BUDGET_MS))) as Omit<
       NonNullable<OpenSection['scrolled']>,
       'loaded'
@@ -498,7 +505,7 @@ async function benchOpen(fixtures: Fixtures): Promise<OpenSection> {
     const loaded = (await page.evaluate(
       `(() => { try { return document.getElementById('app').__vue_app__.config.globalProperties.$pinia.state.value.chat.messages.length; } catch { return null; } })()`,
     )) as number | null;
-    return { seedMs, ipcOpenMs, long: longRuns, short: shortRuns, scrolled: { ...scrolled, loaded } };
+    return { seedMs, ipcOpenMs, long: longRuns, short: shortRuns, scrolledUp, scrolled: { ...scrolled, loaded } };
   } catch (error) {
     if (app) console.warn(`main said:\n${app.output().slice(-3000)}`);
     throw error;
@@ -716,6 +723,29 @@ function openReport(section: OpenSection): string[] {
     'bounded',
     '',
   ]);
+  const up = section.scrolledUp;
+  // Rows have fractional heights and the scroll position is rounded: a pixel or so of that is not a jump.
+  const moved = up.jumps.filter((jump) => jump >= 2);
+  rows.push(
+    [
+      `scroll up ${up.stepMs.length} × 0.8 viewport from the newest: time to the 3rd frame`,
+      formatSpread(spread(up.stepMs), 0, ' ms'),
+      '',
+      '',
+    ],
+    [
+      '    content jump per step (message at the top vs the distance scrolled)',
+      `${formatSpread(spread(up.jumps), 0, ' px')}, p95 ${fixed(percentile(up.jumps, 0.95), 0)} px`,
+      '< 2 px',
+      verdict(up.jumps.length > 0 ? moved.length === 0 : null),
+    ],
+    [
+      '    steps where the content jumped ≥ 2 px',
+      `${moved.length} of ${up.jumps.length}${up.lost ? ` (${up.lost} lost their anchor)` : ''}`,
+      '',
+      '',
+    ],
+  );
   if (section.scrolled) {
     const sc = section.scrolled;
     rows.push([
@@ -843,6 +873,9 @@ export async function runRendererBench(): Promise<string> {
     '  2. Click event timeStamp → MutationObserver sees the newest message element → IntersectionObserver entry.time',
     '     when it intersects the scroller (the frame that shows it) → a MessageChannel task after the next rAF (painted).',
     '     Elements: document.getElementsByTagName("*").length 500 ms after.',
+    '     Scroll up: before each step the message at the top of the scroller is taken; scrollTop is lowered by 0.8',
+    '     of its height; three frames later that message should be exactly the distance scrolled lower. The jump is',
+    '     the difference (under 2 px is rounding of fractional row heights).',
     `  Total bench time ${fixed((performance.now() - started) / 1000, 0)} s.`,
   );
   return lines.join('\n');

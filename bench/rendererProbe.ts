@@ -373,3 +373,49 @@ export function scrollToOldestProbe(firstMessageId: string, budgetMs: number): s
   };
 })()`;
 }
+
+/**
+ * Scrolls the open conversation up from its newest message by 0.8 of the
+ * viewport `steps` times, as PageUp does, and measures how still the content
+ * holds: before each step it takes the message at the top of the viewport;
+ * after the scroll and three frames (rows rendered, measured, corrected) that
+ * message should sit exactly the scrolled distance lower. `jumps` are the
+ * differences in pixels (0 when rows measured or loaded above it did not move
+ * it); `stepMs` the time from the scroll to the third frame.
+ */
+export function scrollUpProbe(steps: number): string {
+  return String.raw`(async () => {
+  const scroller = document.querySelector('[data-testid="message-scroll"]');
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  const settle = async () => { await frame(); await frame(); await frame(); };
+  scroller.scrollTop = scroller.scrollHeight;
+  await settle();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const rowAtTop = () => {
+    const top = scroller.getBoundingClientRect().top;
+    for (const row of scroller.querySelectorAll('[data-testid="message"]')) {
+      if (row.getBoundingClientRect().bottom > top + 1) return row;
+    }
+    return null;
+  };
+  const jumps = [];
+  const stepMs = [];
+  let lost = 0;
+  for (let step = 0; step < ${steps}; step++) {
+    const anchor = rowAtTop();
+    const before = anchor ? anchor.getBoundingClientRect().top : 0;
+    const from = scroller.scrollTop;
+    const started = performance.now();
+    scroller.scrollTop = Math.max(0, from - Math.round(scroller.clientHeight * 0.8));
+    const scrolledBy = from - scroller.scrollTop;
+    await settle();
+    stepMs.push(performance.now() - started);
+    if (!anchor || !anchor.isConnected) {
+      lost++;
+      continue;
+    }
+    jumps.push(Math.abs(anchor.getBoundingClientRect().top - (before + scrolledBy)));
+  }
+  return { jumps, stepMs, lost };
+})()`;
+}

@@ -5,6 +5,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { runHistoryBench } from './historySearch';
+import { runImportExportBench } from './importExport';
 import { runIpcRateBench } from './ipcRate';
 import { runRendererBench } from './rendererPerformance';
 import { runStreamThroughputBench } from './streamThroughput';
@@ -13,6 +14,7 @@ const benches: Array<[string, () => Promise<string>]> = [
   ['stream-throughput', runStreamThroughputBench],
   ['ipc-rate', runIpcRateBench],
   ['history', runHistoryBench],
+  ['import-export', runImportExportBench],
   ['renderer', runRendererBench],
 ];
 

@@ -23,15 +23,21 @@ test('a reply streams in token by token, Esc stops it, and the partial reply sta
   const reply = page.locator('[data-testid="message"][data-role="assistant"]').last();
   await expect(reply).toHaveAttribute('data-status', 'streaming');
 
-  // The text grows over time, in several steps, not all at once: each step waits for more words to show.
-  const shown = async () => ((await reply.getByTestId('message-text').textContent()) ?? '').length;
-  const lengths: number[] = [];
-  for (let step = 0; step < 3; step++) {
-    const before = lengths.at(-1) ?? 0;
-    await expect.poll(shown).toBeGreaterThan(before);
-    lengths.push(await shown());
-    await expect(reply).toHaveAttribute('data-status', 'streaming');
-  }
+  // The text grows over time, in several steps, not all at once: its length in every painted frame,
+  // until it has shown three different non-empty lengths.
+  const lengths = await reply.getByTestId('message-text').evaluate(
+    (element) =>
+      new Promise<number[]>((resolve) => {
+        const seen: number[] = [];
+        const sample = () => {
+          seen.push(element.textContent?.length ?? 0);
+          if (new Set(seen.filter((length) => length > 0)).size >= 3) resolve(seen);
+          else requestAnimationFrame(sample);
+        };
+        requestAnimationFrame(sample);
+      }),
+  );
+  expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
 
   await page.keyboard.press('Escape');
   await expect(reply).toHaveAttribute('data-status', 'cancelled');

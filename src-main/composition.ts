@@ -1,13 +1,21 @@
 /** The composition root: the one place where services are created and wired together. */
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
 import type { AppInfo, MenuCommand } from '../src-preload/contract/types';
 import { AppError } from './common/AppError';
 import { EventSink } from './common/EventSink';
-import { openHistoryDatabase, type OpenedHistoryDatabase } from './history/database';
+import { backUpHistory } from './history/backup';
+import {
+  closeHistoryDatabase,
+  openHistoryDatabase,
+  type HistoryDatabase,
+  type OpenedHistoryDatabase,
+} from './history/database';
 import { createHistoryStores, type HistoryStores } from './history/HistoryStores';
+import { IdleCheckpointer } from './history/IdleCheckpointer';
 import { createDispatcher } from './ipc/dispatch';
 import { electronMessenger, registerIpcHandlers } from './ipc/electronIpc';
 import { createHandlers } from './ipc/handlers';
@@ -15,14 +23,20 @@ import { Logger } from './logging/logger';
 import { createElectronPlatform } from './platform/electronPlatform';
 import { createUpdater } from './platform/updater';
 import { ProviderRegistry, storedProvidersSchema } from './providers/ProviderRegistry';
+import { ProvidersService } from './providers/ProvidersService';
 import { KeytarSecretStore } from './secrets/KeytarSecretStore';
 import { SecretsService } from './secrets/SecretsService';
 import { SessionSecretStore } from './secrets/SessionSecretStore';
 import { JsonFile } from './settings/JsonFile';
 import { SettingsService } from './settings/SettingsService';
+import { updateSettings } from './settings/updateSettings';
 import { ChatCompletionClient } from './streaming/ChatCompletionClient';
 import { ChatService } from './streaming/ChatService';
 import { installApplicationMenu } from './menu/electronMenu';
+import { FileTransferService } from './transfer/FileTransferService';
+import { hasUnfinishedImports } from './transfer/stagedImport';
+import { TransferRunner } from './transfer/TransferRunner';
+import { gatedDatabase, WriteGate } from './transfer/writeGate';
 import { createAppWindow } from './windows/mainWindow';
 import { QuickAskWindow } from './windows/quickAskWindow';
 import { placeWindow, WindowStateStore, windowStateSchema } from './windows/windowState';
@@ -36,6 +50,8 @@ export interface RunningApp {
 
 /** Built bundles sit side by side: out/main, out/preload, out/renderer. */
 const bundleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The transfer worker, built as a second main entry (electron.vite.config.ts). */
+const transferWorkerPath = join(bundleDir, 'main', 'transferWorker.js');
 const rendererUrl = pathToFileURL(join(bundleDir, 'renderer', 'index.html')).href;
 
 function isAppUrl(url: string): boolean {
@@ -48,7 +64,7 @@ const PURGE_EVERY_MS = 60_000;
 export async function startNagare(): Promise<RunningApp> {
   const platform = createElectronPlatform();
   const events = new EventSink(electronMessenger);
-  hardenSession(session.defaultSession);
+  hardenSession(session.defaultSession, isAppUrl);
 
   const settings = SettingsService.at(join(platform.userDataDir, 'settings.json'));
   const providers = new ProviderRegistry(
@@ -68,16 +84,23 @@ export async function startNagare(): Promise<RunningApp> {
     level: platform.isPackaged ? 'info' : 'debug',
   });
 
-  const startup: Pick<AppInfo, 'recoveredDatabasePath' | 'storageProblem'> = {
+  const startup: Pick<AppInfo, 'recoveredDatabasePath' | 'damagedWalPath' | 'storageProblem'> = {
     recoveredDatabasePath: null,
+    damagedWalPath: null,
     storageProblem: null,
   };
+  const writeGate = new WriteGate();
   let database: OpenedHistoryDatabase | null = null;
+  let mainConnection: HistoryDatabase | null = null;
   let stores: HistoryStores | null = null;
+  let checkpointer: IdleCheckpointer | null = null;
   try {
     database = openHistoryDatabase({ directory: platform.userDataDir, now: Date.now });
     startup.recoveredDatabasePath = database.movedAsidePath;
-    stores = createHistoryStores(database.db, Date.now, randomUUID);
+    startup.damagedWalPath = database.damagedWalPath;
+    // Main's writes go through the gate, so that an import in the worker lets them go first.
+    mainConnection = gatedDatabase(database.db, writeGate);
+    stores = createHistoryStores(mainConnection, Date.now, randomUUID);
     const interrupted = stores.history.markInterruptedOnStartup();
     stores.history.purgeExpiredDeletes();
     logger.info('History opened', {
@@ -85,7 +108,18 @@ export async function startNagare(): Promise<RunningApp> {
       schemaVersion: database.schemaVersion,
       interrupted,
       movedAside: database.movedAsidePath !== null,
+      damagedWal: database.damagedWalPath !== null,
     });
+    checkpointer = new IdleCheckpointer({
+      db: database.db,
+      now: Date.now,
+      every: (callback, ms) => {
+        const timer = setInterval(callback, ms);
+        return () => clearInterval(timer);
+      },
+      log: (level, message, fields) => logger.log(level, message, fields),
+    });
+    checkpointer.start();
   } catch (error) {
     // The app still starts: chat works in memory and the window says what is wrong with storage.
     startup.storageProblem = error instanceof Error ? error.message : String(error);
@@ -120,6 +154,17 @@ export async function startNagare(): Promise<RunningApp> {
     onHistoryChanged: (conversationId, reason) => events.toAll('history.changed', { conversationId, reason }),
     log: (level, message, fields) => logger.log(level, message, fields),
     newId: randomUUID,
+  });
+
+  const providerSetup = new ProvidersService({
+    registry: providers,
+    secrets,
+    client: () => client(),
+    defaultProvider: {
+      get: () => settings.get().defaultProviderId,
+      clear: () => settings.update({ defaultProviderId: null }),
+    },
+    log: (level, message, fields) => logger.log(level, message, fields),
   });
 
   const windowState = new WindowStateStore(
@@ -183,19 +228,65 @@ export async function startNagare(): Promise<RunningApp> {
     logger.warn('The quick-ask shortcut could not be registered', { shortcut: settings.get().quickAskShortcut });
   }
 
+  const transfers = new FileTransferService({
+    dialogs: platform,
+    runner: new TransferRunner(
+      // No inherited flags: the worker needs none of main's (an inspector port, the e2e host's loaders).
+      (workerData) => new Worker(transferWorkerPath, { workerData, execArgv: [] }),
+      writeGate,
+      (message, fields) => logger.warn(message, fields),
+    ),
+    databasePath: () => {
+      requireHistory();
+      return database!.path;
+    },
+    backUp: (path) => {
+      requireHistory();
+      backUpHistory(database!.db, path);
+    },
+    conversationTitle: (conversationId) => requireHistory().getConversation(conversationId).title,
+    streamLog: (messageId) => chat.liveLog(messageId) ?? requireStreamLogs().get(messageId),
+    sendProgress: (windowId, progress) => events.toWindow(windowId, 'transfer.progress', progress),
+    onImported: () => events.toAll('history.changed', { conversationId: null, reason: 'imported' }),
+    onSweepFailed: (error) => logger.warn('Could not remove an unfinished import', { error }),
+    setMainCheckpoints: (on) => {
+      mainConnection?.exec(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`);
+      // The worker's writes are not this connection's: once it is done, empty the log it filled.
+      if (on) checkpointer?.resume();
+      else checkpointer?.pause();
+    },
+    newId: randomUUID,
+  });
+  if (database && stores && hasUnfinishedImports(database.db)) {
+    // An import was cut off by a crash: its hidden rows go, off the main thread.
+    transfers.sweepUnfinishedImports().then(
+      (removed) => logger.info('Removed an unfinished import', { conversations: removed }),
+      (error: unknown) => logger.warn('Could not remove an unfinished import', { error }),
+    );
+  }
+
   const dispatch = createDispatcher({
     handlers: createHandlers({
       platform,
       settings,
       providers,
+      providerSetup,
       secrets: secrets.rendererFace(),
-      keys: secrets,
       history: requireHistory,
       streamLogs: requireStreamLogs,
       drafts: () => requireStores().drafts,
       chat,
-      client: () => client(),
       startup,
+      transfers,
+      updateSettings: (patch) =>
+        updateSettings(
+          settings,
+          {
+            assertProvider: (providerId) => providers.get(providerId),
+            applyShortcut: (accelerator) => quickAsk.applyShortcut(accelerator),
+          },
+          patch,
+        ),
       quickAsk: {
         hide: () => quickAsk.hide(),
         openInMain: (conversationId) => {
@@ -203,7 +294,6 @@ export async function startNagare(): Promise<RunningApp> {
           showMainWindow();
           runInMainWindow({ command: 'conversation.open', conversationId });
         },
-        applyShortcut: (accelerator) => quickAsk.applyShortcut(accelerator),
       },
     }),
     isAppUrl,
@@ -262,12 +352,20 @@ export async function startNagare(): Promise<RunningApp> {
     focusMainWindow: showMainWindow,
     openMainWindow,
     shutdown: () => {
+      transfers.cancel();
       quickAsk.dispose();
       clearInterval(networkTimer);
       clearInterval(purgeTimer);
       chat.cancelAll();
       unregister();
-      database?.db.close();
+      checkpointer?.stop();
+      if (database) {
+        try {
+          closeHistoryDatabase(database.db);
+        } catch (error) {
+          logger.error('Could not checkpoint the history on quit', { error });
+        }
+      }
     },
   };
 }

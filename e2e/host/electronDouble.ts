@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 
 const cdpEndpoint = process.env.NAGARE_E2E_CDP ?? '';
 const ipcLogPath = process.env.NAGARE_E2E_IPC_LOG ?? '';
@@ -203,14 +203,50 @@ interface HostWindow {
   __nagareHostDispatch?: (channel: string, payload: unknown) => void;
 }
 
-/** The renderer half of the double, run in the page before the preload. */
+/**
+ * The renderer half of the double, run in the page before the preload. It also puts the
+ * clipboard behind main's permission handlers, as Electron does: Chromium alone grants a focused
+ * page's sanitized writes, so without this a handler that refuses them would go unnoticed.
+ */
 function rendererShim(preloadSource: string): string {
   return `(() => {
   const listeners = new Map();
   const invoke = window.__nagareHostInvoke;
   const sendBinding = window.__nagareHostSend;
+  const permissionBinding = window.__nagareHostPermission;
   delete window.__nagareHostInvoke;
   delete window.__nagareHostSend;
+  delete window.__nagareHostPermission;
+  const denied = (what) => new DOMException(what + ' permission denied.', 'NotAllowedError');
+  const gate = (name, permission, what, after) => {
+    const original = Clipboard.prototype[name];
+    Object.defineProperty(Clipboard.prototype, name, {
+      configurable: true,
+      writable: true,
+      value: function (...args) {
+        return permissionBinding('request', permission, location.href).then((granted) => {
+          if (!granted) throw denied(what);
+          return original.apply(this, args).then((result) => (after ? after(args).then(() => result) : result));
+        });
+      },
+    });
+  };
+  gate('writeText', 'clipboard-sanitized-write', 'Write', ([text]) => permissionBinding('wrote', String(text), location.href));
+  gate('write', 'clipboard-sanitized-write', 'Write');
+  gate('readText', 'clipboard-read', 'Read');
+  gate('read', 'clipboard-read', 'Read');
+  const query = Permissions.prototype.query;
+  Permissions.prototype.query = function (descriptor) {
+    const permission = { 'clipboard-write': 'clipboard-sanitized-write', 'clipboard-read': 'clipboard-read' }[descriptor && descriptor.name];
+    if (!permission) return query.call(this, descriptor);
+    return permissionBinding('check', permission, location.href).then((granted) => ({
+      name: descriptor.name,
+      state: granted ? 'granted' : 'denied',
+      onchange: null,
+      addEventListener() {},
+      removeEventListener() {},
+    }));
+  };
   Object.defineProperty(window, '__nagareHostDispatch', {
     value: (channel, payload) => {
       for (const listener of [...(listeners.get(channel) || [])]) listener({}, payload);
@@ -314,12 +350,31 @@ export class BrowserWindow extends EventEmitter {
         sender: this.webContents,
         senderFrame: { url: frame.url(), parent: frame.parentFrame() ? {} : null },
       };
-      return handler(event, ...(args ?? []));
+      const answer = await handler(event, ...(args ?? []));
+      record({ type: 'invoke', windowId: this.id, channel, answer });
+      return answer;
     });
     await page.exposeBinding('__nagareHostSend', ({ frame }, channel: string, args: unknown[]) => {
       const event = { sender: this.webContents, senderFrame: { url: frame.url(), parent: null } };
       ipcMain.emit(channel, event, ...(args ?? []));
     });
+
+    await page.exposeBinding(
+      '__nagareHostPermission',
+      async (_source, kind: 'request' | 'check' | 'wrote', subject: string, requestingUrl: string) => {
+        if (kind === 'wrote') {
+          record({ type: 'clipboard', windowId: this.id, text: subject });
+          return true;
+        }
+        const granted =
+          kind === 'check'
+            ? checkPermission(this.webContents, subject, requestingUrl)
+            : await requestPermission(this.webContents, subject, requestingUrl);
+        record({ type: `permission-${kind}`, windowId: this.id, permission: subject, granted });
+        return granted;
+      },
+    );
+    await applyHeadersReceived(await page.context().newCDPSession(page), this.webContents);
 
     const preloadPath = this.options.webPreferences?.preload;
     if (preloadPath) await page.addInitScript({ content: rendererShim(readFileSync(preloadPath, 'utf8')) });
@@ -463,20 +518,162 @@ export class BrowserWindow extends EventEmitter {
 
 // ---------------------------------------------------------------- session, shell, dialog, theme, net…
 
-type PermissionHandler = (...args: unknown[]) => unknown;
+type PermissionRequestHandler = (
+  contents: WebContents,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: { requestingUrl: string; isMainFrame: boolean },
+) => void;
+type PermissionCheckHandler = (
+  contents: WebContents | null,
+  permission: string,
+  requestingOrigin: string,
+  details: { embeddingOrigin: string; requestingUrl: string; isMainFrame: boolean },
+) => boolean;
+
+interface HeadersReceivedDetails {
+  id: number;
+  url: string;
+  method: string;
+  resourceType: string;
+  referrer: string;
+  timestamp: number;
+  statusLine: string;
+  statusCode: number;
+  responseHeaders: Record<string, string[]>;
+  webContentsId: number;
+  webContents: WebContents;
+}
+interface HeadersReceivedResponse {
+  cancel?: boolean;
+  responseHeaders?: Record<string, string | string[]>;
+  statusLine?: string;
+}
+type HeadersReceivedListener = (
+  details: HeadersReceivedDetails,
+  callback: (response: HeadersReceivedResponse) => void,
+) => void;
+
 export const session = {
   defaultSession: {
-    permissionRequestHandler: null as PermissionHandler | null,
-    permissionCheckHandler: null as PermissionHandler | null,
-    setPermissionRequestHandler(handler: PermissionHandler) {
+    permissionRequestHandler: null as PermissionRequestHandler | null,
+    permissionCheckHandler: null as PermissionCheckHandler | null,
+    setPermissionRequestHandler(handler: PermissionRequestHandler | null) {
       this.permissionRequestHandler = handler;
     },
-    setPermissionCheckHandler(handler: PermissionHandler) {
+    setPermissionCheckHandler(handler: PermissionCheckHandler | null) {
       this.permissionCheckHandler = handler;
     },
-    webRequest: { onHeadersReceived: (_handler: PermissionHandler) => undefined },
+    webRequest: {
+      headersReceived: null as HeadersReceivedListener | null,
+      /** As Electron: one listener, set again to replace it, null to remove it. URL filters are not supported. */
+      onHeadersReceived(filterOrListener: HeadersReceivedListener | object | null, listener?: HeadersReceivedListener) {
+        if (typeof filterOrListener === 'object' && filterOrListener !== null) {
+          throw new Error('The electron double does not filter onHeadersReceived by URL');
+        }
+        this.headersReceived = filterOrListener ?? listener ?? null;
+      },
+    },
   },
 };
+
+/** Chromium's origin of a URL, as Electron passes it: `file:///` for files. */
+function originOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.protocol === 'file:' ? 'file:///' : `${parsed.origin}/`;
+}
+
+/**
+ * A page asks for a permission (`navigator.clipboard.writeText` asks for
+ * `clipboard-sanitized-write`): Chromium hands the request to Electron's permission manager,
+ * which grants it when no request handler is set and otherwise asks the handler.
+ */
+function requestPermission(contents: WebContents, permission: string, requestingUrl: string): Promise<boolean> {
+  const handler = session.defaultSession.permissionRequestHandler;
+  if (!handler) return Promise.resolve(true);
+  return new Promise((resolve) => handler(contents, permission, resolve, { requestingUrl, isMainFrame: true }));
+}
+
+/** A page reads a permission's status (`navigator.permissions.query`): Electron asks the check handler, or grants. */
+function checkPermission(contents: WebContents, permission: string, requestingUrl: string): boolean {
+  const handler = session.defaultSession.permissionCheckHandler;
+  if (!handler) return true;
+  const origin = originOf(requestingUrl);
+  return handler(contents, permission, origin, { embeddingOrigin: origin, requestingUrl, isMainFrame: true }) === true;
+}
+
+/** Electron's resource types, by CDP's. */
+const RESOURCE_TYPES: Record<string, string> = {
+  Document: 'mainFrame',
+  Stylesheet: 'stylesheet',
+  Script: 'script',
+  Image: 'image',
+  Font: 'font',
+  Media: 'media',
+  XHR: 'xhr',
+  Fetch: 'xhr',
+  Ping: 'ping',
+  CSPViolationReport: 'cspReport',
+  WebSocket: 'webSocket',
+};
+
+let nextRequestId = 1;
+
+/**
+ * Runs main's `webRequest.onHeadersReceived` listener on every file the page loads (the renderer
+ * is all file://) and serves the file with the headers it answers, as Electron does: so the
+ * Content-Security-Policy header main sets applies, not only the `<meta>` copy. Playwright's
+ * route cannot fulfil file:// responses; the DevTools Fetch domain can pause them after the file
+ * was read and continue them with new headers.
+ */
+async function applyHeadersReceived(cdp: CDPSession, contents: WebContents): Promise<void> {
+  cdp.on('Fetch.requestPaused', (paused) => {
+    const statusCode = paused.responseStatusCode ?? 200;
+    const proceed = (headers?: Record<string, string | string[]>) =>
+      cdp
+        .send('Fetch.continueResponse', {
+          requestId: paused.requestId,
+          ...(headers
+            ? {
+                responseCode: statusCode,
+                responseHeaders: Object.entries(headers).flatMap(([name, values]) =>
+                  [values].flat().map((value) => ({ name, value: String(value) })),
+                ),
+              }
+            : {}),
+        })
+        .catch(() => undefined);
+    const listener = session.defaultSession.webRequest.headersReceived;
+    if (!listener) return void proceed();
+    const responseHeaders: Record<string, string[]> = {};
+    for (const { name, value } of paused.responseHeaders ?? []) (responseHeaders[name] ??= []).push(value);
+    listener(
+      {
+        id: nextRequestId++,
+        url: paused.request.url,
+        method: paused.request.method,
+        resourceType: RESOURCE_TYPES[paused.resourceType] ?? 'other',
+        referrer: paused.request.headers['Referer'] ?? '',
+        timestamp: Date.now(),
+        statusLine: `HTTP/1.1 ${statusCode}`,
+        statusCode,
+        responseHeaders,
+        webContentsId: contents.id,
+        webContents: contents,
+      },
+      (response) => {
+        if (response.cancel) {
+          void cdp.send('Fetch.failRequest', { requestId: paused.requestId, errorReason: 'BlockedByClient' });
+          return;
+        }
+        const headers = response.responseHeaders ?? responseHeaders;
+        record({ type: 'headers-received', url: paused.request.url, headers });
+        void proceed(headers);
+      },
+    );
+  });
+  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: 'file://*', requestStage: 'Response' }] });
+}
 
 export const shell = {
   async openExternal(url: string): Promise<void> {

@@ -12,9 +12,7 @@ import type {
   Conversation,
   ConversationSummary,
   DeleteReceipt,
-  ExportFormat,
   GenerationParameters,
-  ImportReport,
   MessageRole,
   MessageStatus,
   MessageView,
@@ -24,11 +22,9 @@ import type {
   SearchHit,
   Usage,
 } from '../../src-preload/contract';
-import type { chatStartInput } from '../../src-preload/contract/schemas';
-import type { z } from 'zod';
+import type { ChatStartInput } from '../../src-preload/contract/schemas';
 import type { HistoryDatabase } from './database';
 import { HistoryError, guardStorage } from './errors';
-import { exportJson, exportMarkdown, importText } from './exportImport';
 import {
   CONVERSATION_COLUMNS,
   MESSAGE_COLUMNS,
@@ -85,7 +81,7 @@ export interface ContextMessage {
 }
 
 /** What a turn does: send a new message, edit one of the user's, regenerate a reply, or continue a cut-off one. */
-export type TurnMode = z.output<typeof chatStartInput>['mode'];
+export type TurnMode = ChatStartInput['mode'];
 
 /** What starts a reply; see {@link HistoryRepository.beginTurn}. */
 export interface TurnRequest {
@@ -586,20 +582,6 @@ export class HistoryRepository {
   /** Titles and message text matching every term of `query`; deleted conversations excluded. */
   search(query: string, limit = 50): SearchHit[] {
     return this.searcher.search(query, limit);
-  }
-
-  // ── Export and import ──────────────────────────────────────────────────
-
-  /** One conversation, or all when `conversationId` is null, as Markdown (active branches) or Nagare JSON (all branches). */
-  exportText(conversationId: string | null, format: ExportFormat): string {
-    return format === 'markdown'
-      ? exportMarkdown(this.db, conversationId)
-      : exportJson(this.db, conversationId, this.now);
-  }
-
-  /** Imports Nagare JSON or ChatGPT `conversations.json` text; all or nothing. */
-  importText(text: string): ImportReport {
-    return importText(this.db, text, { now: this.now, newId: this.newId });
   }
 
   // ── Internals ──────────────────────────────────────────────────────────

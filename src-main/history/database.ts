@@ -1,13 +1,16 @@
 /**
  * Opens the one history database: WAL, foreign keys, a busy timeout,
  * migrations keyed by `PRAGMA user_version` (with a backup copy first), and
- * recovery from a damaged file by moving it aside, never deleting it.
+ * recovery from a damaged file by moving it aside, never deleting it. A damaged
+ * write-ahead log is noticed and kept aside; closing moves the log into the
+ * database file, so `nagare.db` alone holds the whole history.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
 import { HistoryError, describeStorageFailure, isStorageFailure } from './errors';
 import { MIGRATIONS, type Migration } from './migrations';
+import { inspectWal } from './walInspection';
 
 /** A libsql connection (better-sqlite3-compatible API). */
 export type HistoryDatabase = Database.Database;
@@ -32,6 +35,11 @@ export interface OpenedHistoryDatabase {
   path: string;
   /** Where a damaged database was moved; null when the file was fine. */
   movedAsidePath: string | null;
+  /**
+   * Where a copy of a damaged write-ahead log was kept: SQLite replayed what it could and
+   * dropped committed changes after the damage. Null when the log was fine.
+   */
+  damagedWalPath: string | null;
   /** The copy taken before migrating an existing database; null when none was needed. */
   backupPath: string | null;
   /** The `user_version` found on disk before migrating (0 for a new file). */
@@ -86,6 +94,41 @@ function checkIntegrity(db: HistoryDatabase): void {
   }
 }
 
+/**
+ * Keeps a copy of a write-ahead log that SQLite would replay only in part (see
+ * `walInspection.ts`), before opening replays and then empties it. Null when it is whole.
+ */
+function keepDamagedWal(file: string, time: number): string | null {
+  const wal = `${file}-wal`;
+  const inspection = inspectWal(wal);
+  if (inspection.lostCommits === 0 && inspection.unreadable === null) return null;
+  const copy = `${wal}.damaged-${fileStamp(time)}`;
+  fs.copyFileSync(wal, copy);
+  return copy;
+}
+
+/**
+ * Moves everything in the write-ahead log into the database file and empties the log, so that
+ * `nagare.db` alone is the whole history (a backup or a sync of that one file is complete).
+ * Answers whether it could; it cannot while another connection is reading.
+ */
+export function checkpointWal(db: HistoryDatabase): boolean {
+  const row = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number } | undefined;
+  return row?.busy === 0;
+}
+
+/**
+ * Checkpoints and closes. libsql's `close()` alone leaves the log as it is, and the history with
+ * it: after a clean quit `nagare.db` held 4 KB and the log everything else.
+ */
+export function closeHistoryDatabase(db: HistoryDatabase): void {
+  try {
+    checkpointWal(db);
+  } finally {
+    db.close();
+  }
+}
+
 function moveAside(file: string, time: number): string {
   const target = `${file}.corrupt-${fileStamp(time)}`;
   fs.renameSync(file, target);
@@ -134,11 +177,29 @@ function openChecked(file: string, busyTimeoutMs: number): HistoryDatabase {
 }
 
 /**
+ * A second connection to the history database that `openHistoryDatabase`
+ * already opened, migrated and checked: the transfer worker's. Same settings,
+ * no migration or recovery. It waits up to `busyTimeoutMs` for main's writes.
+ */
+export function connectToHistoryDatabase(file: string, busyTimeoutMs = 30_000): HistoryDatabase {
+  const db = new Database(file, { timeout: busyTimeoutMs });
+  try {
+    configure(db, busyTimeoutMs);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
  * Opens (creating if needed) the history database in `directory`.
  *
  * A file that is not a database, fails `quick_check`, or cannot be opened for
  * a reason other than the disk is moved aside as `<file>.corrupt-<stamp>` with
  * its -wal/-shm, and a fresh database is created; `movedAsidePath` reports it.
+ * A write-ahead log that SQLite would replay only in part is copied aside first,
+ * as `<file>-wal.damaged-<stamp>`; `damagedWalPath` reports it.
  * A full disk or unwritable folder throws `HistoryError('storage')`.
  */
 export function openHistoryDatabase(options: OpenHistoryDatabaseOptions): OpenedHistoryDatabase {
@@ -148,6 +209,7 @@ export function openHistoryDatabase(options: OpenHistoryDatabaseOptions): Opened
   const file = path.join(directory, options.fileName ?? 'nagare.db');
   try {
     fs.mkdirSync(directory, { recursive: true });
+    const damagedWalPath = keepDamagedWal(file, now());
     let movedAsidePath: string | null = null;
     let db: HistoryDatabase;
     if (hasForeignHeader(file)) {
@@ -164,7 +226,15 @@ export function openHistoryDatabase(options: OpenHistoryDatabaseOptions): Opened
     }
     try {
       const { from, backupPath } = migrate(db, file, migrations, now);
-      return { db, path: file, movedAsidePath, backupPath, migratedFrom: from, schemaVersion: userVersion(db) };
+      return {
+        db,
+        path: file,
+        movedAsidePath,
+        damagedWalPath,
+        backupPath,
+        migratedFrom: from,
+        schemaVersion: userVersion(db),
+      };
     } catch (error) {
       db.close();
       throw error;

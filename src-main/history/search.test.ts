@@ -142,6 +142,21 @@ describe('search', () => {
     );
   });
 
+  it('treats a NUL or another control character in the query as a space', () => {
+    const { id } = store.repo.createConversation({ title: 'T' });
+    const message = say(id, 'hello wide world');
+    expect(store.repo.search('hello\u0000world').map((h) => h.messageId)).toEqual([message]);
+    expect(store.repo.search('\u0000').map((h) => h.messageId)).toEqual([]);
+    expect(store.repo.search('wo\u0000').map((h) => h.messageId)).toEqual([message]);
+    expect(parseQuery('a\u0000b\u0007c\u007fd')).toEqual(['a', 'b', 'c', 'd']);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), (query) => {
+        store.repo.search(query);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('returns newest messages first and honours the limit', () => {
     const { id } = store.repo.createConversation({ title: 'T' });
     const ids = Array.from({ length: 5 }, (_, i) => say(id, `repeated phrase number ${i}`));

@@ -26,11 +26,14 @@ const CONTEXT_BEFORE = 15;
 /** The target snippet length in characters. */
 const SNIPPET_LENGTH = 40;
 
-/** Splits a query into distinct, non-empty terms. Whitespace separates terms; nothing else is syntax. */
+/**
+ * Splits a query into distinct, non-empty terms. Whitespace separates terms; nothing else is
+ * syntax. Control characters separate terms too: SQLite ends a string at a NUL.
+ */
 export function parseQuery(query: string): string[] {
   const terms = query
     .normalize('NFC')
-    .split(/\s+/u)
+    .split(/[\s\p{Cc}]+/u)
     .filter((term) => term.length > 0);
   return [...new Set(terms)].slice(0, MAX_TERMS);
 }

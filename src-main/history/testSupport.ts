@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { openHistoryDatabase, type OpenedHistoryDatabase } from './database';
+import { closeHistoryDatabase, openHistoryDatabase, type OpenedHistoryDatabase } from './database';
 import type { DraftStore } from './DraftStore';
 import type { HistoryRepository } from './HistoryRepository';
 import { createHistoryStores } from './HistoryStores';
@@ -67,7 +67,7 @@ export interface TestStore {
 export function openStore(dir: string = makeTempDir(), clock: TestClock = makeClock(), newId = makeIds()): TestStore {
   const opened = openHistoryDatabase({ directory: dir, now: clock.now });
   const { history, streamLogs, drafts } = createHistoryStores(opened.db, clock.now, newId);
-  return { dir, opened, repo: history, streamLogs, drafts, clock, close: () => opened.db.close() };
+  return { dir, opened, repo: history, streamLogs, drafts, clock, close: () => closeHistoryDatabase(opened.db) };
 }
 
 /** A fresh store for every test of the calling file, closed and removed after each; call at the top level. */
@@ -103,4 +103,22 @@ export function seedChat(
     parent = reply.id;
   }
   return { conversationId, ids };
+}
+
+/**
+ * Writes `count` conversations of three longish messages each, Japanese and emoji included, every
+ * message its own commit; answers their titles, sorted.
+ */
+export function writeConversations(repo: HistoryRepository, count: number): string[] {
+  const titles: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const title = `会話 ${index} 🌊`;
+    const { id } = repo.createConversation({ title });
+    let parent: string | null = null;
+    for (let turn = 0; turn < 3; turn++) {
+      parent = repo.addUserMessage(id, parent, `${title}: ${'とても長い文章 '.repeat(60)} ${turn}`).id;
+    }
+    titles.push(title);
+  }
+  return titles.sort();
 }

@@ -50,3 +50,39 @@ describe('sse files', () => {
     expect(parsed.entries).toEqual(withError.entries);
   });
 });
+
+describe('sse file metadata', () => {
+  const withMeta = (meta: string) => new TextEncoder().encode(`: nagare-meta ${meta}\n\ndata: {"a":1}\n\n`);
+
+  it.each([
+    ['{"keyEnvVar": 42}', /keyEnvVar/],
+    ['{"request": 5}', /request/],
+    ['{"response": {"status": "200", "headers": {}}}', /response\.status/],
+    [
+      '{"request": {"providerName": "x", "url": "u", "model": "m", "parameters": {}, "messageCount": 1, "body": "", "headers": {"a": 1}}}',
+      /request\.headers\.a/,
+    ],
+    ['{"keyEnvVar": "$(rm -rf ~)"}', /keyEnvVar/],
+    ['{"truncated": ', /not valid JSON/],
+  ])('refuses %s with a clear, typed error', (meta, mentions) => {
+    let caught: unknown;
+    try {
+      parseSseFile(withMeta(meta), 'crafted.sse');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'import_invalid', message: expect.stringContaining('“crafted.sse”') });
+    expect((caught as Error).message).toMatch(mentions);
+  });
+
+  it('accepts metadata with parts left out or extra fields, and drops the extras', () => {
+    const parsed = parseSseFile(
+      withMeta('{"truncated": true, "extra": {"x": 1}, "metrics": {"tokens": 3}}'),
+      'old.sse',
+    );
+    expect(parsed).toMatchObject({ truncated: true, metrics: { tokens: 3 }, keyEnvVar: 'OPENAI_API_KEY' });
+    expect(parsed).not.toHaveProperty('extra');
+    expect(parsed.request.providerName).toBe('old.sse');
+    expect(parsed.entries).toHaveLength(1);
+  });
+});

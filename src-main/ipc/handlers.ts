@@ -1,61 +1,68 @@
 /** The main-side handler map: one entry per contract channel, each a thin call into a service. */
-import { readFileSync } from 'node:fs';
-import type { AppInfo, ExportFormat } from '../../src-preload/contract/types';
+import type { AppInfo, Settings } from '../../src-preload/contract/types';
+import type { settingsUpdateInput } from '../../src-preload/contract/schemas';
+import { AppError } from '../common/AppError';
 import type { DraftStore } from '../history/DraftStore';
 import type { HistoryRepository } from '../history/HistoryRepository';
 import type { StreamLogStore } from '../history/StreamLogStore';
-import { parseSseFile, serializeSseFile } from '../inspector/sseFile';
-import type { FileDialogFilter, Platform } from '../platform/electronPlatform';
+import type { Platform } from '../platform/electronPlatform';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
+import type { ProvidersService } from '../providers/ProvidersService';
 import { toPresetView, PROVIDER_PRESETS } from '../providers/presets';
-import type { SecretsApi, SecretsReader } from '../secrets/SecretsService';
-import { writeFileAtomically } from '../settings/JsonFile';
+import type { SecretsApi } from '../secrets/SecretsService';
 import type { SettingsService } from '../settings/SettingsService';
-import type { ChatCompletionClient } from '../streaming/ChatCompletionClient';
 import type { ChatService } from '../streaming/ChatService';
-import { isExternalWebUrl } from '../windows/security';
-import { AppError } from '../common/AppError';
+import type { FileTransferService } from '../transfer/FileTransferService';
+import { externalUrl } from '../windows/security';
+import type { z } from 'zod';
 import type { CallContext, Handlers } from './dispatch';
 
+/** What the handlers use of the history store. */
+export type HandlerHistory = Pick<
+  HistoryRepository,
+  | 'getConversation'
+  | 'listConversations'
+  | 'openConversation'
+  | 'rename'
+  | 'setPinned'
+  | 'configure'
+  | 'deleteConversation'
+  | 'undoDelete'
+  | 'deleteMessage'
+  | 'openAtMessage'
+  | 'search'
+>;
+
+/** The services the handlers call; main builds them in composition.ts, tests pass typed fakes. */
 export interface HandlerServices {
-  platform: Platform;
-  settings: SettingsService;
-  providers: ProviderRegistry;
+  platform: Pick<Platform, 'appVersion' | 'name' | 'systemLocale' | 'isOnline' | 'openExternal'>;
+  settings: Pick<SettingsService, 'get' | 'update'>;
+  /** Applies a settings change with its effects (default provider check, shortcut registration). */
+  updateSettings: (patch: z.output<typeof settingsUpdateInput>) => Settings;
+  providers: Pick<ProviderRegistry, 'list' | 'get'>;
+  /** Saving, removing and querying providers, with the rules that bind keys to origins. */
+  providerSetup: Pick<ProvidersService, 'save' | 'remove' | 'models' | 'verify'>;
   /** The write-only face: status, set, clear. */
   secrets: SecretsApi;
-  /** Main-only: reads a key to verify it. */
-  keys: SecretsReader;
   /** These three throw a storage error when start-up could not open the database. */
-  history: () => HistoryRepository;
-  streamLogs: () => StreamLogStore;
-  drafts: () => DraftStore;
-  chat: ChatService;
-  client: () => ChatCompletionClient;
-  startup: Pick<AppInfo, 'recoveredDatabasePath' | 'storageProblem'>;
+  history: () => HandlerHistory;
+  streamLogs: () => Pick<StreamLogStore, 'get' | 'storage' | 'prune'>;
+  drafts: () => Pick<DraftStore, 'get' | 'set'>;
+  chat: Pick<ChatService, 'start' | 'cancel' | 'liveLog'>;
+  /** Backup, export, import and `.sse` files, behind the dialog port. */
+  transfers: Pick<
+    FileTransferService,
+    'backUpHistory' | 'exportHistory' | 'importHistory' | 'cancel' | 'saveStream' | 'openStream'
+  >;
+  startup: Pick<AppInfo, 'recoveredDatabasePath' | 'damagedWalPath' | 'storageProblem'>;
   quickAsk: {
     hide(): void;
     openInMain(conversationId: string): void;
-    /** Registers the system-wide shortcut; false when the OS refused it (taken or invalid). */
-    applyShortcut(accelerator: string): boolean;
   };
 }
 
-const exportFilters: Record<ExportFormat, FileDialogFilter> = {
-  markdown: { name: 'Markdown', extensions: ['md'] },
-  json: { name: 'Nagare JSON', extensions: ['json'] },
-};
-
-function exportName(format: ExportFormat, title: string | null): string {
-  // Characters no file system accepts in a name, and control characters, become spaces.
-  const safe = [...(title ?? 'Nagare conversations')].map((char) =>
-    char < ' ' || '\\/:*?"<>|'.includes(char) ? ' ' : char,
-  );
-  const base = safe.join('').replace(/\s+/g, ' ').trim().slice(0, 80) || 'conversation';
-  return `${base}.${format === 'markdown' ? 'md' : 'json'}`;
-}
-
 export function createHandlers(services: HandlerServices): Handlers {
-  const { platform, settings, providers, secrets, keys, chat, history, streamLogs, drafts } = services;
+  const { platform, settings, providers, providerSetup, secrets, chat, history, streamLogs, drafts } = services;
 
   return {
     'app.info': () => ({
@@ -66,8 +73,9 @@ export function createHandlers(services: HandlerServices): Handlers {
       ...services.startup,
     }),
     'app.openExternal': async ({ url }) => {
-      if (!isExternalWebUrl(url)) throw new AppError('invalid_request', 'Only web links can be opened.');
-      await platform.openExternal(url);
+      const external = externalUrl(url);
+      if (!external) throw new AppError('invalid_request', 'Only web and mail links can be opened.');
+      await platform.openExternal(external);
     },
 
     'chat.start': (input, context: CallContext) => chat.start(input, context),
@@ -83,18 +91,9 @@ export function createHandlers(services: HandlerServices): Handlers {
 
     'providers.list': () => providers.list(),
     'providers.presets': () => PROVIDER_PRESETS.map(toPresetView),
-    'providers.save': (input) => providers.save(input),
-    'providers.remove': async ({ providerId }) => {
-      providers.remove(providerId);
-      await secrets.clear(providerId).catch(() => undefined);
-      if (settings.get().defaultProviderId === providerId) settings.update({ defaultProviderId: null });
-    },
-    'providers.models': async ({ providerId }) => {
-      const provider = providers.get(providerId);
-      const models = await services.client().listModels(provider, await keys.getKeyForRequest(providerId));
-      if (models.length > 0) providers.rememberModels(providerId, models);
-      return models;
-    },
+    'providers.save': (input) => providerSetup.save(input),
+    'providers.remove': ({ providerId }) => providerSetup.remove(providerId),
+    'providers.models': ({ providerId }) => providerSetup.models(providerId),
 
     'secrets.status': () => secrets.status(),
     'secrets.set': ({ providerId, key, sessionOnly }) => {
@@ -102,12 +101,7 @@ export function createHandlers(services: HandlerServices): Handlers {
       return secrets.set(providerId, key, sessionOnly);
     },
     'secrets.clear': ({ providerId }) => secrets.clear(providerId),
-    'secrets.verify': async ({ providerId }) => {
-      const provider = providers.get(providerId);
-      const models = await services.client().listModels(provider, await keys.getKeyForRequest(providerId));
-      if (models.length > 0) providers.rememberModels(providerId, models);
-      return { models: models.length };
-    },
+    'secrets.verify': ({ providerId }) => providerSetup.verify(providerId),
 
     'history.list': ({ cursor, limit }) => history().listConversations({ cursor, limit }),
     'history.open': ({ conversationId, before, limit }) =>
@@ -120,89 +114,20 @@ export function createHandlers(services: HandlerServices): Handlers {
     'history.deleteMessage': ({ messageId }) => history().deleteMessage(messageId),
     'history.selectVersion': ({ messageId }) => history().openAtMessage(messageId),
     'history.search': ({ query, limit }) => history().search(query, limit),
-    'history.export': async ({ conversationId, format }) => {
-      const text = history().exportText(conversationId, format);
-      const title = conversationId ? history().getConversation(conversationId).title : null;
-      const path = await platform.chooseSavePath({
-        title: 'Export',
-        defaultName: exportName(format, title),
-        filters: [exportFilters[format]],
-      });
-      if (!path) return { savedTo: null };
-      try {
-        writeFileAtomically(path, text);
-      } catch (error) {
-        throw new AppError('storage', `Could not write the export: ${(error as Error).message}`);
-      }
-      return { savedTo: path };
-    },
-    'history.import': async () => {
-      const path = await platform.chooseOpenPath({
-        title: 'Import conversations',
-        filters: [{ name: 'Nagare JSON or ChatGPT export', extensions: ['json'] }],
-      });
-      if (!path) return null;
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        throw new AppError('import_invalid', `Could not read that file: ${(error as Error).message}`);
-      }
-      return history().importText(text);
-    },
+    'history.export': (input, context) => services.transfers.exportHistory(input, context),
+    'history.import': (_input, context) => services.transfers.importHistory(context),
+    'history.backup': () => services.transfers.backUpHistory(),
+    'transfer.cancel': () => services.transfers.cancel(),
 
     'drafts.get': ({ key }) => drafts().get(key),
     'drafts.set': ({ key, text }) => drafts().set(key, text),
 
     'settings.get': () => settings.get(),
-    'settings.update': (patch) => {
-      if (patch.defaultProviderId) providers.get(patch.defaultProviderId);
-      const shortcut = patch.quickAskShortcut;
-      if (
-        shortcut !== undefined &&
-        shortcut !== settings.get().quickAskShortcut &&
-        !services.quickAsk.applyShortcut(shortcut)
-      ) {
-        services.quickAsk.applyShortcut(settings.get().quickAskShortcut);
-        throw new AppError(
-          'invalid_request',
-          `“${shortcut}” cannot be used: another app has it, or it is not a valid shortcut.`,
-        );
-      }
-      return settings.update(patch);
-    },
+    'settings.update': (patch) => services.updateSettings(patch),
 
     'inspector.log': ({ messageId }) => chat.liveLog(messageId) ?? streamLogs().get(messageId),
-    'inspector.saveStream': async ({ messageId }) => {
-      const log = chat.liveLog(messageId) ?? streamLogs().get(messageId);
-      if (!log) throw new AppError('missing', 'This reply has no saved stream.');
-      const path = await platform.chooseSavePath({
-        title: 'Save raw stream',
-        defaultName: `stream-${messageId.slice(0, 8)}.sse`,
-        filters: [{ name: 'Server-sent events', extensions: ['sse'] }],
-      });
-      if (!path) return { savedTo: null };
-      try {
-        writeFileAtomically(path, serializeSseFile(log));
-      } catch (error) {
-        throw new AppError('storage', `Could not save the stream: ${(error as Error).message}`);
-      }
-      return { savedTo: path };
-    },
-    'inspector.openStream': async () => {
-      const path = await platform.chooseOpenPath({
-        title: 'Open a raw stream',
-        filters: [{ name: 'Server-sent events', extensions: ['sse', 'txt', 'log'] }],
-      });
-      if (!path) return null;
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(path);
-      } catch (error) {
-        throw new AppError('invalid_request', `Could not read that file: ${(error as Error).message}`);
-      }
-      return parseSseFile(bytes, path.split(/[\\/]/).pop() ?? 'stream.sse');
-    },
+    'inspector.saveStream': (input) => services.transfers.saveStream(input),
+    'inspector.openStream': () => services.transfers.openStream(),
     'inspector.storage': () => streamLogs().storage(),
     'inspector.prune': () => {
       streamLogs().prune();

@@ -35,6 +35,31 @@ describe('redact', () => {
     });
   });
 
+  it('blanks token, password and secret fields in any spelling, and keeps token counts', () => {
+    const out = redact({
+      token: 't-1',
+      accessToken: 't-2',
+      refresh_token: 't-3',
+      'Client-Secret': 's-1',
+      secret: 's-2',
+      dbPassword: 'p-1',
+      PASSWORD: 'p-2',
+      passwd: 'p-3',
+      usage: { tokens: 42, maxTokens: 1000, completionTokens: 7, tokensPerSecond: 12.5 },
+    });
+    expect(out).toEqual({
+      token: REDACTED,
+      accessToken: REDACTED,
+      refresh_token: REDACTED,
+      'Client-Secret': REDACTED,
+      secret: REDACTED,
+      dbPassword: REDACTED,
+      PASSWORD: REDACTED,
+      passwd: REDACTED,
+      usage: { tokens: 42, maxTokens: 1000, completionTokens: 7, tokensPerSecond: 12.5 },
+    });
+  });
+
   it('blanks credential headers of a fetch Headers object and a Map', () => {
     const headers = new Headers({ authorization: 'Bearer zzz-token', accept: 'text/event-stream' });
     expect(redact({ headers, map: new Map([['x-api-key', 'k-1']]) })).toEqual({
@@ -52,6 +77,18 @@ describe('redact', () => {
     ['{"x-api-key":"abc123"}', '{"x-api-key":"[REDACTED]"}'],
     ['https://example.test/v1/models?key=AIzaSyD-123&alt=sse', 'https://example.test/v1/models?key=[REDACTED]&alt=sse'],
     ['a task-list and a disk-cache are fine', 'a task-list and a disk-cache are fine'],
+    ['gemini key AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q in text', 'gemini key [REDACTED] in text'],
+    ['proxy https://alice:s3cr3t@proxy.example:8080/x', 'proxy https://[REDACTED]@proxy.example:8080/x'],
+    ['clone https://ghp_token123@github.com/a/b.git', 'clone https://[REDACTED]@github.com/a/b.git'],
+    ['password=hunter2&user=bob', 'password=[REDACTED]&user=bob'],
+    [
+      '{"client_secret":"abc-123","refresh_token": "r-9"}',
+      '{"client_secret":"[REDACTED]","refresh_token": "[REDACTED]"}',
+    ],
+    [
+      'max_tokens: 100, tokens=5, a secretary and mailto:a@b.example',
+      'max_tokens: 100, tokens=5, a secretary and mailto:a@b.example',
+    ],
   ])('scrubs the string %j', (input, expected) => {
     expect(redact(input)).toBe(expected);
   });

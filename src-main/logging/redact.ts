@@ -1,6 +1,7 @@
 /**
- * Strips secrets from anything about to be logged: credential headers, bearer tokens,
- * OpenAI-style `sk-` keys, key query parameters, and every key value Nagare knows.
+ * Strips secrets from anything about to be logged: credential headers and fields (tokens,
+ * passwords, secrets), bearer tokens, OpenAI-style `sk-` and Google `AIza` keys, key query
+ * parameters, passwords in URLs, and every key value Nagare knows.
  */
 
 import { SECRET_HEADER_NAMES } from '../../src-preload/contract/secretHeaders';
@@ -10,6 +11,16 @@ export const REDACTED = '[REDACTED]';
 
 // Lower-case names of fields whose whole value is a credential: the secret headers, and how code spells them.
 const SECRET_FIELDS = new Set([...SECRET_HEADER_NAMES, 'apikey', 'api_key']);
+/**
+ * Field names ending in token, password, passwd or secret, in any spelling: `token`,
+ * `accessToken`, `refresh_token`, `client-secret`, `dbPassword`. Counts such as `tokens`,
+ * `maxTokens` or `tokensPerSecond` do not end in `token` and stay.
+ */
+const SECRET_FIELD_ENDINGS = /(?:token|password|passwd|secret)$/i;
+
+function isSecretField(name: string): boolean {
+  return SECRET_FIELDS.has(name.toLowerCase()) || SECRET_FIELD_ENDINGS.test(name);
+}
 
 const STRING_PATTERNS: Array<[RegExp, string]> = [
   // A header written out as text: "Authorization: Bearer abc", "x-api-key=abc".
@@ -17,10 +28,16 @@ const STRING_PATTERNS: Array<[RegExp, string]> = [
     /\b((?:proxy-)?authorization|(?:x-)?api[-_]?key|(?:set-)?cookie)(["']?\s*[:=]\s*["']?)[^"'\r\n,}]+/gi,
     `$1$2${REDACTED}`,
   ],
+  // A credential field written out as text: `password=hunter2`, `"client_secret": "abc"`, `token: xyz`.
+  [/\b((?:[a-z0-9]+[-_]?)?(?:token|password|passwd|secret))(["']?\s*[:=]\s*["']?)[^"'\s&,;}]+/gi, `$1$2${REDACTED}`],
   [/\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, `Bearer ${REDACTED}`],
   [/\bsk-[A-Za-z0-9_-]{6,}/g, REDACTED],
+  // Google API keys (Gemini, Maps…): AIza and 35 more characters.
+  [/\bAIza[0-9A-Za-z_-]{35}/g, REDACTED],
   // Keys in URLs, as some providers take them: ?key=…, &api_key=…, &access_token=…
   [/([?&](?:key|api[-_]?key|access_token|token)=)[^&#\s"']+/gi, `$1${REDACTED}`],
+  // Credentials in a URL, https://user:password@host/: the user part can be a token too.
+  [/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, `$1${REDACTED}@`],
 ];
 
 function escapeRegExp(text: string): string {
@@ -100,7 +117,7 @@ export class Redactor {
     }
     for (const [key, item] of entries) {
       const safeKey = this.string(key);
-      if (SECRET_FIELDS.has(key.toLowerCase())) {
+      if (isSecretField(key)) {
         out[safeKey] = REDACTED;
         continue;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KEYMAP } from '../../src-preload/contract/keymap';
+import { KEYMAP } from '../../src-preload/shared/keymap';
 import { buildMenuTemplate, flattenMenu, type MenuPlatform } from './appMenu';
 
 const platforms: MenuPlatform[] = ['darwin', 'win32', 'linux'];

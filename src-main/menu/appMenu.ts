@@ -3,7 +3,13 @@
  * so the menu, the shortcut sheet and the window's key handling agree. Pure:
  * the Electron adapter turns the template into a Menu.
  */
-import { acceleratorFor, KEYMAP, type CommandId, type MenuSection } from '../../src-preload/contract/keymap';
+import {
+  acceleratorFor,
+  KEYMAP,
+  keymapPlatform,
+  type CommandId,
+  type MenuSection,
+} from '../../src-preload/shared/keymap';
 
 /** The subset of Electron's MenuItemConstructorOptions this menu uses. */
 export interface MenuItemTemplate {
@@ -95,7 +101,7 @@ function label(language: MenuLanguage, id: CommandId): string {
 
 /** The keymap's entries for one menu, as items that show their accelerator. */
 function commandItems(section: MenuSection, options: MenuOptions): MenuItemTemplate[] {
-  const platform = options.platform === 'darwin' ? 'mac' : 'other';
+  const platform = keymapPlatform(options.platform);
   return KEYMAP.filter(
     (entry) => entry.menu?.section === section && !(options.platform === 'darwin' && entry.id === 'settings.open'),
   ).map((entry) => ({

@@ -4,14 +4,10 @@
  * plain Node in tests.
  */
 import { app, dialog, net, shell, BrowserWindow } from 'electron';
+import type { FileDialogs } from '../transfer/FileTransferService';
 
-export interface FileDialogFilter {
-  name: string;
-  extensions: string[];
-}
-
-/** What services may ask of the desktop, without knowing about Electron. */
-export interface Platform {
+/** What services may ask of the desktop, without knowing about Electron; the file dialogs are the transfer port. */
+export interface Platform extends FileDialogs {
   readonly name: 'darwin' | 'win32' | 'linux';
   readonly appVersion: string;
   readonly isPackaged: boolean;
@@ -24,8 +20,6 @@ export interface Platform {
   openExternal(url: string): Promise<void>;
   showItemInFolder(path: string): void;
   openPath(path: string): Promise<void>;
-  chooseSavePath(options: { title: string; defaultName: string; filters: FileDialogFilter[] }): Promise<string | null>;
-  chooseOpenPath(options: { title: string; filters: FileDialogFilter[] }): Promise<string | null>;
   /** Asks whether to install a downloaded update when Nagare quits; true means yes. */
   askToInstallUpdate(version: string, language: 'en' | 'ja'): Promise<boolean>;
 }

@@ -7,10 +7,17 @@ import { ProviderRegistry, storedProvidersSchema } from './ProviderRegistry';
 
 describe('ProviderRegistry', () => {
   let dir: string;
+  let minted = 0;
   const open = () =>
-    new ProviderRegistry(new JsonFile(join(dir, 'providers.json'), storedProvidersSchema, () => ({ providers: [] })));
+    new ProviderRegistry(
+      new JsonFile(join(dir, 'providers.json'), storedProvidersSchema, () => ({ providers: [] })),
+      (base) => `${base}-${++minted}`,
+    );
 
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'nagare-providers-'))));
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nagare-providers-'));
+    minted = 0;
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('adds providers from presets, with preset facts, and keeps them on disk', () => {
@@ -22,7 +29,7 @@ describe('ProviderRegistry', () => {
       defaultModel: '',
     });
     expect(openai).toMatchObject({
-      id: 'openai',
+      id: 'openai-1',
       authStyle: 'bearer',
       needsKey: true,
       baseUrl: 'https://api.openai.com/v1',
@@ -41,12 +48,12 @@ describe('ProviderRegistry', () => {
       baseUrl: 'https://llm.example/v1',
       defaultModel: 'x',
     });
-    expect(custom.id).toBe('company-gateway');
+    expect(custom.id).toBe('company-gateway-3');
     expect(
       open()
         .list()
         .map((provider) => provider.id),
-    ).toEqual(['openai', 'ollama', 'company-gateway']);
+    ).toEqual(['openai-1', 'ollama-2', 'company-gateway-3']);
   });
 
   it('never writes a key field and gives a second provider of one preset its own id', () => {
@@ -59,6 +66,7 @@ describe('ProviderRegistry', () => {
       defaultModel: 'gpt-4o',
     });
     expect(second.id).toBe('openai-2');
+    expect(registry.list().map((provider) => provider.id)).toEqual(['openai-1', 'openai-2']);
     expect(readFileSync(join(dir, 'providers.json'), 'utf8')).not.toMatch(/key"\s*:/i);
   });
 
@@ -74,6 +82,91 @@ describe('ProviderRegistry', () => {
     expect(registry.get(saved.id).defaultModel).toBe('b');
     registry.remove(saved.id);
     expect(() => registry.get(saved.id)).toThrow(expect.objectContaining({ code: 'missing' }));
+  });
+
+  it('mints ids itself: an id the renderer makes up is refused, never created', () => {
+    const registry = open();
+    for (const id of ['__proto__', 'constructor', 'openai', 'someone-elses-account']) {
+      expect(() =>
+        registry.save({ id, presetId: 'openai', name: 'X', baseUrl: 'https://api.openai.com/v1', defaultModel: 'm' }),
+      ).toThrow(expect.objectContaining({ code: 'missing' }));
+    }
+    expect(registry.list()).toEqual([]);
+    // A removed provider's id is never handed out again: a key left behind in the keychain stays unreachable.
+    const real = open();
+    const first = real.save({ presetId: 'openai', name: 'A', baseUrl: 'https://api.openai.com/v1', defaultModel: '' });
+    real.remove(first.id);
+    const next = real.save({ presetId: 'openai', name: 'A', baseUrl: 'https://api.openai.com/v1', defaultModel: '' });
+    expect(next.id).not.toBe(first.id);
+  });
+
+  it('mints an id with a random part by default', () => {
+    const registry = new ProviderRegistry(
+      new JsonFile(join(dir, 'providers.json'), storedProvidersSchema, () => ({ providers: [] })),
+    );
+    const saved = registry.save({
+      presetId: 'custom',
+      name: 'My Box!',
+      baseUrl: 'http://127.0.0.1:1/v1',
+      defaultModel: '',
+    });
+    expect(saved.id).toMatch(/^my-box-[0-9a-f]{8}$/);
+  });
+
+  it('keeps a provider on its preset', () => {
+    const registry = open();
+    const saved = registry.save({
+      presetId: 'groq',
+      name: 'Groq',
+      baseUrl: 'https://api.groq.com/openai/v1',
+      defaultModel: 'a',
+    });
+    expect(() =>
+      registry.save({
+        id: saved.id,
+        presetId: 'openai',
+        name: 'Groq',
+        baseUrl: 'https://api.groq.com/openai/v1',
+        defaultModel: 'a',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+  });
+
+  it('keeps the local-network mark only for plain http to another machine, and marks older such entries', () => {
+    const registry = open();
+    const lan = registry.save({
+      presetId: 'ollama',
+      name: 'GPU box',
+      baseUrl: 'http://192.168.1.20:11434/v1',
+      defaultModel: 'x',
+      localNetwork: true,
+    });
+    const loopback = registry.save({
+      presetId: 'ollama',
+      name: 'Here',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      defaultModel: 'x',
+      localNetwork: true,
+    });
+    const tls = registry.save({
+      presetId: 'custom',
+      name: 'TLS',
+      baseUrl: 'https://llm.example/v1',
+      defaultModel: 'x',
+      localNetwork: true,
+    });
+    expect([lan.localNetwork, loopback.localNetwork, tls.localNetwork]).toEqual([true, false, false]);
+
+    // Set up before the mark existed: an http provider to another machine is shown as not encrypted.
+    writeFileSync(
+      join(dir, 'providers.json'),
+      JSON.stringify({
+        providers: [
+          { id: 'old', presetId: 'custom', name: 'Old', baseUrl: 'http://10.0.0.2:8000/v1', defaultModel: 'm' },
+        ],
+      }),
+    );
+    expect(open().get('old').localNetwork).toBe(true);
   });
 
   it('moves a corrupt file aside and starts empty', () => {

@@ -1,5 +1,10 @@
-/** The providers the user has set up, kept in `providers.json`. Keys are never here: they are in the keychain. */
+/**
+ * The providers the user has set up, kept in `providers.json`. Keys are never here: they are in
+ * the keychain. Rules about what may be saved (the URL, the key's origin) are `ProvidersService`'s.
+ */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { isUnencryptedRemote } from '../../src-preload/contract/baseUrl';
 import type { ProviderView } from '../../src-preload/contract/types';
 import type { providerSaveInput } from '../../src-preload/contract/schemas';
 import { AppError } from '../common/AppError';
@@ -14,6 +19,12 @@ export const storedProviderSchema = z.object({
   defaultModel: z.string(),
   models: z.array(z.string()).default([]),
   apiVersion: z.string().optional(),
+  /**
+   * The user said this plain-http server is on their local network. Absent in files written
+   * before the mark existed: an http provider to another machine set up then keeps working,
+   * and is shown as not encrypted.
+   */
+  localNetwork: z.boolean().optional(),
 });
 export const storedProvidersSchema = z.object({ providers: z.array(storedProviderSchema) });
 
@@ -29,11 +40,19 @@ function slug(text: string): string {
   );
 }
 
+/** A new provider's id: the preset or name, and a random part, so an id (a keychain account) is never used twice. */
+function mintId(base: string): string {
+  return `${base}-${randomUUID().slice(0, 8)}`;
+}
+
 export class ProviderRegistry {
   private providers: StoredProvider[];
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly file: JsonFile<typeof storedProvidersSchema>) {
+  constructor(
+    private readonly file: JsonFile<typeof storedProvidersSchema>,
+    private readonly newId: (base: string) => string = mintId,
+  ) {
     this.providers = file.read().providers.filter((provider) => findPreset(provider.presetId));
   }
 
@@ -51,18 +70,32 @@ export class ProviderRegistry {
     return this.providers.some((candidate) => candidate.id === providerId);
   }
 
+  /**
+   * Adds a provider (no `id`: main mints one) or updates one that exists. An id that is not set up
+   * is refused, never created: ids are keychain accounts, and the renderer must not choose them.
+   */
   save(input: z.output<typeof providerSaveInput>): ProviderView {
     const preset = findPreset(input.presetId);
     if (!preset) throw new AppError('invalid_request', `Unknown provider preset “${input.presetId}”.`);
-    const id = input.id ?? this.freshId(input.presetId === 'custom' ? slug(input.name) : preset.id);
+    const existing = input.id === undefined ? undefined : this.find(input.id);
+    if (input.id !== undefined && !existing) {
+      throw new AppError('missing', 'That provider is not set up any more. Add it again in Settings.');
+    }
+    if (existing && existing.presetId !== preset.id) {
+      throw new AppError('invalid_request', 'A provider’s service cannot be changed. Add a new provider instead.');
+    }
+    const id = existing?.id ?? this.freshId(input.presetId === 'custom' ? slug(input.name) : preset.id);
+    const baseUrl = input.baseUrl.trim().replace(/\/+$/, '');
     const stored: StoredProvider = {
       id,
       presetId: preset.id,
       name: input.name.trim(),
-      baseUrl: input.baseUrl.trim().replace(/\/+$/, ''),
+      baseUrl,
       defaultModel: input.defaultModel.trim(),
-      models: input.models ?? this.providers.find((candidate) => candidate.id === id)?.models ?? [],
+      models: input.models ?? existing?.models ?? [],
       apiVersion: input.apiVersion?.trim() || preset.apiVersion,
+      // The mark means something only for plain http to another machine.
+      localNetwork: isUnencryptedRemote(baseUrl) && input.localNetwork === true,
     };
     const next = this.providers.some((candidate) => candidate.id === id)
       ? this.providers.map((candidate) => (candidate.id === id ? stored : candidate))
@@ -94,9 +127,13 @@ export class ProviderRegistry {
     for (const listener of this.listeners) listener();
   }
 
+  private find(providerId: string): StoredProvider | undefined {
+    return this.providers.find((candidate) => candidate.id === providerId);
+  }
+
   private freshId(base: string): string {
-    let id = base;
-    for (let n = 2; this.providers.some((candidate) => candidate.id === id); n++) id = `${base}-${n}`;
+    let id = this.newId(base);
+    while (this.find(id)) id = this.newId(base);
     return id;
   }
 }
@@ -117,5 +154,6 @@ function toView(provider: StoredProvider): ProviderView {
     apiVersion: provider.apiVersion,
     custom: preset.id === 'custom',
     keyEnvVar: preset.keyEnvVar || 'OPENAI_API_KEY',
+    localNetwork: provider.localNetwork ?? isUnencryptedRemote(provider.baseUrl),
   };
 }

@@ -1,4 +1,4 @@
-// Runs against the real OS keychain; in CI and headless shells run it through .ci/with-keyring.
+// Runs against the real OS keychain: on Linux the private Secret Service the test run starts.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// SecretsService over the real OS keychain; in CI and headless shells run it through .ci/with-keyring.
+// SecretsService over the real OS keychain: on Linux the private Secret Service the test run starts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretsService } from './SecretsService';
 import { SessionSecretStore } from './SessionSecretStore';

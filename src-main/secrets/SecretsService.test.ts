@@ -1,49 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { KeychainState } from '../../src-preload/contract';
 import { KeychainUnavailableError, type SecretStore } from './SecretStore';
-import {
-  keyHint,
-  SecretsError,
-  SecretsService,
-  type KeychainSecretStore,
-  type ProviderKeyNeed,
-} from './SecretsService';
+import { keyHint, SecretsError, SecretsService, type ProviderKeyNeed } from './SecretsService';
 import { SessionSecretStore } from './SessionSecretStore';
-
-/** A keychain in memory that counts reads and can be switched off or held. */
-class FakeKeychain implements KeychainSecretStore {
-  readonly entries = new Map<string, string>();
-  reads = 0;
-  unavailable = false;
-  /** When set, `get` waits for this before answering (with the value it found on entry). */
-  gate: Promise<void> | null = null;
-  onRead: (() => void) | null = null;
-
-  private check(): void {
-    if (this.unavailable) throw new KeychainUnavailableError({ reason: 'locked', platform: 'linux' });
-  }
-  async get(account: string) {
-    this.reads++;
-    const value = this.entries.get(account) ?? null;
-    this.onRead?.();
-    if (this.gate) await this.gate;
-    this.check();
-    return value;
-  }
-  async set(account: string, secret: string) {
-    this.check();
-    this.entries.set(account, secret);
-  }
-  async delete(account: string) {
-    this.check();
-    this.entries.delete(account);
-  }
-  async probe(): Promise<KeychainState> {
-    return this.unavailable
-      ? { available: false, problem: 'The system keychain is locked.' }
-      : { available: true, problem: null };
-  }
-}
+import { FakeKeychain } from './testing/FakeKeychain';
 
 function setup(providers: ProviderKeyNeed[] = [{ id: 'openai', needsKey: true }]) {
   const keychain = new FakeKeychain();
@@ -92,6 +51,24 @@ describe('SecretsService', () => {
         ollama: { isSet: false, hint: '', storage: null },
       },
     });
+  });
+
+  it('reports a provider whatever its id, even one named like an object property', async () => {
+    const { keychain, service } = setup([
+      { id: '__proto__', needsKey: true },
+      { id: 'constructor', needsKey: true },
+    ]);
+    keychain.entries.set('__proto__', LONG_KEY);
+    const { providers } = await service.status();
+    expect(Object.keys(providers)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(providers, '__proto__')?.value).toEqual({
+      isSet: true,
+      hint: 'WXYZ',
+      storage: 'keychain',
+    });
+    // Survives the trip over IPC as an ordinary field.
+    const overIpc = JSON.parse(JSON.stringify(providers)) as object;
+    expect(Object.getOwnPropertyDescriptor(overIpc, '__proto__')?.value).toMatchObject({ isSet: true });
   });
 
   it('stores a key in the keychain, trimmed, and answers its status', async () => {

@@ -112,12 +112,11 @@ export class SecretsService implements SecretsApi, SecretsReader {
   /** See {@link SecretsApi.status}. Keychain trouble shows in `keychain`; it does not throw. */
   async status(): Promise<SecretsOverview> {
     const keychain = await this.keychain.probe();
-    const providers: Record<string, SecretStatus> = {};
+    const entries: Array<[string, SecretStatus]> = [];
     // One at a time: on macOS each first read may ask the user for access.
-    for (const { id } of this.providers()) {
-      providers[id] = await this.statusOf(id, keychain.available);
-    }
-    return { keychain, providers };
+    for (const { id } of this.providers()) entries.push([id, await this.statusOf(id, keychain.available)]);
+    // fromEntries defines own fields, so an id such as `__proto__` is a provider, not the prototype.
+    return { keychain, providers: Object.fromEntries(entries) };
   }
 
   /** See {@link SecretsApi.set}. Surrounding whitespace of a pasted key is dropped. */

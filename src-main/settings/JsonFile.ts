@@ -1,20 +1,8 @@
 /** A small JSON document on disk: validated on read, written atomically, a corrupt file kept aside. */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import type { z } from 'zod';
 import { AppError } from '../common/AppError';
-
-/**
- * Writes a whole file or nothing: to a temporary file first, then renamed over
- * the target, so a crash or a full disk never leaves half a file behind, and a
- * reader never sees one being written.
- */
-export function writeFileAtomically(path: string, text: string): void {
-  const temporary = `${path}.tmp`;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
+import { writeFileAtomically } from '../common/writeFileAtomically';
 
 export class JsonFile<S extends z.ZodType> {
   constructor(

@@ -1,38 +1,22 @@
 /** The user's preferences, kept in `settings.json` in the user-data folder. */
-import { z } from 'zod';
 import type { Settings } from '../../src-preload/contract';
-import type { settingsUpdateInput } from '../../src-preload/contract/schemas';
-import { generationParameters } from '../../src-preload/contract/schemas';
+import { storedSettings, type settingsUpdateInput } from '../../src-preload/contract/schemas';
+import type { z } from 'zod';
 import { JsonFile } from './JsonFile';
 
-const settingsSchema = z.object({
-  theme: z.enum(['system', 'light', 'dark']).catch('system'),
-  language: z.enum(['system', 'en', 'ja']).catch('system'),
-  defaultProviderId: z.string().nullable().catch(null),
-  defaultParameters: generationParameters.catch({}),
-  quickAskShortcut: z.string().catch(''),
-  idleTimeoutSeconds: z.number().int().min(5).max(3600).catch(60),
-});
-
-export const DEFAULT_SETTINGS: Settings = {
-  theme: 'system',
-  language: 'system',
-  defaultProviderId: null,
-  defaultParameters: {},
-  quickAskShortcut: '',
-  idleTimeoutSeconds: 60,
-};
+/** What a new install starts with: every field's default, from the schema. */
+export const DEFAULT_SETTINGS: Settings = Object.freeze(storedSettings.parse({}));
 
 export class SettingsService {
   private current: Settings;
   private readonly listeners = new Set<(settings: Settings) => void>();
 
-  constructor(private readonly file: JsonFile<typeof settingsSchema>) {
+  constructor(private readonly file: JsonFile<typeof storedSettings>) {
     this.current = file.read();
   }
 
   static at(path: string): SettingsService {
-    return new SettingsService(new JsonFile(path, settingsSchema, () => ({ ...DEFAULT_SETTINGS })));
+    return new SettingsService(new JsonFile(path, storedSettings, () => structuredClone(DEFAULT_SETTINGS)));
   }
 
   get(): Settings {

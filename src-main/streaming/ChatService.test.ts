@@ -154,6 +154,29 @@ describe('ChatService over real HTTP and a real database', () => {
     expect(store.repo.getConversation(started.conversationId).title).toBe('Hello there [[mock:tokens=40 rate=400]]');
   });
 
+  it('writes the first tokens at once, before the first flush interval has passed', async () => {
+    // Flush timers never fire here: whatever reaches the database got there without one.
+    const heldFlushes: Array<() => void> = [];
+    service = new ChatService({
+      ...dependencies,
+      setTimer: (callback, ms) => {
+        if (ms !== HISTORY_FLUSH_MS) return setTimeout(callback, ms);
+        heldFlushes.push(callback);
+        return setTimeout(() => undefined, 0);
+      },
+    });
+    const started = await service.start({ content: '[[mock:tokens=40 rate=5]]', mode: 'send' }, { windowId: 1 });
+    await messenger.until(() => messenger.text(started.streamId).length > 0);
+
+    const saved = store.repo.getMessage(started.assistantMessageId);
+    expect(saved.status).toBe('streaming');
+    expect(saved.content.length).toBeGreaterThan(0);
+    expect(messenger.text(started.streamId).startsWith(saved.content)).toBe(true);
+    // Later tokens wait for the flush interval.
+    await messenger.until(() => heldFlushes.length > 0);
+    expect(store.repo.getMessage(started.assistantMessageId).content).toBe(saved.content);
+  });
+
   it('coalesces a fast stream into far fewer window messages than tokens', async () => {
     const started = await service.start({ content: '[[mock:tokens=2000 rate=2000]]', mode: 'send' }, { windowId: 1 });
     await messenger.until(() => messenger.ended(started.streamId) !== undefined);

@@ -14,8 +14,7 @@ import type {
   Usage,
 } from '../../src-preload/contract/types';
 import type { NagareErrorShape } from '../../src-preload/contract/errors';
-import type { chatStartInput } from '../../src-preload/contract/schemas';
-import type { z } from 'zod';
+import type { ChatStartInput } from '../../src-preload/contract/schemas';
 import type { HistoryRepository } from '../history/HistoryRepository';
 import type { StreamLogStore } from '../history/StreamLogStore';
 import { AppError, toErrorShape } from '../common/AppError';
@@ -27,13 +26,14 @@ import type { ChatCompletionClient, ChatCompletionStream } from './ChatCompletio
 
 /** How often deltas are sent to the window: about one message a frame. */
 export const IPC_COALESCE_MS = 16;
-/** How often the growing reply is written to the database: a crash loses at most this much. */
+/**
+ * How often the growing reply is written to the database after its first tokens, which are
+ * written at once: a crash loses at most this much.
+ */
 export const HISTORY_FLUSH_MS = 300;
 /** What is asked of the model to continue a reply that was cut off. */
 export const CONTINUE_INSTRUCTION =
   'Your previous reply was cut off. Continue it exactly where it stopped, without repeating anything.';
-
-export type ChatStartInput = z.output<typeof chatStartInput>;
 
 /** What ChatService needs; the composition root passes the real ones, tests fakes and real parts. */
 export interface ChatServiceDependencies {
@@ -77,7 +77,7 @@ interface RunningStream {
   pendingReasoning: string;
   ipcTimer: ReturnType<typeof setTimeout> | null;
   flushTimer: ReturnType<typeof setTimeout> | null;
-  /** False until the first text was saved: that save happens at once, later ones on the timer. */
+  /** False until the first tokens are written; those are written at once, not after a flush interval. */
   flushedOnce: boolean;
   /** Set when saving failed: the reply goes on in memory and the window is told at the end. */
   storageError: NagareErrorShape | null;
@@ -259,7 +259,7 @@ export class ChatService {
       stream.ipcTimer = null;
       this.deliverPending(stream);
     }, IPC_COALESCE_MS);
-    // The first text is saved at once, so that even a crash right after it keeps something.
+    // A crash in the first flush interval would otherwise lose everything the user has already seen.
     if (!stream.flushedOnce) {
       stream.flushedOnce = true;
       this.saveProgress(stream);

@@ -1,6 +1,7 @@
 /**
  * The security baseline every Nagare window gets: no navigation away from the
- * app, no new windows, no permissions, and a strict Content-Security-Policy.
+ * app, no new windows, no permission but writing to the clipboard from the
+ * app's own page, and a strict Content-Security-Policy.
  */
 import type { BrowserWindow, Session } from 'electron';
 
@@ -31,6 +32,32 @@ export function isExternalWebUrl(url: string): boolean {
   }
 }
 
+/** What a `mailto:` link may prefill besides its recipients. */
+const MAILTO_FIELDS = ['subject', 'body'];
+
+/**
+ * The URL to give the OS for a link, as the URL parser spells it (never the raw string), or null
+ * for one Nagare does not open. Web links go to the browser; `mailto:` links to the mail program
+ * with their recipients, subject and body only: some mail programs attach a local file named in
+ * `attach=`, and `bcc=` would copy a message to someone the user does not see.
+ */
+export function externalUrl(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol === 'https:' || url.protocol === 'http:') return url.href;
+  if (url.protocol !== 'mailto:') return null;
+  const recipients = url.pathname;
+  if (!/^[^\s@,;<>]+@[^\s@,;<>]+(?:,[^\s@,;<>]+@[^\s@,;<>]+)*$/.test(decodeURIComponent(recipients))) return null;
+  const fields = [...url.searchParams]
+    .filter(([name]) => MAILTO_FIELDS.includes(name.toLowerCase()))
+    .map(([name, value]) => `${name.toLowerCase()}=${encodeURIComponent(value)}`);
+  return new URL(`mailto:${recipients}${fields.length > 0 ? `?${fields.join('&')}` : ''}`).href;
+}
+
 export interface WindowGuardOptions {
   openExternal(url: string): void;
   onRefused(kind: 'navigation' | 'window-open', url: string): void;
@@ -48,17 +75,37 @@ export function guardWindow(window: BrowserWindow, options: WindowGuardOptions):
     options.onRefused('navigation', url);
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (isExternalWebUrl(url)) options.openExternal(url);
+    const external = externalUrl(url);
+    if (external) options.openExternal(external);
     else options.onRefused('window-open', url);
     return { action: 'deny' };
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-/** Denies every permission request (camera, notifications, geolocation…) and sets the CSP header. */
-export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/**
+ * The one permission Nagare's page needs: `navigator.clipboard.writeText` (the Copy buttons)
+ * asks for it, and Electron refuses it when the handler does.
+ */
+export const CLIPBOARD_WRITE_PERMISSION = 'clipboard-sanitized-write';
+
+/** The parts of a session {@link hardenSession} sets. */
+export type HardenedSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {
+  webRequest: Pick<Session['webRequest'], 'onHeadersReceived'>;
+};
+
+/**
+ * Grants the app's own page (`isAppUrl`, main frame) the clipboard write its Copy buttons need,
+ * in both the request and the check handler; denies every other permission (camera,
+ * notifications, geolocation, reading the clipboard…) to every page; sets the CSP header.
+ */
+export function hardenSession(session: HardenedSession, isAppUrl: (url: string) => boolean): void {
+  const allowed = (permission: string, details: { requestingUrl?: string; isMainFrame?: boolean }) =>
+    permission === CLIPBOARD_WRITE_PERMISSION && details.isMainFrame === true && isAppUrl(details.requestingUrl ?? '');
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowed(permission, details)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, _origin, details) => allowed(permission, details));
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },

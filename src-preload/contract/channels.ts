@@ -52,6 +52,9 @@ export const invokeChannels = {
   'history.search': answers<t.SearchHit[]>()(s.historySearchInput),
   'history.export': answers<{ savedTo: string | null }>()(s.historyExportInput),
   'history.import': answers<t.ImportReport | null>()(s.noInput),
+  'history.backup': answers<{ savedTo: string | null }>()(s.noInput),
+  /** Stops the running import (nothing is imported) or export (no file is written). */
+  'transfer.cancel': answers<void>()(s.noInput),
 
   'drafts.get': answers<string>()(s.draftGetInput),
   'drafts.set': answers<void>()(s.draftSetInput),
@@ -72,6 +75,8 @@ export interface EventPayloads {
   'history.changed': t.HistoryChange;
   'network.changed': { online: boolean };
   'menu.command': t.MenuCommand;
+  /** How far the running import or export is; sent to the window that started it. */
+  'transfer.progress': t.TransferProgress;
 }
 
 export const eventChannels = [
@@ -79,6 +84,7 @@ export const eventChannels = [
   'history.changed',
   'network.changed',
   'menu.command',
+  'transfer.progress',
 ] as const satisfies ReadonlyArray<keyof EventPayloads>;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -3,12 +3,14 @@
  * with these before a service sees it; the renderer only imports their types.
  */
 import { z } from 'zod';
+import { LANGUAGE_PREFERENCES, THEME_PREFERENCES } from './types';
 
 const id = z.string().min(1).max(100);
 const text = (max: number) => z.string().max(max);
 
 export const noInput = z.undefined();
 
+/** Sampling parameters of a request; an absent one is left to the provider. */
 export const generationParameters = z
   .object({
     temperature: z.number().min(0).max(2).optional(),
@@ -29,6 +31,9 @@ export const chatStartInput = z
     model: text(200).optional(),
   })
   .strict();
+
+/** A `chat.start` request as main's services see it: parsed, `mode` filled in. */
+export type ChatStartInput = z.output<typeof chatStartInput>;
 
 export const streamIdInput = z.object({ streamId: id }).strict();
 export const providerIdInput = z.object({ providerId: id }).strict();
@@ -57,6 +62,8 @@ export const providerSaveInput = z
     defaultModel: text(200),
     models: z.array(text(200)).max(500).optional(),
     apiVersion: text(50).optional(),
+    /** The user says this plain-http server is on their local network; see `baseUrl.ts`. */
+    localNetwork: z.boolean().optional(),
   })
   .strict();
 
@@ -103,16 +110,34 @@ export const historyExportInput = z
 export const draftSetInput = z.object({ key: id, text: text(1_000_000) }).strict();
 export const draftGetInput = z.object({ key: id }).strict();
 
-export const settingsUpdateInput = z
-  .object({
-    theme: z.enum(['system', 'light', 'dark']).optional(),
-    language: z.enum(['system', 'en', 'ja']).optional(),
-    defaultProviderId: id.nullable().optional(),
-    defaultParameters: generationParameters.optional(),
-    quickAskShortcut: text(100).optional(),
-    idleTimeoutSeconds: z.number().int().min(5).max(3600).optional(),
-  })
-  .strict();
+const settingsFields = {
+  theme: z.enum(THEME_PREFERENCES),
+  language: z.enum(LANGUAGE_PREFERENCES),
+  defaultProviderId: id.nullable(),
+  defaultParameters: generationParameters,
+  /** Accelerator for the quick-ask window; empty means off. */
+  quickAskShortcut: text(100),
+  /** Seconds without a byte from the server before a reply is given up. */
+  idleTimeoutSeconds: z.number().int().min(5).max(3600),
+};
+
+/**
+ * The preferences as main stores them and `settings.get` answers them: the
+ * `Settings` type is inferred from it. Read leniently, field by field: one that
+ * is missing or invalid (an older or hand-edited file) takes its default, so
+ * `storedSettings.parse({})` is the defaults.
+ */
+export const storedSettings = z.object({
+  theme: settingsFields.theme.catch('system'),
+  language: settingsFields.language.catch('system'),
+  defaultProviderId: settingsFields.defaultProviderId.catch(null),
+  defaultParameters: settingsFields.defaultParameters.catch({}),
+  quickAskShortcut: settingsFields.quickAskShortcut.catch(''),
+  idleTimeoutSeconds: settingsFields.idleTimeoutSeconds.catch(60),
+});
+
+/** A change to some preferences; every field is checked strictly, unlike the stored file. */
+export const settingsUpdateInput = z.object(settingsFields).partial().strict();
 
 export const openExternalInput = z.object({ url: text(8000) }).strict();
 

@@ -1,16 +1,16 @@
 /**
- * Plain data that crosses IPC: what main answers and pushes. Inputs are
- * defined by their schemas in `schemas.ts`.
+ * Plain data that crosses IPC: what main answers and pushes. Inputs, and the
+ * types that have a schema (settings, generation parameters), are defined by
+ * their schemas in `schemas.ts` and inferred from them here.
  */
+import type { z } from 'zod';
 import type { NagareErrorShape } from './errors';
+import type { generationParameters, storedSettings } from './schemas';
 
 export type MessageRole = 'system' | 'user' | 'assistant';
 export type MessageStatus = 'streaming' | 'complete' | 'interrupted' | 'error' | 'cancelled';
 
-export interface GenerationParameters {
-  temperature?: number;
-  maxTokens?: number;
-}
+export type GenerationParameters = z.output<typeof generationParameters>;
 
 export interface Usage {
   promptTokens?: number;
@@ -108,6 +108,11 @@ export interface ProviderView {
   apiVersion?: string;
   custom: boolean;
   keyEnvVar: string;
+  /**
+   * A plain-http server on the user's local network, as they said when saving it: its traffic,
+   * the key included, is not encrypted, and the settings screen says so.
+   */
+  localNetwork: boolean;
 }
 
 export interface ProviderPresetView {
@@ -139,18 +144,18 @@ export interface SecretsOverview {
   providers: Record<string, SecretStatus>;
 }
 
-export type ThemePreference = 'system' | 'light' | 'dark';
-export type LanguagePreference = 'system' | 'en' | 'ja';
+/**
+ * The choices of the theme and language preferences. The schemas are built
+ * from these lists (`z.enum`); they are plain values so that the renderer can
+ * list them without loading zod.
+ */
+export const THEME_PREFERENCES = ['system', 'light', 'dark'] as const;
+export const LANGUAGE_PREFERENCES = ['system', 'en', 'ja'] as const;
+export type ThemePreference = Settings['theme'];
+export type LanguagePreference = Settings['language'];
 
-export interface Settings {
-  theme: ThemePreference;
-  language: LanguagePreference;
-  defaultProviderId: string | null;
-  defaultParameters: GenerationParameters;
-  /** Accelerator for the quick-ask window; empty means off. */
-  quickAskShortcut: string;
-  idleTimeoutSeconds: number;
-}
+/** The user's preferences, as `settings.get` answers them. */
+export type Settings = z.output<typeof storedSettings>;
 
 export interface AppInfo {
   version: string;
@@ -159,6 +164,11 @@ export interface AppInfo {
   online: boolean;
   /** Set when the database had to be moved aside at start-up. */
   recoveredDatabasePath: string | null;
+  /**
+   * Set when the database's write-ahead log was damaged at start-up: the changes after the damage
+   * could not be applied, and a copy of the log was kept here.
+   */
+  damagedWalPath: string | null;
   /** Set when start-up could not open storage at all. */
   storageProblem: string | null;
 }
@@ -170,7 +180,11 @@ export interface ChatStarted {
   assistantMessageId: string;
 }
 
-/** Events main pushes for a running reply, in `seq` order per stream. */
+/**
+ * Events main pushes for a running reply. `seq` counts from 0 per stream, one
+ * per event; windows check it on arrival: a repeated or late event is dropped,
+ * and a gap (a window that loaded mid-reply) means its text has a hole.
+ */
 export type ChatEvent =
   /** First of every stream, to every window: which conversation and message it fills. */
   | { streamId: string; seq: number; kind: 'started'; conversationId: string; messageId: string }
@@ -206,10 +220,44 @@ export interface DeleteReceipt {
 
 export type ExportFormat = 'markdown' | 'json';
 
+/**
+ * Why an entry of an import file was left out while the rest was imported:
+ * not a conversation object at all, no message tree (`mapping`), no id to
+ * recognise it by, parent links that loop, no message a person wrote or read,
+ * damaged fields, or messages that already belong to another conversation.
+ */
+export type ImportSkipReason =
+  'not_a_conversation' | 'no_mapping' | 'no_id' | 'cycle' | 'no_messages' | 'damaged' | 'messages_elsewhere';
+
+/** An entry an import left out, named by its title, else its id, else its place in the file (`#12`). */
+export interface SkippedConversation {
+  name: string;
+  reason: ImportSkipReason;
+}
+
+/** What an import did. A cancelled import changed nothing and reports zeros. */
 export interface ImportReport {
+  cancelled: boolean;
   conversationsAdded: number;
   messagesAdded: number;
-  skippedDuplicates: number;
+  /** Conversations the history already had (imported before, or exported from here). */
+  alreadyPresent: number;
+  /** The first skipped entries, in file order; `skippedCount` counts them all. */
+  skipped: SkippedConversation[];
+  skippedCount: number;
+}
+
+/** How far a running import or export is; pushed to the window that started it a few times a second. */
+export interface TransferProgress {
+  kind: 'import' | 'export';
+  /** Bytes of the file read (import) or written (export) so far. */
+  bytes: number;
+  /** The size of the file being imported; null for an export, whose size is known only at the end. */
+  totalBytes: number | null;
+  /** Conversations read or written so far. */
+  conversations: number;
+  /** How many an export writes; null for an import, which learns it only at the end. */
+  totalConversations: number | null;
 }
 
 /** One SSE event as it was received, for the stream inspector. */

@@ -1,9 +1,11 @@
 /**
  * For tests that need the real OS keychain: a store on it, unique account names, and a check
- * that fails (never skips) with the way to fix it when no keychain can be reached.
+ * that fails (never skips) with the way to fix it when no keychain can be reached. On Linux the
+ * keychain is the run's private Secret Service (see privateSecretService.ts), never the person's.
  */
 import { randomUUID } from 'node:crypto';
 import { KeytarSecretStore } from '../KeytarSecretStore';
+import { testKeychainProblem } from './privateSecretService';
 
 /** A store on the real keychain with timeouts short enough for a test. */
 export function realKeychainStore(): KeytarSecretStore {
@@ -23,6 +25,9 @@ let ready: Promise<void> | undefined;
  */
 export function requireRealKeychain(): Promise<void> {
   ready ??= (async () => {
+    // The run's global set-up could not start a private Secret Service: say why at once, in one line.
+    const problem = testKeychainProblem();
+    if (problem) throw new Error(problem);
     const store = realKeychainStore();
     const account = uniqueAccount('readiness');
     try {
@@ -31,10 +36,8 @@ export function requireRealKeychain(): Promise<void> {
       await store.delete(account);
     } catch (error) {
       throw new Error(
-        'These tests need the real OS keychain (a Secret Service on Linux), and it could not be used: ' +
-          `${error instanceof Error ? error.message : String(error)}\n` +
-          'Run them through .ci/with-keyring, which starts a throw-away GNOME Keyring: ' +
-          '`.ci/with-keyring npx vitest run src-main/secrets`.',
+        'These tests need the real OS keychain (on Linux, the private Secret Service the test run starts), ' +
+          `and it could not be used: ${error instanceof Error ? error.message : String(error)}`,
         { cause: error },
       );
     }

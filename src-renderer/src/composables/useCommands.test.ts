@@ -1,25 +1,20 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent } from 'vue';
 import { createI18n } from 'vue-i18n';
-import { KEYMAP } from '../../../src-preload/contract/keymap';
+import { KEYMAP } from '../../../src-preload/shared/keymap';
 import en from '../i18n/en';
-import { codeBlocksOf, useCommands, type Command } from './useCommands';
+import { installFakeNagare } from '../testing/fakeNagare';
+import { SAME_PRESS_MS, useCommands, type Command } from './useCommands';
 
 /** Handled where the keys are typed, not by a command: the composer and the conversation list. */
 const HANDLED_IN_PLACE = new Set(['chat.send', 'chat.newline', 'message.editLast']);
 
 /** Runs useCommands in a component with a quiet fake bridge and fresh stores. */
 function mountCommands(): ReturnType<typeof useCommands> {
-  const ok = (value: unknown) => Promise.resolve({ ok: true, value });
-  (window as unknown as { nagare: unknown }).nagare = {
-    chat: { onEvent: () => () => undefined },
-    history: { onChanged: () => () => undefined, list: () => ok({ items: [], nextCursor: null }) },
-    network: { onChanged: () => () => undefined },
-    drafts: { get: () => ok(''), set: () => ok(undefined) },
-  };
+  installFakeNagare();
   let api: ReturnType<typeof useCommands> | null = null;
   mount(
     defineComponent({
@@ -52,15 +47,13 @@ describe('commands', () => {
       expect(i18n.global.te(command.label), command.label).toBe(true);
     }
   });
-
-  it('finds fenced code blocks for "copy the last code block"', () => {
-    const reply = 'Intro\n\n```ts\nconst a = 1;\n```\n\ntext\n\n~~~\nplain\n~~~\n';
-    expect(codeBlocksOf(reply)).toEqual(['const a = 1;', 'plain']);
-  });
 });
 
 describe('running a command', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('runs a key press that reaches both the menu and the page once', async () => {
+    vi.useFakeTimers();
     const api = mountCommands();
     const { useUiStore } = await import('../stores/ui');
     const ui = useUiStore();
@@ -71,7 +64,10 @@ describe('running a command', () => {
     api.run('palette.open', 'keys');
     api.run('palette.open', 'menu');
     expect(opened).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 320));
+    vi.advanceTimersByTime(SAME_PRESS_MS - 1);
+    api.run('palette.open', 'menu');
+    expect(opened).toBe(1);
+    vi.advanceTimersByTime(1);
     api.run('palette.open', 'menu');
     expect(opened).toBe(2);
   });

@@ -4,8 +4,9 @@
  */
 import { storeToRefs } from 'pinia';
 import { useI18n } from 'vue-i18n';
-import type { CommandId } from '../../../src-preload/contract/keymap';
+import type { CommandId } from '../../../src-preload/shared/keymap';
 import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
+import { codeBlocksOf } from '../markdown/renderer';
 import { useChatStore } from '../stores/chat';
 import { useConversationsStore } from '../stores/conversations';
 import { useSettingsStore } from '../stores/settings';
@@ -20,18 +21,11 @@ export interface Command {
   enabled?: () => boolean;
 }
 
-/** Code blocks of a reply, in order: fenced blocks only. */
-export function codeBlocksOf(markdown: string): string[] {
-  const blocks: string[] = [];
-  const fence = /^( {0,3})(`{3,}|~{3,})[^\n]*\n([\s\S]*?)^\1?\2[`~]*[ \t]*$/gm;
-  for (const match of markdown.matchAll(fence)) blocks.push(match[3]!.replace(/\n$/, ''));
-  return blocks;
-}
-
 /** Where a command came from: the window's keys, the native menu, or the palette. */
 export type CommandSource = 'keys' | 'menu' | 'palette';
 
-const SAME_PRESS_MS = 300;
+/** A command from the menu and from the page this close together came from one key press. */
+export const SAME_PRESS_MS = 300;
 let lastRun: { id: string; source: CommandSource; at: number } | null = null;
 
 export function useCommands() {

@@ -1,15 +1,11 @@
 /**
- * The window's keyboard handling, driven by the one keymap in the contract.
+ * The window's keyboard handling, driven by the one shared keymap.
  * Esc closes the top overlay first and only then stops a streaming reply.
  */
 import { onScopeDispose } from 'vue';
-import { matchKeyEvent, type CommandId, type KeymapPlatform } from '../../../src-preload/contract/keymap';
+import { keymapPlatform, matchKeyEvent, type CommandId } from '../../../src-preload/shared/keymap';
 import { useSettingsStore } from '../stores/settings';
 import { useUiStore } from '../stores/ui';
-
-export function keymapPlatform(platform: string): KeymapPlatform {
-  return platform === 'darwin' ? 'mac' : 'other';
-}
 
 export function useKeymap(run: (id: CommandId) => boolean) {
   const settings = useSettingsStore();

@@ -69,6 +69,21 @@ export default {
     saveAndResend: 'Save and resend',
     inspect: 'Inspect',
     delete: 'Delete',
+    imageNotLoaded: 'Image not loaded:',
+  },
+  links: {
+    confirmTitle: 'Check this link before opening it',
+    textNamesOtherHost: 'The link text says {named}, but the link goes to {host}.',
+    lookAlike:
+      '{host} is written with letters from other alphabets that can imitate a familiar address. Its real address is {ascii}.',
+    userInfo: "The address starts with “{user}{'@'}”, which can make it look as if it goes there. It goes to {host}.",
+    fullAddress: 'Where it goes',
+    open: 'Open anyway',
+    cancel: 'Don’t open',
+    goesTo: 'Link to {address}',
+    international: 'international address: {ascii}',
+    textSays: 'the text says {named}',
+    userInfoFlag: "hides its host behind “{user}{'@'}”",
   },
   composer: {
     label: 'Message',
@@ -169,6 +184,8 @@ export default {
     undo: 'Undo',
     exported: 'Saved to {path}',
     recovered: 'The history database was damaged. It was kept at {path} and a new one was started.',
+    damagedWal:
+      'The history’s write-ahead log was damaged: the latest changes after the damage could not be recovered. A copy of the log was kept at {path}.',
     storageProblem: 'History cannot be saved: {problem}',
   },
   quickAsk: {

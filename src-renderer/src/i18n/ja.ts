@@ -70,6 +70,21 @@ export default {
     saveAndResend: '保存して再送信',
     inspect: '検査',
     delete: '削除',
+    imageNotLoaded: '画像は読み込まれていません：',
+  },
+  links: {
+    confirmTitle: '開く前にこのリンクを確認してください',
+    textNamesOtherHost: 'リンクの文字は {named} ですが、実際のリンク先は {host} です。',
+    lookAlike:
+      '{host} には、見慣れたアドレスに似せられる他の文字体系の文字が使われています。実際のアドレスは {ascii} です。',
+    userInfo: "アドレスが「{user}{'@'}」で始まっているため、そこへ行くように見えますが、実際のリンク先は {host} です。",
+    fullAddress: 'リンク先',
+    open: 'それでも開く',
+    cancel: '開かない',
+    goesTo: '{address} へのリンク',
+    international: '国際化ドメイン: {ascii}',
+    textSays: '文字は {named}',
+    userInfoFlag: "「{user}{'@'}」でホストを隠しています",
   },
   composer: {
     label: 'メッセージ',
@@ -170,6 +185,8 @@ export default {
     undo: '元に戻す',
     exported: '{path} に保存しました',
     recovered: '履歴データベースが壊れていました。{path} に保管し、新しいデータベースを作成しました。',
+    damagedWal:
+      '履歴の先行書き込みログ（WAL）が壊れていたため、破損箇所より後の最近の変更を復元できませんでした。ログのコピーを {path} に保管しました。',
     storageProblem: '履歴を保存できません: {problem}',
   },
   quickAsk: {

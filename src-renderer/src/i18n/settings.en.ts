@@ -27,6 +27,9 @@ export default {
     removeConfirmButton: 'Remove',
     cancel: 'Cancel',
     noKeyNeeded: 'No key needed',
+    notEncrypted: 'Not encrypted',
+    notEncryptedHint:
+      'Plain http:// on your local network: the API key and your conversations travel to this server unencrypted.',
     modelLabel: 'Model: {model}',
     add: {
       title: 'Add provider',
@@ -57,6 +60,15 @@ export default {
       baseUrlRequired: 'Enter the base URL.',
       baseUrlInvalid: 'The base URL must start with http:// or https://.',
       deploymentRequired: 'Enter the deployment name.',
+      credentialsInUrl: 'Remove the user name and password from the URL. The API key goes in the key field.',
+      unencrypted:
+        'Plain http:// to another computer is not encrypted. Use https://, or confirm below that the server is on your local network.',
+      localNetwork: 'This server is on my local network',
+      localNetworkHint:
+        'Not encrypted: anyone on the network between you and the server can read the API key and your conversations.',
+      originChange:
+        'The server changes from {from} to {to}. The API key saved for {name} will be deleted when you save, so that it is never sent to the new server. Enter the key again afterwards.',
+      saveAndDeleteKey: 'Save and delete key',
     },
     key: {
       label: 'API key for {name}',
@@ -131,6 +143,12 @@ export default {
   },
   data: {
     title: 'Data',
+    backupTitle: 'Backup',
+    backupHint:
+      'A copy of every conversation in one database file, taken safely while Nagare runs. Keep it somewhere else: another disk, a sync folder.',
+    backupNow: 'Back up now…',
+    backedUp: 'Backed up to {path}',
+    backingUp: 'Backing up…',
     export: 'Export',
     exportHint: 'Every conversation, in one file.',
     exportMarkdown: 'Export all as Markdown',
@@ -139,8 +157,33 @@ export default {
     import: 'Import…',
     importTitle: 'Import',
     importHint: 'A Nagare JSON export, or conversations.json from a ChatGPT data export.',
-    imported:
-      'Imported {conversations} conversations with {messages} messages; {skipped} already present were skipped.',
+    importing: 'Importing…',
+    exporting: 'Exporting…',
+    cancel: 'Cancel',
+    cancelling: 'Cancelling…',
+    progressRead: '{read} of {total} read',
+    progressConversations: 'no conversations yet | {count} conversation | {count} conversations',
+    progressWritten: '{done} of {total} conversations written',
+    importedConversations:
+      'No new conversations were imported. | Imported {count} conversation | Imported {count} conversations',
+    importedMessages: 'with no messages. | with {count} message. | with {count} messages.',
+    alreadyPresent:
+      'No conversation was already here. | {count} conversation was already here and was left as it is. | {count} conversations were already here and were left as they are.',
+    skippedTitle: 'Nothing was left out. | {count} entry was left out: | {count} entries were left out:',
+    skippedMore: 'and {count} more.',
+    /** Between the two halves of the import summary: a space in English, nothing in Japanese. */
+    summaryJoin: ' ',
+    importCancelled: 'Import cancelled. Nothing was imported.',
+    exportCancelled: 'Export cancelled. No file was written.',
+    skipReasons: {
+      not_a_conversation: 'not a conversation',
+      no_mapping: 'the export holds no messages for it',
+      no_id: 'it has no conversation id',
+      cycle: 'its messages loop back on themselves',
+      no_messages: 'it has no message to show',
+      damaged: 'it is damaged',
+      messages_elsewhere: 'its messages are already in another conversation',
+    },
     streamLogs: 'Raw stream logs',
     streamLogsHint: 'Every reply keeps the events it was streamed with, for the stream inspector.',
     streamLogSize: '{size} in {messages} messages',
@@ -155,7 +198,6 @@ export default {
       win32: '%APPDATA%\\Nagare',
       linux: '~/.config/Nagare',
     },
-    busy: 'Working…',
   },
   errorWithCode: '{message} ({code})',
 };

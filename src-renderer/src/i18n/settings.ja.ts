@@ -26,6 +26,9 @@ export default {
     removeConfirmButton: '削除',
     cancel: 'キャンセル',
     noKeyNeeded: 'キーは不要です',
+    notEncrypted: '暗号化なし',
+    notEncryptedHint:
+      'ローカルネットワーク上の http:// 接続です。API キーと会話は暗号化されずにこのサーバーへ送られます。',
     modelLabel: 'モデル: {model}',
     add: {
       title: 'プロバイダーを追加',
@@ -56,6 +59,15 @@ export default {
       baseUrlRequired: 'ベース URL を入力してください。',
       baseUrlInvalid: 'ベース URL は http:// または https:// で始めてください。',
       deploymentRequired: 'デプロイ名を入力してください。',
+      credentialsInUrl: 'URL からユーザー名とパスワードを取り除いてください。API キーはキーの欄に入力します。',
+      unencrypted:
+        '別のコンピューターへの http:// 接続は暗号化されません。https:// を使うか、下でローカルネットワーク上のサーバーであることを確認してください。',
+      localNetwork: 'このサーバーはローカルネットワーク上にあります',
+      localNetworkHint:
+        '暗号化されません。あなたとサーバーの間のネットワーク上の誰もが、API キーと会話を読み取れます。',
+      originChange:
+        'サーバーが {from} から {to} に変わります。新しいサーバーに送られることがないよう、{name} に保存された API キーは保存時に削除されます。保存後にキーをもう一度入力してください。',
+      saveAndDeleteKey: '保存してキーを削除',
     },
     key: {
       label: '{name} の API キー',
@@ -130,6 +142,12 @@ export default {
   },
   data: {
     title: 'データ',
+    backupTitle: 'バックアップ',
+    backupHint:
+      'すべての会話を 1 つのデータベースファイルにコピーします。Nagare の使用中でも安全に作成できます。別のディスクや同期フォルダーなど、別の場所に保管してください。',
+    backupNow: '今すぐバックアップ…',
+    backedUp: '{path} にバックアップしました',
+    backingUp: 'バックアップ中…',
     export: 'エクスポート',
     exportHint: 'すべての会話を 1 つのファイルに書き出します。',
     exportMarkdown: 'すべて Markdown でエクスポート',
@@ -138,8 +156,31 @@ export default {
     import: 'インポート…',
     importTitle: 'インポート',
     importHint: 'Nagare の JSON エクスポート、または ChatGPT のデータエクスポートに含まれる conversations.json。',
-    imported:
-      '{conversations} 件の会話（{messages} 件のメッセージ）をインポートしました。既にある {skipped} 件はスキップしました。',
+    importing: 'インポート中…',
+    exporting: 'エクスポート中…',
+    cancel: 'キャンセル',
+    cancelling: 'キャンセルしています…',
+    progressRead: '{total} 中 {read} を読み込み済み',
+    progressConversations: '会話 {count} 件',
+    progressWritten: '{total} 件中 {done} 件の会話を書き出し済み',
+    importedConversations: '会話 {count} 件をインポートしました',
+    importedMessages: '（メッセージ {count} 件）。',
+    alreadyPresent: '会話 {count} 件は既にあるため、そのままにしました。',
+    skippedTitle: '次の {count} 件はインポートしませんでした:',
+    skippedMore: 'ほか {count} 件。',
+    /** Between the two halves of the import summary: a space in English, nothing in Japanese. */
+    summaryJoin: '',
+    importCancelled: 'インポートをキャンセルしました。何もインポートされていません。',
+    exportCancelled: 'エクスポートをキャンセルしました。ファイルは書き出されていません。',
+    skipReasons: {
+      not_a_conversation: '会話ではありません',
+      no_mapping: 'エクスポートにメッセージが含まれていません',
+      no_id: '会話 ID がありません',
+      cycle: 'メッセージのつながりが循環しています',
+      no_messages: '表示できるメッセージがありません',
+      damaged: 'データが壊れています',
+      messages_elsewhere: 'メッセージが既に別の会話にあります',
+    },
     streamLogs: 'ストリームの生ログ',
     streamLogsHint: 'ストリームインスペクター用に、各返答が受信したイベントを保存しています。',
     streamLogSize: '{size}（{messages} 件のメッセージ）',
@@ -154,7 +195,6 @@ export default {
       win32: '%APPDATA%\\Nagare',
       linux: '~/.config/Nagare',
     },
-    busy: '処理中…',
   },
   errorWithCode: '{message}（{code}）',
 } satisfies typeof en;

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { NagareApi, RawStreamEntry, Result, StreamLog } from '../../../src-preload/contract';
+import type { RawStreamEntry, StreamLog } from '../../../src-preload/contract';
 import { POLL_INTERVAL_MS, useInspectorStore } from '../stores/inspector';
+import { fail, installFakeNagare, ok } from '../testing/fakeNagare';
 
 const delta = (at: number, content: string): RawStreamEntry => ({
   at,
@@ -34,16 +35,16 @@ function logWith(entries: RawStreamEntry[], done = false): StreamLog {
 /** A fake main whose log for `m1` grows by one entry per call. */
 function installGrowingBridge(finishAfter = Infinity) {
   let calls = 0;
-  const inspector = {
-    log: (): Promise<Result<StreamLog | null>> => {
-      calls++;
-      const entries = Array.from({ length: calls }, (_, index) => delta(index * 10, String(index)));
-      return Promise.resolve({ ok: true, value: logWith(entries, calls >= finishAfter) });
+  installFakeNagare({
+    inspector: {
+      log: () => {
+        calls++;
+        const entries = Array.from({ length: calls }, (_, index) => delta(index * 10, String(index)));
+        return ok(logWith(entries, calls >= finishAfter));
+      },
+      saveStream: () => fail({ code: 'missing', message: 'No log for this message.' }),
     },
-    openStream: () => Promise.resolve({ ok: true, value: null }),
-    saveStream: () => Promise.resolve({ ok: false, error: { code: 'missing', message: 'No log for this message.' } }),
-  };
-  Object.defineProperty(window, 'nagare', { value: { inspector } as unknown as NagareApi, configurable: true });
+  });
   return { calls: () => calls };
 }
 

@@ -1,12 +1,13 @@
 /**
  * The markdown-it set-up shared by the one-shot and the incremental renderer:
  * raw HTML escaped, bare URLs linked, code blocks wrapped with a Copy button,
- * images shown as text (no remote loads), math as placeholders.
+ * inline raster images shown and every other image a placeholder with its
+ * address (no remote loads), math as placeholders.
  */
 import markdownIt, { type MarkdownIt } from 'markdown-it';
 import { languageFor } from './languages';
 import { mathPlugin } from './mathPlugin';
-import { sanitizeHtml } from './sanitize';
+import { INLINE_RASTER_IMAGE, sanitizeHtml } from './sanitize';
 
 /** Texts the renderer puts into its own markup; the caller localizes them. */
 export interface MarkdownLabels {
@@ -14,9 +15,11 @@ export interface MarkdownLabels {
   copy: string;
   /** Shown as the language of a code block that names none. */
   plainText: string;
+  /** Said of an image that is not shown (remote, SVG), before its address. */
+  imageNotLoaded: string;
 }
 
-const DEFAULT_LABELS: MarkdownLabels = { copy: 'Copy', plainText: 'text' };
+const DEFAULT_LABELS: MarkdownLabels = { copy: 'Copy', plainText: 'text', imageNotLoaded: 'Image not loaded:' };
 
 const WEB_URL = /^https?:\/\//i;
 const MAX_SHOWN_URL = 120;
@@ -52,23 +55,41 @@ export function createMarkdownIt(labels: Partial<MarkdownLabels> = {}): Markdown
   md.renderer.rules.fence = (tokens, idx) => codeBlock(tokens[idx]!.content, tokens[idx]!.info);
   md.renderer.rules.code_block = (tokens, idx) => codeBlock(tokens[idx]!.content, '');
 
-  // Loading a remote image would tell a third party that the reply was read.
+  // An inline raster is shown; loading a remote image would tell a third party that the reply was read.
   md.renderer.rules.image = (tokens, idx, options, env, self) => {
     const token = tokens[idx]!;
     const src = String(token.attrGet('src') ?? '');
     const alt = escapeHtml(self.renderInlineAsText(token.children ?? [], options, env));
+    if (INLINE_RASTER_IMAGE.test(src)) return `<img class="md-image-inline" src="${escapeHtml(src)}" alt="${alt}">`;
     const shown = escapeHtml(src.length > MAX_SHOWN_URL ? `${src.slice(0, MAX_SHOWN_URL)}…` : src);
     const target = WEB_URL.test(src)
       ? `<a href="${escapeHtml(src)}">${shown}</a>`
       : `<span class="md-image-url">${shown}</span>`;
-    return `<span class="md-image"><span class="md-image-alt">${alt}</span> ${target}</span>`;
+    return (
+      `<span class="md-image md-image-blocked"><span class="md-image-icon" aria-hidden="true">🖼</span>` +
+      `<span class="md-image-alt">${alt}</span> <span class="md-image-note">${escapeHtml(text.imageNotLoaded)}</span> ` +
+      `${target}</span>`
+    );
   };
   return md;
 }
 
 let shared: MarkdownIt | undefined;
+const sharedMarkdownIt = (): MarkdownIt => (shared ??= createMarkdownIt());
 
 /** Renders a whole text at once; the reference the incremental renderer must match. */
-export function renderMarkdown(text: string, md: MarkdownIt = (shared ??= createMarkdownIt())): string {
+export function renderMarkdown(text: string, md: MarkdownIt = sharedMarkdownIt()): string {
   return sanitizeHtml(md.render(text));
+}
+
+/**
+ * The fenced code blocks of a reply, in order, as the view shows them: the
+ * parser's own fence tokens, so blocks inside lists and quotes, longer fences
+ * holding shorter ones and an unclosed fence at the end all count as rendered.
+ */
+export function codeBlocksOf(markdown: string, md: MarkdownIt = sharedMarkdownIt()): string[] {
+  return md
+    .parse(markdown, {})
+    .filter((token) => token.type === 'fence')
+    .map((token) => token.content.replace(/\n$/, ''));
 }

@@ -71,6 +71,43 @@ describe('sanitized markdown', () => {
     expect(dom.querySelector('a')?.getAttribute('href')).toBe('https://evil.example/x.png');
   });
 
+  it('shows inline PNG, JPEG, GIF and WebP images, and nothing else as an image', () => {
+    const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    for (const type of ['png', 'jpeg', 'gif', 'webp']) {
+      const img = toDom(renderMarkdown(`![a ${type} dot](data:image/${type};base64,${pixel})`)).querySelector('img');
+      expect(img?.getAttribute('src'), type).toBe(`data:image/${type};base64,${pixel}`);
+      expect(img?.getAttribute('alt')).toBe(`a ${type} dot`);
+    }
+    const svg = toDom(renderMarkdown('![logo](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)'));
+    // markdown-it does not take an SVG data: URL as an image at all: it stays text.
+    expect(svg.querySelector('img')).toBeNull();
+    expect(svg.textContent).toContain('data:image/svg+xml');
+    // Straight into the sanitizer: only the inline raster survives, without its handler.
+    const direct = toDom(
+      sanitizeHtml(
+        `<img src="data:image/png;base64,${pixel}" onerror="alert(1)"><img src="https://e.example/x.png">` +
+          '<img src="data:image/svg+xml;base64,PHN2Zz4="><img src="data:image/png;base64,AA&quot; onload=&quot;x">',
+      ),
+    );
+    expect(Array.from(direct.querySelectorAll('img')).map((img) => img.outerHTML)).toEqual([
+      `<img src="data:image/png;base64,${pixel}">`,
+    ]);
+  });
+
+  it('keeps remote images blocked, with a placeholder that shows where they are', () => {
+    const dom = toDom(renderMarkdown('![chart](https://tracker.example/c.png?id=42)'));
+    const placeholder = dom.querySelector('.md-image-blocked');
+    expect(placeholder?.textContent).toContain('chart');
+    expect(placeholder?.textContent).toContain('Image not loaded:');
+    expect(placeholder?.querySelector('a')?.textContent).toBe('https://tracker.example/c.png?id=42');
+  });
+
+  it('strips bidi controls from link text, where they would disguise it', () => {
+    const dom = toDom(renderMarkdown('[invoice\u202Efdp.exe](https://files.example/x) and outside \u202Ekept'));
+    expect(dom.querySelector('a')?.textContent).toBe('invoicefdp.exe');
+    expect(dom.textContent).toContain('\u202Ekept');
+  });
+
   it('marks web and mail links for routing to openExternal, and unlinks the rest', () => {
     const dom = toDom(
       renderMarkdown('[w](https://a.example) [m](mailto:a@b.example) [f](ftp://x.example) [r](relative.html)'),

@@ -1,12 +1,20 @@
 /**
  * The one gate between rendered model output and the DOM. markdown-it already
  * escapes raw HTML (`html: false`); DOMPurify is the second line, and the place
- * where links are made safe to click.
+ * where links are made safe to click and images are kept to inline rasters.
  */
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
+import { stripBidiControls } from './linkSafety';
 
 /** Attribute marking a link whose clicks MarkdownView routes to `openExternal`. */
 export const EXTERNAL_LINK_ATTR = 'data-external-link';
+
+/**
+ * The only images model output may show: PNG, JPEG, GIF or WebP inlined as base64 `data:` URLs.
+ * Never SVG (a document that can hold script and remote loads), never a remote image (loading
+ * one tells a third party the reply was read).
+ */
+export const INLINE_RASTER_IMAGE = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
 
 const LINK_PROTOCOL = /^(?:https?:|mailto:)/i;
 /**
@@ -30,7 +38,6 @@ const ALWAYS_FORBIDDEN = [
   'textarea',
   'select',
   'option',
-  'img',
   'picture',
   'source',
   'video',
@@ -58,15 +65,30 @@ const MARKDOWN_CONFIG: Config = {
 const KATEX_CONFIG: Config = {
   USE_PROFILES: { html: true, svg: true, mathMl: true },
   ALLOWED_URI_REGEXP: ALLOWED_VALUE,
-  // With `trust: false` KaTeX emits no links; refuse any that slip through.
-  FORBID_TAGS: [...ALWAYS_FORBIDDEN, 'a'],
+  // With `trust: false` KaTeX emits no links or images; refuse any that slip through.
+  FORBID_TAGS: [...ALWAYS_FORBIDDEN, 'a', 'img'],
   FORBID_ATTR: ['href', 'xlink:href', 'src', 'action', 'formaction'],
   ALLOW_DATA_ATTR: false,
 };
 
-/** Marks the links we open and strips every other way to navigate. */
+/** Keeps an image only when it is an inline raster; anything else loses the element. */
+function guardImage(node: Element): void {
+  const src = node.getAttribute('src') ?? '';
+  if (!INLINE_RASTER_IMAGE.test(src)) node.remove();
+}
+
+/**
+ * Marks the links we open and strips every other way to navigate; removes bidi controls from
+ * their text, which can make a link read as something it is not.
+ */
 function guardLinks(node: Element): void {
+  if (node.nodeName === 'IMG') return guardImage(node);
   if (node.nodeName !== 'A') return;
+  const texts = node.ownerDocument.createTreeWalker(node, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+    const clean = stripBidiControls(text.nodeValue ?? '');
+    if (clean !== text.nodeValue) text.nodeValue = clean;
+  }
   const href = node.getAttribute('href');
   if (href === null || !LINK_PROTOCOL.test(href.trim())) {
     // Not a link we open: keep the text, drop every way to navigate.

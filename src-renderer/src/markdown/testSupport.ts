@@ -7,6 +7,8 @@
  * it sees every element as '' and strips it. Browsers have one real getter on
  * `Node.prototype`; this shim makes happy-dom behave the same way.
  */
+import { INLINE_RASTER_IMAGE } from './sanitize';
+
 function installNodeNameShim(): void {
   const proto = window.Node.prototype;
   const marker = Symbol.for('nagare.nodeNameShim');
@@ -122,14 +124,15 @@ export function findExecutableMarkup(root: ParentNode): string[] {
     ) {
       problems.push(`<${tag}>`);
     }
-    if (tag === 'img' || tag === 'image' || tag === 'video' || tag === 'audio' || tag === 'source') {
+    const inlineRaster = tag === 'img' && INLINE_RASTER_IMAGE.test(element.getAttribute('src') ?? '');
+    if ((tag === 'img' && !inlineRaster) || ['image', 'video', 'audio', 'source'].includes(tag)) {
       problems.push(`<${tag}> (remote load)`);
     }
     for (const attribute of Array.from(element.attributes)) {
       const name = attribute.name.toLowerCase();
       if (name.startsWith('on')) problems.push(`${tag}[${name}]`);
       if (['href', 'src', 'xlink:href', 'action', 'formaction', 'srcset', 'background', 'poster'].includes(name)) {
-        if (BAD_URL.test(withoutControlCharacters(attribute.value)))
+        if (!inlineRaster && BAD_URL.test(withoutControlCharacters(attribute.value)))
           problems.push(`${tag}[${name}=${attribute.value}]`);
       }
       if (name === 'style' && /url\(|expression\(/i.test(attribute.value))

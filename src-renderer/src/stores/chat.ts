@@ -1,10 +1,12 @@
 /**
- * The open conversation: its messages, the replies streaming into it, and the
- * actions on them (send, stop, regenerate, edit, continue, versions). The store
- * owns the `chat.event` subscription and releases it when disposed.
+ * The open conversation: opening and paging it, and the actions on its
+ * messages (send, stop, regenerate, edit, continue, versions). Replies as they
+ * stream, the draft and the screen-reader announcements each live in their own
+ * composable; the store ties them to the open conversation. Its `chat.event`
+ * subscription (in useLiveReplies) is released when the store is disposed.
  */
 import { defineStore } from 'pinia';
-import { computed, onScopeDispose, reactive, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import type {
   ChatEvent,
   ChatStarted,
@@ -16,24 +18,14 @@ import type {
   Usage,
 } from '../../../src-preload/contract';
 import type { InputOf } from '../../../src-preload/contract/channels';
+import { useAnnouncer } from '../composables/useAnnouncer';
+import { useDraft } from '../composables/useDraft';
+import { useLiveReplies, type Arrival, type LiveReply } from '../composables/useLiveReplies';
 import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
 import { useConversationsStore } from './conversations';
 
-/** A reply as it streams in: kept apart from the message list so tokens touch only this object. */
-export interface LiveReply {
-  streamId: string;
-  messageId: string | null;
-  conversationId: string | null;
-  text: string;
-  reasoning: string;
-  done: boolean;
-  error: NagareErrorShape | null;
-  usage: Usage | null;
-  metrics: StreamMetrics | null;
-  finishReason: string | null;
-}
+export type { LiveReply } from '../composables/useLiveReplies';
 
-const ANNOUNCE_INTERVAL_MS = 2_500;
 const NEW_CONVERSATION_DRAFT = 'new';
 
 export const useChatStore = defineStore('chat', () => {
@@ -43,15 +35,14 @@ export const useChatStore = defineStore('chat', () => {
   const messages = shallowRef<MessageView[]>([]);
   const olderCursor = ref<string | null>(null);
   const loading = ref(false);
-  /** Replies by stream id; several may run at once in different conversations. */
-  const live = reactive(new Map<string, LiveReply>());
   const lastUsage = ref<{ usage: Usage | null; metrics: StreamMetrics | null } | null>(null);
   const composerError = ref<NagareErrorShape | null>(null);
-  /** Text for the polite live region: throttled, never per token. */
-  const announcement = ref('');
 
-  const draft = ref('');
   const draftKey = computed(() => conversation.value?.id ?? NEW_CONVERSATION_DRAFT);
+  const { draft, setDraft, flushDraft, loadDraft, clearSentDraft } = useDraft(draftKey);
+  /** Text for the polite live region: throttled, never per token. */
+  const { announcement, follow: announce, reset: resetAnnouncer } = useAnnouncer();
+  const { replies: live, adopt, release } = useLiveReplies(onEvent);
 
   /** The reply streaming into the open conversation, if any. */
   const activeReply = computed(() => {
@@ -74,34 +65,9 @@ export const useChatStore = defineStore('chat', () => {
     conversations.activeId = opened.conversation.id;
   }
 
-  async function loadDraft(): Promise<void> {
-    const key = draftKey.value;
-    const text = await unwrap(bridge().drafts.get({ key }));
-    if (draftKey.value === key) draft.value = text;
-  }
-
-  let draftTimer: ReturnType<typeof setTimeout> | null = null;
-  let pendingDraft: { key: string; text: string } | null = null;
-  function flushDraft(): void {
-    if (draftTimer) clearTimeout(draftTimer);
-    draftTimer = null;
-    if (!pendingDraft) return;
-    const { key, text } = pendingDraft;
-    pendingDraft = null;
-    void bridge().drafts.set({ key, text });
-  }
-  /** Keeps the draft of this conversation across switching and restarts. */
-  function setDraft(text: string): void {
-    draft.value = text;
-    pendingDraft = { key: draftKey.value, text };
-    if (draftTimer) clearTimeout(draftTimer);
-    draftTimer = setTimeout(flushDraft, 400);
-  }
-
-  /** Streams that have ended, so a late answer to `chat.start` does not bring one back as running. */
-  const settled = new Set<string>();
-  /** Replies this window is starting; their own `started` events need no reload. */
+  /** Replies this window is starting, and those it started; their own `started` events need no reload. */
   let localStarts = 0;
+  const startedHere = new Set<string>();
   /** Bumped whenever the user goes elsewhere, so a slow answer for an earlier place is dropped. */
   let navigation = 0;
 
@@ -163,27 +129,9 @@ export const useChatStore = defineStore('chat', () => {
     } finally {
       localStarts--;
     }
-    // Events travel apart from this answer: a short reply may already have started, or even ended, before it arrives.
-    const existing = live.get(started.streamId);
-    if (existing) {
-      existing.messageId = started.assistantMessageId;
-      existing.conversationId = started.conversationId;
-    } else if (!settled.has(started.streamId)) {
-      live.set(started.streamId, {
-        streamId: started.streamId,
-        messageId: started.assistantMessageId,
-        conversationId: started.conversationId,
-        text: '',
-        reasoning: '',
-        done: false,
-        error: null,
-        usage: null,
-        metrics: null,
-        finishReason: null,
-      });
-    }
-    announcement.value = '';
-    announced = 0;
+    startedHere.add(started.streamId);
+    adopt(started);
+    resetAnnouncer();
     if (conversation.value?.id !== started.conversationId) {
       applyOpened(await unwrap(bridge().history.open({ conversationId: started.conversationId, limit: 200 })));
     } else {
@@ -196,12 +144,10 @@ export const useChatStore = defineStore('chat', () => {
   async function send(text: string): Promise<boolean> {
     const content = text.trim();
     if (!content || streaming.value) return false;
-    const previousKey = draftKey.value;
+    const sentFrom = draftKey.value;
     const started = await start({ conversationId: conversation.value?.id, content, mode: 'send' });
     if (!started) return false;
-    draft.value = '';
-    pendingDraft = { key: previousKey, text: '' };
-    flushDraft();
+    clearSentDraft(sentFrom);
     return true;
   }
 
@@ -281,96 +227,36 @@ export const useChatStore = defineStore('chat', () => {
     conversation.value = await unwrap(bridge().history.configure({ conversationId: conversation.value.id, ...patch }));
   }
 
+  /** The reply streaming into `messageId` whose text can be trusted: none once events were missed. */
+  function trustedLiveFor(messageId: string): LiveReply | null {
+    const reply = liveFor(messageId);
+    return reply && !reply.incomplete ? reply : null;
+  }
+
+  /** What a message says now: its live text while it streams, else what was saved. */
   function textOf(message: MessageView): string {
-    return liveFor(message.id)?.text ?? message.content;
+    return trustedLiveFor(message.id)?.text ?? message.content;
   }
 
-  let announced = 0;
-  let announceTimer: ReturnType<typeof setTimeout> | null = null;
-  function scheduleAnnouncement(reply: LiveReply): void {
-    if (reply.conversationId !== conversation.value?.id) return;
-    const flush = () => {
-      announceTimer = null;
-      const fresh = reply.text.slice(announced).trim();
-      announced = reply.text.length;
-      if (fresh) announcement.value = fresh;
-    };
-    if (reply.done) {
-      if (announceTimer) clearTimeout(announceTimer);
-      flush();
-    } else {
-      announceTimer ??= setTimeout(flush, ANNOUNCE_INTERVAL_MS);
-    }
-  }
-
-  function onEvent(event: ChatEvent): void {
-    let reply = live.get(event.streamId);
-    if (!reply) {
-      reply = {
-        streamId: event.streamId,
-        messageId: null,
-        conversationId: null,
-        text: '',
-        reasoning: '',
-        done: false,
-        error: null,
-        usage: null,
-        metrics: null,
-        finishReason: null,
-      };
-      live.set(event.streamId, reply);
-      reply = live.get(event.streamId)!;
-    }
-    switch (event.kind) {
-      case 'started':
-        reply.messageId = event.messageId;
-        reply.conversationId = event.conversationId;
-        // Started elsewhere (quick ask) in the conversation on screen: show its new message.
-        if (event.conversationId === conversation.value?.id && localStarts === 0) void reload();
-        break;
-      case 'delta':
-        reply.text += event.text;
-        break;
-      case 'reasoning':
-        reply.reasoning += event.text;
-        break;
-      case 'usage':
-        reply.usage = event.usage;
-        break;
-      case 'done':
-        reply.done = true;
-        reply.finishReason = event.finishReason;
-        reply.metrics = event.metrics;
-        break;
-      case 'error':
-        reply.done = true;
-        reply.error = event.error;
-        reply.metrics = event.metrics;
-        break;
-    }
-    scheduleAnnouncement(reply);
+  function onEvent(reply: LiveReply, event: ChatEvent, arrival: Arrival): void {
+    const onScreen = reply.conversationId !== null && reply.conversationId === conversation.value?.id;
+    // Started elsewhere (quick ask) in the conversation on screen: show its new message.
+    if (event.kind === 'started' && onScreen && localStarts === 0 && !startedHere.has(reply.streamId)) void reload();
+    // Events were missed: show what main has saved of the reply so far instead of text with a hole.
+    if (arrival === 'gap' && onScreen && !reply.done) void reload();
+    if (onScreen) announce(reply.text, reply.done);
     if (reply.done) void settle(reply);
   }
 
   /** Once a reply ends, the saved message becomes the source of truth again. */
   async function settle(reply: LiveReply): Promise<void> {
-    settled.add(reply.streamId);
     lastUsage.value = { usage: reply.usage, metrics: reply.metrics };
     // The reply could not be saved (disk full, read-only folder): the text lives only here, so keep showing it.
     if (reply.error?.code === 'storage') return;
     if (reply.conversationId && reply.conversationId === conversation.value?.id) await reload();
-    live.delete(reply.streamId);
+    release(reply.streamId);
+    startedHere.delete(reply.streamId);
   }
-
-  const stopEvents = bridge().chat.onEvent(onEvent);
-  // A draft typed just before the window closes is saved too.
-  window.addEventListener('beforeunload', flushDraft);
-  onScopeDispose(() => {
-    window.removeEventListener('beforeunload', flushDraft);
-    stopEvents();
-    flushDraft();
-    if (announceTimer) clearTimeout(announceTimer);
-  });
 
   return {
     conversation,
@@ -385,6 +271,7 @@ export const useChatStore = defineStore('chat', () => {
     activeReply,
     streaming,
     liveFor,
+    trustedLiveFor,
     textOf,
     lastOf,
     setDraft,

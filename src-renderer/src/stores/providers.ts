@@ -42,9 +42,11 @@ export const useProvidersStore = defineStore('providers', () => {
     secrets.value = await unwrap(bridge().secrets.status());
   }
 
+  /** Saves a provider; a changed server deletes its key in main, so the keys' status is read again. */
   async function save(input: InputOf<'providers.save'>): Promise<ProviderView> {
     const saved = await unwrap(bridge().providers.save(input));
     providers.value = await unwrap(bridge().providers.list());
+    await refreshSecrets();
     return saved;
   }
 

@@ -93,7 +93,23 @@ describe('MarkdownView', () => {
     links[0]!.element.dispatchEvent(click);
     expect(click.defaultPrevented).toBe(true);
     for (const link of links.slice(1)) await link.trigger('click');
-    expect(wrapper.emitted('open-link')).toEqual([['https://example.com']]);
+    expect(wrapper.emitted('open-link')).toEqual([[{ href: 'https://example.com', text: 'site' }]]);
+    wrapper.unmount();
+  });
+
+  it('reports the link under the pointer or focus, and shows its real address as its tooltip', async () => {
+    const wrapper = mount(MarkdownView, {
+      props: { text: 'Go to [apple.com](https://xn--pple-43d.com/id) now.', streaming: false },
+      attachTo: document.body,
+    });
+    const link = wrapper.find('a');
+    await link.trigger('mouseover');
+    expect(wrapper.emitted('hover-link')).toEqual([[{ href: 'https://xn--pple-43d.com/id', text: 'apple.com' }]]);
+    expect(link.attributes('title')).toBe('https://аpple.com/id');
+    await wrapper.find('.md-view').trigger('mouseleave');
+    expect(wrapper.emitted('hover-link')?.at(-1)).toEqual([null]);
+    (link.element as HTMLElement).focus();
+    expect(wrapper.emitted('hover-link')?.at(-1)).toEqual([{ href: 'https://xn--pple-43d.com/id', text: 'apple.com' }]);
     wrapper.unmount();
   });
 });

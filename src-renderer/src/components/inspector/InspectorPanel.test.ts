@@ -3,8 +3,9 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createI18n } from 'vue-i18n';
-import type { NagareApi, RawStreamEntry, Result, StreamLog } from '../../../../src-preload/contract';
+import type { RawStreamEntry, StreamLog } from '../../../../src-preload/contract';
 import en from '../../i18n/inspector.en';
+import { installFakeNagare, ok } from '../../testing/fakeNagare';
 import InspectorPanel from './InspectorPanel.vue';
 
 const chunk = (at: number, delta: Record<string, unknown>): RawStreamEntry => ({
@@ -56,27 +57,24 @@ function sampleLog(): StreamLog {
   };
 }
 
-const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
-
 function installBridge(log: StreamLog | null, opened: StreamLog | null = null) {
   const calls = { log: [] as unknown[], save: [] as unknown[], open: 0 };
-  const inspector = {
-    log: (input: { messageId: string }) => {
-      calls.log.push(input);
-      return ok(log);
+  installFakeNagare({
+    inspector: {
+      log: (input) => {
+        calls.log.push(input);
+        return ok(log);
+      },
+      saveStream: (input) => {
+        calls.save.push(input);
+        return ok({ savedTo: '/tmp/reply.sse' });
+      },
+      openStream: () => {
+        calls.open++;
+        return ok(opened);
+      },
     },
-    saveStream: (input: { messageId: string }) => {
-      calls.save.push(input);
-      return ok({ savedTo: '/tmp/reply.sse' });
-    },
-    openStream: () => {
-      calls.open++;
-      return ok(opened);
-    },
-    storage: () => ok({ bytes: 0, messages: 0 }),
-    prune: () => ok(undefined),
-  };
-  Object.defineProperty(window, 'nagare', { value: { inspector } as unknown as NagareApi, configurable: true });
+  });
   return calls;
 }
 

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../../../src-preload/contract';
 import { useSettingsStore } from '../../stores/settings';
 import DataSettings from './DataSettings.vue';
 import { formatBytes } from './format';
@@ -9,7 +10,33 @@ import { byTestId, useSettingsTestHarness } from './testSupport';
 const harness = useSettingsTestHarness(() => ({ storage: { bytes: 3 * 1024 * 1024 + 300_000, messages: 1234 } }));
 const mountData = () => harness.mount(DataSettings, () => useSettingsStore().load());
 
+/** Makes the next import run until the test finishes it with a report. */
+function importStaysOpen(): (report: ImportReport) => void {
+  let finish: (report: ImportReport) => void = () => undefined;
+  harness.fake.api.history.import.mockReturnValueOnce(
+    new Promise((resolve) => (finish = (report) => resolve({ ok: true, value: report }))),
+  );
+  return (report) => finish(report);
+}
+
 describe('DataSettings', () => {
+  it('backs up the history to the file chosen in main, says where, and reports a failure', async () => {
+    const view = await mountData();
+    harness.fake.api.history.backup.mockReturnValueOnce(harness.fake.ok({ savedTo: '/home/me/Nagare backup.db' }));
+    await byTestId(view, 'backup-now').trigger('click');
+    await flushPromises();
+    expect(harness.fake.api.history.backup).toHaveBeenCalledTimes(1);
+    expect(byTestId(view, 'backup-result').text()).toBe('Backed up to /home/me/Nagare backup.db');
+
+    harness.fake.api.history.backup.mockReturnValueOnce(
+      harness.fake.fail({ code: 'storage', message: 'The backup could not be written: disk full' }),
+    );
+    await byTestId(view, 'backup-now').trigger('click');
+    await flushPromises();
+    expect(byTestId(view, 'backup-result').exists()).toBe(false);
+    expect(byTestId(view, 'backup-error').text()).toBe('The backup could not be written: disk full (storage)');
+  });
+
   it('exports everything in the chosen format and says where it went', async () => {
     const view = await mountData();
     harness.fake.api.history.export.mockReturnValueOnce(harness.fake.ok({ savedTo: '/home/me/nagare.md' }));
@@ -25,23 +52,113 @@ describe('DataSettings', () => {
     expect(byTestId(view, 'data-result').exists()).toBe(false);
   });
 
-  it('reports what an import added, or why it failed', async () => {
+  it('shows progress while importing, then the report: added, already present, left out and why', async () => {
+    const view = await mountData();
+    const finish = importStaysOpen();
+    await byTestId(view, 'import').trigger('click');
+    await flushPromises();
+    expect(byTestId(view, 'transfer-progress').exists()).toBe(true);
+    expect((byTestId(view, 'export-json').element as HTMLButtonElement).disabled).toBe(true);
+
+    harness.fake.emitProgress({
+      kind: 'import',
+      bytes: 5 * 1024 * 1024,
+      totalBytes: 20 * 1024 * 1024,
+      conversations: 1234,
+      totalConversations: null,
+    });
+    await flushPromises();
+    expect(byTestId(view, 'transfer-progress-text').text()).toBe('5 MB of 20 MB read · 1,234 conversations');
+    expect((view.find('progress').element as HTMLProgressElement).value).toBe(0.25);
+
+    finish({
+      cancelled: false,
+      conversationsAdded: 12,
+      messagesAdded: 3400,
+      alreadyPresent: 1,
+      skipped: [
+        { name: 'Trip to Kyoto', reason: 'cycle' },
+        { name: '#7', reason: 'no_mapping' },
+      ],
+      skippedCount: 102,
+    });
+    await flushPromises();
+    expect(byTestId(view, 'transfer-progress').exists()).toBe(false);
+    expect(byTestId(view, 'import-added').text()).toBe('Imported 12 conversations with 3,400 messages.');
+    expect(byTestId(view, 'import-present').text()).toBe('1 conversation was already here and was left as it is.');
+    expect(byTestId(view, 'import-skipped-title').text()).toBe('102 entries were left out:');
+    expect(
+      byTestId(view, 'import-skipped')
+        .findAll('li')
+        .map((item) => item.text()),
+    ).toEqual(['Trip to Kyoto — its messages loop back on themselves', '#7 — the export holds no messages for it']);
+    expect(byTestId(view, 'import-report').text()).toContain('and 100 more.');
+  });
+
+  it('says when nothing new was imported, in the singular too', async () => {
     const view = await mountData();
     harness.fake.api.history.import.mockReturnValueOnce(
-      harness.fake.ok({ conversationsAdded: 12, messagesAdded: 3400, skippedDuplicates: 2 }) as never,
+      harness.fake.ok({
+        cancelled: false,
+        conversationsAdded: 1,
+        messagesAdded: 1,
+        alreadyPresent: 0,
+        skipped: [],
+        skippedCount: 0,
+      }),
     );
     await byTestId(view, 'import').trigger('click');
     await flushPromises();
-    expect(byTestId(view, 'data-result').text()).toBe(
-      'Imported 12 conversations with 3,400 messages; 2 already present were skipped.',
-    );
+    expect(byTestId(view, 'import-added').text()).toBe('Imported 1 conversation with 1 message.');
 
+    harness.fake.api.history.import.mockReturnValueOnce(
+      harness.fake.ok({
+        cancelled: false,
+        conversationsAdded: 0,
+        messagesAdded: 0,
+        alreadyPresent: 2,
+        skipped: [],
+        skippedCount: 0,
+      }),
+    );
+    await byTestId(view, 'import').trigger('click');
+    await flushPromises();
+    expect(byTestId(view, 'import-added').text()).toBe('No new conversations were imported.');
+    expect(byTestId(view, 'import-present').text()).toBe(
+      '2 conversations were already here and were left as they are.',
+    );
+    expect(byTestId(view, 'import-skipped').exists()).toBe(false);
+  });
+
+  it('cancels a running import through main, and says nothing was imported', async () => {
+    const view = await mountData();
+    const finish = importStaysOpen();
+    await byTestId(view, 'import').trigger('click');
+    await flushPromises();
+    await byTestId(view, 'transfer-cancel').trigger('click');
+    await flushPromises();
+    expect(harness.fake.api.transfer.cancel).toHaveBeenCalledTimes(1);
+    expect(byTestId(view, 'transfer-cancel').text()).toBe('Cancelling…');
+    finish({
+      cancelled: true,
+      conversationsAdded: 0,
+      messagesAdded: 0,
+      alreadyPresent: 0,
+      skipped: [],
+      skippedCount: 0,
+    });
+    await flushPromises();
+    expect(byTestId(view, 'import-cancelled').text()).toBe('Import cancelled. Nothing was imported.');
+  });
+
+  it('shows why an import failed', async () => {
+    const view = await mountData();
     harness.fake.api.history.import.mockReturnValueOnce(
       harness.fake.fail({ code: 'import_invalid', message: 'This is not a Nagare or ChatGPT export.' }),
     );
     await byTestId(view, 'import').trigger('click');
     await flushPromises();
-    expect(byTestId(view, 'data-result').exists()).toBe(false);
+    expect(byTestId(view, 'import-report').exists()).toBe(false);
     const error = byTestId(view, 'data-error');
     expect(error.attributes('role')).toBe('alert');
     expect(error.text()).toBe('This is not a Nagare or ChatGPT export. (import_invalid)');

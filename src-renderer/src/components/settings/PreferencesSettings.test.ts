@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
-import { KEYMAP } from '../../../../src-preload/contract/keymap';
+import { KEYMAP } from '../../../../src-preload/shared/keymap';
 import { useProvidersStore } from '../../stores/providers';
 import { useSettingsStore } from '../../stores/settings';
 import AppearanceSettings from './AppearanceSettings.vue';

@@ -118,6 +118,77 @@ describe('ProvidersSettings: adding a provider', () => {
   });
 });
 
+describe('ProvidersSettings: the server a key is bound to', () => {
+  it('warns before saving that a changed server deletes the saved key, and refreshes the key status after', async () => {
+    harness.fake.state.providers = [providerView({ id: 'openai', name: 'Work' })];
+    harness.fake.state.keys = { openai: { isSet: true, hint: 'WXYZ', storage: 'keychain' } };
+    const view = await mountProviders();
+    await byTestId(view, 'provider-edit').trigger('click');
+    await byTestId(view, 'provider-base-url').setValue('https://api.openai.com/v2');
+    // Same origin, another path: the key stays, nothing to warn about.
+    expect(byTestId(view, 'provider-origin-warning').exists()).toBe(false);
+    expect(byTestId(view, 'provider-save').text()).toBe('Save');
+
+    await byTestId(view, 'provider-base-url').setValue('https://gateway.example:8443/v1');
+    const warning = byTestId(view, 'provider-origin-warning');
+    expect(warning.attributes('role')).toBe('alert');
+    expect(warning.text()).toContain('from https://api.openai.com to https://gateway.example:8443');
+    expect(warning.text()).toContain('The API key saved for Work will be deleted');
+    expect(byTestId(view, 'provider-save').text()).toBe('Save and delete key');
+
+    const statusReads = harness.fake.api.secrets.status.mock.calls.length;
+    await byTestId(view, 'provider-save').trigger('submit');
+    await flushPromises();
+    expect(harness.fake.api.providers.save).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'openai', baseUrl: 'https://gateway.example:8443/v1' }),
+    );
+    expect(harness.fake.api.secrets.status.mock.calls.length).toBeGreaterThan(statusReads);
+  });
+
+  it('does not warn when no key is saved', async () => {
+    harness.fake.state.providers = [providerView({ id: 'openai' })];
+    const view = await mountProviders();
+    await byTestId(view, 'provider-edit').trigger('click');
+    await byTestId(view, 'provider-base-url').setValue('https://gateway.example/v1');
+    expect(byTestId(view, 'provider-origin-warning').exists()).toBe(false);
+  });
+
+  it('accepts plain http to another machine only when marked as a local-network server', async () => {
+    const view = await mountProviders();
+    await byTestId(view, 'provider-preset').setValue('custom');
+    await byTestId(view, 'provider-name').setValue('GPU box');
+    await byTestId(view, 'provider-base-url').setValue('http://127.0.0.1:8080/v1');
+    expect(byTestId(view, 'provider-local-network').exists()).toBe(false);
+    await byTestId(view, 'provider-base-url').setValue('http://192.168.1.20:8080/v1');
+    expect(byTestId(view, 'provider-local-network-box').text()).toContain('Not encrypted');
+
+    await byTestId(view, 'provider-save').trigger('submit');
+    await flushPromises();
+    expect(harness.fake.api.providers.save).not.toHaveBeenCalled();
+    expect(view.text()).toContain('Plain http:// to another computer is not encrypted.');
+    expect(document.activeElement).toBe(byTestId(view, 'provider-base-url').element);
+
+    await byTestId(view, 'provider-local-network').setValue(true);
+    await byTestId(view, 'provider-save').trigger('submit');
+    await flushPromises();
+    expect(harness.fake.api.providers.save).toHaveBeenCalledWith(
+      expect.objectContaining({ baseUrl: 'http://192.168.1.20:8080/v1', localNetwork: true }),
+    );
+    expect(byTestId(view, 'provider-not-encrypted').text()).toBe('Not encrypted');
+  });
+
+  it('refuses a user name and password in the URL', async () => {
+    const view = await mountProviders();
+    await byTestId(view, 'provider-preset').setValue('custom');
+    await byTestId(view, 'provider-name').setValue('X');
+    await byTestId(view, 'provider-base-url').setValue('https://me:secret@llm.example/v1');
+    await byTestId(view, 'provider-save').trigger('submit');
+    await flushPromises();
+    expect(harness.fake.api.providers.save).not.toHaveBeenCalled();
+    expect(view.text()).toContain('Remove the user name and password from the URL.');
+  });
+});
+
 describe('ProvidersSettings: keys', () => {
   beforeEach(() => {
     harness.fake.state.providers = [providerView({ id: 'openai' })];

@@ -2,19 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import en from '../../i18n/settings.en';
 import ja from '../../i18n/settings.ja';
-
-type Tree = { [key: string]: string | Tree };
-
-/** Every leaf as `path → text`. */
-function leaves(tree: Tree, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out.set(path, value);
-    else for (const [inner, text] of leaves(value, path)) out.set(inner, text);
-  }
-  return out;
-}
+import { leaves, type Tree } from '../../i18n/testSupport';
 
 const placeholders = (text: string) => [...new Set(text.match(/\{\w+\}/g) ?? [])].sort();
 
@@ -37,7 +25,15 @@ describe('settings messages', () => {
 
   it('holds no characters vue-i18n would read as syntax', () => {
     // `@` starts a linked message and `|` separates plural forms; only plural messages may use `|`.
-    const plural = new Set(['providers.editor.fetchedModels', 'providers.key.verifyOk']);
+    const plural = new Set([
+      'providers.editor.fetchedModels',
+      'providers.key.verifyOk',
+      'data.progressConversations',
+      'data.importedConversations',
+      'data.importedMessages',
+      'data.alreadyPresent',
+      'data.skippedTitle',
+    ]);
     for (const [path, text] of [...english, ...japanese]) {
       expect({ path, at: text.includes('@') }).toEqual({ path, at: false });
       if (!plural.has(path)) expect({ path, pipe: text.includes('|') }).toEqual({ path, pipe: false });
@@ -57,6 +53,12 @@ describe('settings messages at run time', () => {
     expect(t('settings.providers.key.verifyOk', 42)).toBe('✓ 接続できました（42 個のモデル）');
     expect(t('settings.providers.key.hint')).toContain('システムのキーチェーン');
     expect(t('settings.data.paths.win32')).toBe('%APPDATA%\\Nagare');
+    expect(t('settings.data.importedConversations', { count: '1,200' }, 1200)).toBe(
+      '会話 1,200 件をインポートしました',
+    );
     i18n.global.locale.value = 'en';
+    expect(t('settings.data.importedConversations', { count: '0' }, 0)).toBe('No new conversations were imported.');
+    expect(t('settings.data.skippedTitle', { count: '1' }, 1)).toBe('1 entry was left out:');
+    expect(t('settings.data.skippedTitle', { count: '1,200' }, 1200)).toBe('1,200 entries were left out:');
   });
 });

@@ -1,29 +1,26 @@
 /**
  * A fake `window.nagare` for the settings tests: an in-memory main process
  * with providers, a keychain that can be made unavailable, settings and the
- * data operations. Every method is a `vi.fn`, so tests can both read the
- * calls and replace an answer with `mockResolvedValueOnce`.
+ * data operations, over the one typed `createFakeNagare`. Every method is a
+ * `vi.fn`, so tests can both read the calls and replace an answer with
+ * `mockResolvedValueOnce`.
  */
 import { flushPromises, mount, type ComponentMountingOptions, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import { afterEach, beforeEach, vi } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
 import type { Component } from 'vue';
 import { createI18n } from 'vue-i18n';
 import type {
   AppInfo,
-  NagareApi,
-  NagareErrorShape,
   ProviderPresetView,
   ProviderView,
-  Result,
   SecretStatus,
   Settings,
+  TransferProgress,
 } from '../../../../src-preload/contract';
-import type { InputOf } from '../../../../src-preload/contract/channels';
+import { storedSettings } from '../../../../src-preload/contract/schemas';
 import en from '../../i18n/settings.en';
-
-const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
-const fail = (error: NagareErrorShape): Promise<Result<never>> => Promise.resolve({ ok: false, error });
+import { createFakeNagare, fail, ok } from '../../testing/fakeNagare';
 
 /** The presets main ships, as the renderer sees them. */
 export const PRESETS: ProviderPresetView[] = [
@@ -51,6 +48,7 @@ export function providerView(overrides: Partial<ProviderView> & { id: string }):
     models: ['gpt-4o-mini', 'gpt-4o'],
     custom: false,
     keyEnvVar: 'OPENAI_API_KEY',
+    localNetwork: false,
     ...overrides,
   };
 }
@@ -70,35 +68,26 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
     providers: [],
     keys: {},
     keychain: { available: true, problem: null },
-    settings: {
-      theme: 'system',
-      language: 'system',
-      defaultProviderId: null,
-      defaultParameters: {},
-      quickAskShortcut: '',
-      idleTimeoutSeconds: 60,
-    },
+    settings: storedSettings.parse({}),
     info: {
       version: '0.1.0',
       platform: 'darwin',
       systemLocale: 'en-US',
       online: true,
       recoveredDatabasePath: null,
+      damagedWalPath: null,
       storageProblem: null,
     },
     storage: { bytes: 0, messages: 0 },
     ...initial,
   };
   const overview = () => ({ keychain: { ...state.keychain }, providers: { ...state.keys } });
-  const unsubscribe = () => () => undefined;
-
-  const api = {
-    app: { info: vi.fn(() => ok(state.info)), openExternal: vi.fn(() => ok(undefined)) },
-    network: { onChanged: vi.fn(unsubscribe) },
+  const nagare = createFakeNagare({
+    app: { info: () => ok(state.info) },
     providers: {
-      list: vi.fn(() => ok([...state.providers])),
-      presets: vi.fn(() => ok(PRESETS)),
-      save: vi.fn((input: InputOf<'providers.save'>) => {
+      list: () => ok([...state.providers]),
+      presets: () => ok(PRESETS),
+      save: (input) => {
         const base = PRESETS.find((candidate) => candidate.id === input.presetId)!;
         const saved = providerView({
           id: input.id ?? `${input.presetId}-${state.providers.length + 1}`,
@@ -112,20 +101,21 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
           needsKey: !base.isLocal && base.id !== 'custom',
           custom: base.id === 'custom',
           apiVersion: input.apiVersion,
+          localNetwork: input.localNetwork ?? false,
         });
         state.providers = [...state.providers.filter((provider) => provider.id !== saved.id), saved];
         return ok(saved);
-      }),
-      remove: vi.fn(({ providerId }: { providerId: string }) => {
+      },
+      remove: ({ providerId }) => {
         state.providers = state.providers.filter((provider) => provider.id !== providerId);
         delete state.keys[providerId];
         return ok(undefined);
-      }),
-      models: vi.fn((_input: { providerId: string }) => ok(['model-a', 'model-b'])),
+      },
+      models: () => ok(['model-a', 'model-b']),
     },
     secrets: {
-      status: vi.fn(() => ok(overview())),
-      set: vi.fn(({ providerId, key, sessionOnly }: InputOf<'secrets.set'>) => {
+      status: () => ok(overview()),
+      set: ({ providerId, key, sessionOnly }) => {
         if (!sessionOnly && !state.keychain.available) {
           return fail({ code: 'keychain_unavailable', message: state.keychain.problem ?? 'No keychain' });
         }
@@ -136,41 +126,38 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
         };
         state.keys[providerId] = status;
         return ok(status);
-      }),
-      clear: vi.fn(({ providerId }: { providerId: string }) => {
+      },
+      clear: ({ providerId }) => {
         delete state.keys[providerId];
         return ok(undefined);
-      }),
-      verify: vi.fn((_input: { providerId: string }) => ok({ models: 3 })),
+      },
+      verify: () => ok({ models: 3 }),
     },
     settings: {
-      get: vi.fn(() => ok(state.settings)),
-      update: vi.fn((patch: Partial<Settings>) => {
+      get: () => ok(state.settings),
+      update: (patch) => {
         state.settings = { ...state.settings, ...patch };
         return ok(state.settings);
-      }),
-    },
-    history: {
-      export: vi.fn((_input: InputOf<'history.export'>) => ok<{ savedTo: string | null }>({ savedTo: null })),
-      import: vi.fn(() => ok(null)),
+      },
     },
     inspector: {
-      storage: vi.fn(() => ok({ ...state.storage })),
-      prune: vi.fn(() => {
+      storage: () => ok({ ...state.storage }),
+      prune: () => {
         state.storage = { bytes: 0, messages: 0 };
         return ok(undefined);
-      }),
+      },
     },
-  };
-  return { api, state, fail, ok };
+  });
+  /** Main pushing `transfer.progress`. */
+  const emitProgress = (progress: TransferProgress) => nagare.emit('transfer.progress', progress);
+  return { api: nagare.api, state, fail, ok, emitProgress };
 }
 
 export type FakeBridge = ReturnType<typeof createFakeBridge>;
 
 /** Puts the fake where `bridge()` looks, before any store is created. */
 export function installBridge(fake: FakeBridge): void {
-  // Only the operations the settings screens use are faked; the cast says so.
-  Object.defineProperty(window, 'nagare', { value: fake.api as unknown as NagareApi, configurable: true });
+  Object.defineProperty(window, 'nagare', { value: fake.api, configurable: true });
 }
 
 /** Message keys a component asked for that the settings messages do not have. */

@@ -3,6 +3,7 @@ import {
   acceleratorFor,
   formatAccelerator,
   KEYMAP,
+  keymapPlatform,
   matchKeyEvent,
   type KeyEventLike,
   type KeymapPlatform,
@@ -63,6 +64,12 @@ describe('keymap', () => {
     expect(acceleratorFor('conversation.pinned9', 'mac')).toBe('Cmd+9');
     expect(acceleratorFor('conversation.delete', 'mac')).toBe('Cmd+Backspace');
     expect(() => acceleratorFor('nope' as never, 'mac')).toThrow();
+  });
+
+  it('maps the OS name to the keymap platform', () => {
+    expect(keymapPlatform('darwin')).toBe('mac');
+    expect(keymapPlatform('win32')).toBe('other');
+    expect(keymapPlatform('linux')).toBe('other');
   });
 
   it('avoids the reload accelerators for regenerate', () => {

@@ -1,7 +1,8 @@
 /**
  * THE keymap: every keyboard shortcut, defined once. Main builds the native
  * menu's accelerators from it, the renderer matches key events against it and
- * the shortcut sheet lists it. Imports nothing, so all three processes can use it.
+ * the shortcut sheet lists it. It is UI logic, not part of the IPC contract:
+ * nothing here crosses IPC. Imports nothing, so main and the renderer can both use it.
  *
  * `keys` are Electron accelerators with `CmdOrCtrl` already resolved: `Cmd` on
  * macOS, `Ctrl` elsewhere ("Mod" below).
@@ -32,6 +33,11 @@ export type CommandId =
 
 /** `mac` is macOS; `other` is Windows and Linux. */
 export type KeymapPlatform = 'mac' | 'other';
+
+/** The keymap's platform for a Node/Electron platform name (`process.platform`, `AppInfo.platform`). */
+export function keymapPlatform(platform: string): KeymapPlatform {
+  return platform === 'darwin' ? 'mac' : 'other';
+}
 
 /**
  * Where a binding applies: `global` anywhere in the window, `composer` while the

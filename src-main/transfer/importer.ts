@@ -1,0 +1,144 @@
+/**
+ * Imports an export file (ChatGPT's `conversations.json` or Nagare JSON) from
+ * a stream of its bytes: read one conversation at a time, staged in short
+ * transactions, published at the end in one. A file refused whole, a storage
+ * failure or a cancel leave the database as it was. Runs in the transfer
+ * worker in the app, and directly under Node in tests and the benchmark.
+ */
+import type { ImportReport, SkippedConversation, TransferProgress } from '../../src-preload/contract/types';
+import type { HistoryDatabase } from '../history/database';
+import { toHistoryError } from '../history/errors';
+import { AppError } from '../common/AppError';
+import { looksLikeChatGptConversation, readChatGptEntry } from './chatGpt';
+import { readExport } from './exportReader';
+import { nagareHeaderProblem, readNagareEntry } from './nagareFormat';
+import { throttledProgress } from './importModel';
+import { StagedImport } from './stagedImport';
+
+/** How many skipped entries the report names; the count covers them all. */
+export const MAX_NAMED_SKIPS = 100;
+/** About this much text per write transaction: a few milliseconds of holding the write lock. */
+export const DEFAULT_BATCH_BYTES = 64 * 1024;
+
+/** What an import needs; every dependency is passed in so tests run it on real files and a real database. */
+export interface ImportOptions {
+  db: HistoryDatabase;
+  /** The file's bytes, in order. */
+  source: AsyncIterable<Uint8Array | string>;
+  /** The file's size, for progress; null when unknown. */
+  totalBytes: number | null;
+  /** Names this import's staged rows. */
+  importId: string;
+  now: () => number;
+  newId: () => string;
+  /** Checked between conversations and between write transactions. */
+  isCancelled: () => boolean;
+  /** Told how far the import is, at most every 100 ms and once at the end. */
+  onProgress?: (progress: TransferProgress) => void;
+  batchBytes?: number;
+  /** Called right before the publishing transaction. */
+  beforePublish?: () => void;
+  /** Called before every write transaction, to let main's waiting writes go first. */
+  beforeWrite?: () => void;
+}
+
+const cancelled = Symbol('cancelled');
+
+/** Imports one file; see the module comment. Throws `import_invalid` or `storage` with nothing written. */
+export async function importExportFile(options: ImportOptions): Promise<ImportReport> {
+  const { db, isCancelled } = options;
+  const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
+  const staged = new StagedImport(db, options.importId, options.newId, options.beforeWrite);
+  const skipped: SkippedConversation[] = [];
+  let skippedCount = 0;
+  let alreadyPresent = 0;
+  let shape: 'array' | 'object' | null = null;
+  let entries = 0;
+  let recognised = 0;
+  let sawConversations = false;
+  const fields = new Map<string, unknown>();
+  let bytesRead = 0;
+  const progress = throttledProgress(options.onProgress, () => ({
+    kind: 'import',
+    bytes: bytesRead,
+    totalBytes: options.totalBytes,
+    conversations: entries,
+    totalConversations: null,
+  }));
+  const noteSkip = (entry: SkippedConversation) => {
+    skippedCount++;
+    if (skipped.length < MAX_NAMED_SKIPS) skipped.push(entry);
+  };
+
+  try {
+    const now = options.now();
+    for await (const event of readExport(options.source, (bytes) => (bytesRead = bytes))) {
+      if (isCancelled()) throw cancelled;
+      if (event.type === 'shape') shape = event.shape;
+      else if (event.type === 'conversations') sawConversations = true;
+      else if (event.type === 'field') {
+        fields.set(event.key, event.value);
+        // Refuse a foreign or newer file as soon as it says so, not after reading all of it.
+        const early = nagareHeaderProblem(new Map([['format', 'nagare'], ['version', 1], ...fields]), true);
+        if (early) throw new AppError('import_invalid', early);
+      } else {
+        entries++;
+        if (shape === 'array' && looksLikeChatGptConversation(event.value)) recognised++;
+        const outcome =
+          shape === 'array'
+            ? readChatGptEntry(event.value, event.index, now)
+            : readNagareEntry(event.value, event.index);
+        if (!outcome.ok) noteSkip(outcome.skipped);
+        else {
+          const decision = staged.add(outcome.conversation);
+          if (decision === 'present') alreadyPresent++;
+          else if (decision === 'messages_elsewhere') {
+            noteSkip({ name: outcome.conversation.title || `#${event.index + 1}`, reason: 'messages_elsewhere' });
+          }
+        }
+        if (staged.pendingBytes >= batchBytes) staged.writePending(batchBytes, isCancelled);
+      }
+      progress();
+    }
+    if (shape === 'object') {
+      const problem = nagareHeaderProblem(fields, sawConversations);
+      if (problem) throw new AppError('import_invalid', problem);
+    }
+    if (shape === 'array' && entries > 0 && recognised === 0) {
+      throw new AppError(
+        'import_invalid',
+        'The file is a JSON list, but nothing in it looks like a ChatGPT conversation. Nothing was imported.',
+      );
+    }
+    staged.writePending(batchBytes, isCancelled);
+    if (isCancelled()) throw cancelled;
+    options.beforePublish?.();
+    staged.publish();
+    progress(true);
+    return {
+      cancelled: false,
+      conversationsAdded: staged.conversationsAdded,
+      messagesAdded: staged.messagesAdded,
+      alreadyPresent,
+      skipped,
+      skippedCount,
+    };
+  } catch (error) {
+    try {
+      staged.discard();
+    } catch {
+      // Left staged and hidden; the next start sweeps it.
+    }
+    if (error === cancelled) {
+      return {
+        cancelled: true,
+        conversationsAdded: 0,
+        messagesAdded: 0,
+        alreadyPresent: 0,
+        skipped: [],
+        skippedCount: 0,
+      };
+    }
+    throw toHistoryError(error);
+  }
+}

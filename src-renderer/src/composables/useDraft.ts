@@ -1,0 +1,57 @@
+/**
+ * The unsent text of the composer, kept per place (a conversation id, or one
+ * key for the new chat) across switching and restarts: saved shortly after the
+ * last keystroke, and at once when leaving the place or closing the window.
+ */
+import { onScopeDispose, ref, type Ref } from 'vue';
+import { bridge, unwrap } from '../ipc/nagare';
+
+/** How long typing must pause before the draft is saved. */
+export const DRAFT_SAVE_DELAY_MS = 400;
+
+export function useDraft(key: Ref<string>) {
+  const draft = ref('');
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let pending: { key: string; text: string } | null = null;
+
+  /** Saves a draft still waiting for its timer. */
+  function flushDraft(): void {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!pending) return;
+    const { key: place, text } = pending;
+    pending = null;
+    void bridge().drafts.set({ key: place, text });
+  }
+
+  /** The user typed: show it now, save it once typing pauses. */
+  function setDraft(text: string): void {
+    draft.value = text;
+    pending = { key: key.value, text };
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flushDraft, DRAFT_SAVE_DELAY_MS);
+  }
+
+  /** Shows the saved draft of the current place; an answer for a place already left is dropped. */
+  async function loadDraft(): Promise<void> {
+    const place = key.value;
+    const text = await unwrap(bridge().drafts.get({ key: place }));
+    if (key.value === place) draft.value = text;
+  }
+
+  /** The draft of `place` was sent: empty the composer and the saved draft at once. */
+  function clearSentDraft(place: string): void {
+    draft.value = '';
+    pending = { key: place, text: '' };
+    flushDraft();
+  }
+
+  // A draft typed just before the window closes is saved too.
+  window.addEventListener('beforeunload', flushDraft);
+  onScopeDispose(() => {
+    window.removeEventListener('beforeunload', flushDraft);
+    flushDraft();
+  });
+
+  return { draft, setDraft, flushDraft, loadDraft, clearSentDraft };
+}

@@ -1,0 +1,109 @@
+/**
+ * Renders only the rows near the viewport of a scrolling container, for lists
+ * of any length (the sidebar, a 10,000-message conversation), with
+ * @tanstack/vue-virtual. Rows may have any height: each rendered row is
+ * measured, the rest are estimated. When a row above the viewport changes
+ * height (measured for the first time, a code block highlighted late), the
+ * scroll position is corrected in the same frame, so what the user reads does
+ * not move. With `anchor: 'end'` (a chat log) rows inserted above, such as an
+ * older page, leave the visible rows where they were, and a list scrolled to
+ * its end stays there while its last row grows.
+ *
+ * Each rendered row element must carry `data-index="row.index"` and be passed
+ * to `measure` from a function ref.
+ */
+import { useVirtualizer, type Virtualizer } from '@tanstack/vue-virtual';
+import { computed, watch, type Ref } from 'vue';
+
+export interface VirtualRow<T> {
+  item: T;
+  index: number;
+  key: string;
+}
+
+export interface VirtualRowsOptions<T> {
+  items: Ref<readonly T[]>;
+  keyOf: (item: T) => string;
+  /** Height in pixels assumed for a row not yet measured. */
+  estimate: number;
+  /** Extra pixels rendered above and below the viewport. */
+  overscan?: number;
+  container: Ref<HTMLElement | null>;
+  /** Which edge holds still when rows are added or removed at the other: `end` for a chat log. */
+  anchor?: 'start' | 'end';
+}
+
+/**
+ * Whether a row's change of height would move the rows the reader sees, so the
+ * scroll position must take it up. Measured for the first time, its estimate
+ * was above the fold if its top was. Measured again (it grew or shrank), only a
+ * row wholly above the fold: one that spans the fold changes below the reader
+ * (a streaming reply growing at its end).
+ */
+export function resizeMovesReader(
+  row: { start: number; end: number },
+  scrollOffset: number,
+  measuredBefore: boolean,
+): boolean {
+  return measuredBefore ? row.end <= scrollOffset : row.start < scrollOffset;
+}
+
+export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
+  // Tanstack learns the scroll position from scroll events, which come at the next frame. Rows added
+  // above in between (an older page arriving just after a scroll) would be anchored to the position
+  // before that scroll, putting the reader back by its distance. So tell it the position first: this
+  // watcher is made before tanstack's own, so it runs before tanstack sees the new rows.
+  let instance: Virtualizer<HTMLElement, Element> | null = null;
+  watch(options.items, () => {
+    const element = options.container.value;
+    if (instance && element && instance.scrollOffset !== null) instance.scrollOffset = element.scrollTop;
+  });
+
+  const virtualizer = useVirtualizer(
+    computed(() => {
+      const items = options.items.value;
+      return {
+        count: items.length,
+        getScrollElement: () => options.container.value,
+        estimateSize: () => options.estimate,
+        // Tanstack counts overscan in rows; callers think in pixels of the viewport.
+        overscan: Math.ceil((options.overscan ?? 600) / options.estimate),
+        getItemKey: (index: number) => options.keyOf(items[index]!),
+        anchorTo: options.anchor ?? 'start',
+      };
+    }),
+  );
+
+  instance = virtualizer.value;
+
+  // Tanstack leaves a re-measured row above the fold uncorrected while the list scrolls up; but that is
+  // just when rows above typeset late (math, highlighting) and the reader's text would jump. Correct then too.
+  virtualizer.value.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) =>
+    resizeMovesReader(item, instance.scrollOffset ?? 0, instance.itemSizeCache.has(item.key));
+
+  const visible = computed(() => virtualizer.value.getVirtualItems());
+  const rows = computed<VirtualRow<T>[]>(() => {
+    const items = options.items.value;
+    return visible.value.map(({ index, key }) => ({ item: items[index]!, index, key: String(key) }));
+  });
+  const totalHeight = computed(() => virtualizer.value.getTotalSize());
+  const paddingTop = computed(() => visible.value[0]?.start ?? 0);
+  const paddingBottom = computed(() => Math.max(0, totalHeight.value - (visible.value.at(-1)?.end ?? 0)));
+
+  /**
+   * Pass as a function ref on each row element (which carries `data-index`): `:ref="(el) => measure(el)"`.
+   * Vue calls it on every render of the list; tanstack expects that: a row it skipped measuring while
+   * the list scrolled is measured on a later render.
+   */
+  function measure(element: unknown): void {
+    // Null when a row leaves the DOM: lets tanstack stop observing the rows that are gone.
+    virtualizer.value.measureElement(element instanceof Element ? element : null);
+  }
+
+  /** Scrolls so that row `index` is in view. */
+  function scrollToIndex(index: number, align: 'start' | 'center' | 'nearest' = 'nearest'): void {
+    virtualizer.value.scrollToIndex(index, { align: align === 'nearest' ? 'auto' : align });
+  }
+
+  return { rows, paddingTop, paddingBottom, totalHeight, measure, scrollToIndex };
+}

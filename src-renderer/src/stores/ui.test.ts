@@ -1,0 +1,49 @@
+// @vitest-environment happy-dom
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useUiStore } from './ui';
+
+beforeEach(() => setActivePinia(createPinia()));
+afterEach(() => vi.useRealTimers());
+
+describe('useUiStore', () => {
+  it('opens one overlay at a time, remembering the settings tab and the palette mode', () => {
+    const ui = useUiStore();
+    ui.openSettings('data');
+    expect([ui.overlay, ui.settingsTab]).toEqual(['settings', 'data']);
+    ui.openPalette('search');
+    expect([ui.overlay, ui.paletteMode]).toEqual(['palette', 'search']);
+    ui.openSettings();
+    expect(ui.settingsTab).toBe('data');
+    ui.openInspector('m1');
+    expect([ui.overlay, ui.inspectedMessageId]).toEqual(['inspector', 'm1']);
+  });
+
+  it('closes the top overlay and gives the composer focus back; says so when there was none', () => {
+    const ui = useUiStore();
+    expect(ui.closeOverlay()).toBe(false);
+    expect(ui.composerFocusRequests).toBe(0);
+    ui.openPalette();
+    expect(ui.closeOverlay()).toBe(true);
+    expect(ui.overlay).toBeNull();
+    expect(ui.composerFocusRequests).toBe(1);
+  });
+
+  it('shows a toast until its time is up, or until dismissed', () => {
+    vi.useFakeTimers();
+    const ui = useUiStore();
+    const undo = vi.fn();
+    const first = ui.toast('Deleted “旅行”', { action: { label: 'Undo', run: undo }, timeoutMs: 5_000 });
+    const second = ui.toast('Could not save', { tone: 'error' });
+    expect(ui.toasts.map((toast) => [toast.id, toast.tone])).toEqual([
+      [first, 'info'],
+      [second, 'error'],
+    ]);
+    ui.toasts[0]!.action!.run();
+    expect(undo).toHaveBeenCalledOnce();
+    vi.advanceTimersByTime(5_000);
+    expect(ui.toasts.map((toast) => toast.id)).toEqual([second]);
+    ui.dismiss(second);
+    expect(ui.toasts).toEqual([]);
+  });
+});
