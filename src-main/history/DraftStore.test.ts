@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { useTestStore } from './testSupport';
+import { useFreshStore } from './testSupport';
 
-const testStore = useTestStore();
+const fresh = useFreshStore();
 
 describe('drafts', () => {
   it('keeps drafts; an empty text deletes', () => {
-    const store = testStore();
+    const store = fresh.current;
     expect(store.drafts.get('new')).toBe('');
     store.drafts.set('new', 'half a thought');
     expect(store.drafts.get('new')).toBe('half a thought');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamLog } from '../../src-preload/contract';
 import { MAX_STREAM_LOG_BYTES, boundStreamLog } from './StreamLogStore';
-import { seedChat, useTestStore } from './testSupport';
+import { seedChat, useFreshStore } from './testSupport';
 
-const testStore = useTestStore();
+const fresh = useFreshStore();
 
 describe('stream logs', () => {
   const log = (entries: number, size = 100): StreamLog => ({
@@ -30,7 +30,7 @@ describe('stream logs', () => {
   });
 
   it('saves, reads, measures and prunes logs', () => {
-    const store = testStore();
+    const store = fresh.current;
     const { ids } = seedChat(store.repo, 2);
     expect(store.streamLogs.save(ids[1] ?? '', log(3))).toMatchObject({ truncated: false });
     store.streamLogs.save(ids[3] ?? '', log(5));
@@ -48,7 +48,7 @@ describe('stream logs', () => {
   });
 
   it('bounds a log to 2 MB by dropping the last entries', () => {
-    const store = testStore();
+    const store = fresh.current;
     const { ids } = seedChat(store.repo, 1);
     const big = log(5000, 1000);
     const saved = store.streamLogs.save(ids[1] ?? '', big);

@@ -70,20 +70,22 @@ export function openStore(dir: string = makeTempDir(), clock: TestClock = makeCl
   return { dir, opened, repo: history, streamLogs, drafts, clock, close: () => closeHistoryDatabase(opened.db) };
 }
 
-/** A fresh store for every test of the calling file, closed and removed after each; call at the top level. */
-export function useTestStore(): () => TestStore {
-  let store: TestStore | null = null;
+/** A fresh store for every test, closed and removed after it; read it inside tests. */
+export function useFreshStore(): { readonly current: TestStore } {
+  let store: TestStore | undefined;
   beforeEach(() => {
     store = openStore();
   });
   afterEach(() => {
     store?.close();
-    store = null;
+    store = undefined;
     removeTempDirs();
   });
-  return () => {
-    if (!store) throw new Error('The test store exists only while a test runs.');
-    return store;
+  return {
+    get current(): TestStore {
+      if (!store) throw new Error('The store exists only while a test runs.');
+      return store;
+    },
   };
 }
 

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type TestStore } from '../history/testSupport';
+import { useFreshStore, openStore, type TestStore } from '../history/testSupport';
 import { readChatGptEntry } from './chatGpt';
 import { buildChatGptExport, FIXTURE_EVERY } from './fixtures/chatGptExport';
-import { databaseDigest, importFailure, importInto, useFreshStore } from './testSupport';
+import { databaseDigest, importFailure, importInto } from './testSupport';
 
 const fresh = useFreshStore();
 let store: TestStore;

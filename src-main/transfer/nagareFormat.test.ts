@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type TestStore } from '../history/testSupport';
+import { useFreshStore, openStore, type TestStore } from '../history/testSupport';
 import type { NagareExport } from './nagareFormat';
-import { databaseDigest, exportText, importFailure, importInto, sampleStreamLog, useFreshStore } from './testSupport';
+import { databaseDigest, exportText, importFailure, importInto, sampleStreamLog } from './testSupport';
 
 const fresh = useFreshStore();
 let store: TestStore;
