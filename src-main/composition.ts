@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
 import type { AppInfo, MenuCommand } from '../src-preload/contract/types';
+import { AppError } from './common/AppError';
+import { EventSink } from './common/EventSink';
 import { backUpHistory } from './history/backup';
 import {
   closeHistoryDatabase,
@@ -12,12 +14,10 @@ import {
   type HistoryDatabase,
   type OpenedHistoryDatabase,
 } from './history/database';
-import { HistoryRepository } from './history/HistoryRepository';
+import { createHistoryStores, type HistoryStores } from './history/HistoryStores';
 import { IdleCheckpointer } from './history/IdleCheckpointer';
-import { AppError } from './ipc/AppError';
 import { createDispatcher } from './ipc/dispatch';
 import { electronMessenger, registerIpcHandlers } from './ipc/electronIpc';
-import { EventSink } from './ipc/EventSink';
 import { createHandlers } from './ipc/handlers';
 import { Logger } from './logging/logger';
 import { createElectronPlatform } from './platform/electronPlatform';
@@ -92,7 +92,7 @@ export async function startNagare(): Promise<RunningApp> {
   const writeGate = new WriteGate();
   let database: OpenedHistoryDatabase | null = null;
   let mainConnection: HistoryDatabase | null = null;
-  let history: HistoryRepository | null = null;
+  let stores: HistoryStores | null = null;
   let checkpointer: IdleCheckpointer | null = null;
   try {
     database = openHistoryDatabase({ directory: platform.userDataDir, now: Date.now });
@@ -100,9 +100,9 @@ export async function startNagare(): Promise<RunningApp> {
     startup.damagedWalPath = database.damagedWalPath;
     // Main's writes go through the gate, so that an import in the worker lets them go first.
     mainConnection = gatedDatabase(database.db, writeGate);
-    history = new HistoryRepository(mainConnection, Date.now, randomUUID);
-    const interrupted = history.markInterruptedOnStartup();
-    history.purgeExpiredDeletes();
+    stores = createHistoryStores(mainConnection, Date.now, randomUUID);
+    const interrupted = stores.history.markInterruptedOnStartup();
+    stores.history.purgeExpiredDeletes();
     logger.info('History opened', {
       migratedFrom: database.migratedFrom,
       schemaVersion: database.schemaVersion,
@@ -126,15 +126,18 @@ export async function startNagare(): Promise<RunningApp> {
     logger.error('History could not be opened', { error });
   }
 
-  const requireHistory = (): HistoryRepository => {
-    if (!history) throw new AppError('storage', startup.storageProblem ?? 'The history database could not be opened.');
-    return history;
+  const requireStores = (): HistoryStores => {
+    if (!stores) throw new AppError('storage', startup.storageProblem ?? 'The history database could not be opened.');
+    return stores;
   };
+  const requireHistory = () => requireStores().history;
+  const requireStreamLogs = () => requireStores().streamLogs;
 
   const client = (idleTimeoutMs = settings.get().idleTimeoutSeconds * 1000) =>
     new ChatCompletionClient({ fetch: platform.fetch, idleTimeoutMs });
   const chat = new ChatService({
     history: requireHistory,
+    streamLogs: requireStreamLogs,
     providers,
     secrets,
     client,
@@ -242,7 +245,7 @@ export async function startNagare(): Promise<RunningApp> {
       backUpHistory(database!.db, path);
     },
     conversationTitle: (conversationId) => requireHistory().getConversation(conversationId).title,
-    streamLog: (messageId) => chat.liveLog(messageId) ?? requireHistory().getStreamLog(messageId),
+    streamLog: (messageId) => chat.liveLog(messageId) ?? requireStreamLogs().get(messageId),
     sendProgress: (windowId, progress) => events.toWindow(windowId, 'transfer.progress', progress),
     onImported: () => events.toAll('history.changed', { conversationId: null, reason: 'imported' }),
     onSweepFailed: (error) => logger.warn('Could not remove an unfinished import', { error }),
@@ -254,7 +257,7 @@ export async function startNagare(): Promise<RunningApp> {
     },
     newId: randomUUID,
   });
-  if (database && history && hasUnfinishedImports(database.db)) {
+  if (database && stores && hasUnfinishedImports(database.db)) {
     // An import was cut off by a crash: its hidden rows go, off the main thread.
     transfers.sweepUnfinishedImports().then(
       (removed) => logger.info('Removed an unfinished import', { conversations: removed }),
@@ -270,6 +273,8 @@ export async function startNagare(): Promise<RunningApp> {
       providerSetup,
       secrets: secrets.rendererFace(),
       history: requireHistory,
+      streamLogs: requireStreamLogs,
+      drafts: () => requireStores().drafts,
       chat,
       startup,
       transfers,
@@ -299,7 +304,7 @@ export async function startNagare(): Promise<RunningApp> {
   // Deleted conversations wait out their undo window, then go for good.
   const purgeTimer = setInterval(() => {
     try {
-      history?.purgeExpiredDeletes();
+      stores?.history.purgeExpiredDeletes();
     } catch (error) {
       logger.warn('Could not purge deleted conversations', { error });
     }
