@@ -200,6 +200,16 @@ describe('ChatService over real HTTP and a real database', () => {
     expect(service.activeCount).toBe(0);
   });
 
+  it('saves every running reply before cancelAll returns, so quitting can close the history at once', async () => {
+    const started = await service.start({ content: '[[mock:tokens=400 rate=40]]', mode: 'send' }, { windowId: 1 });
+    await messenger.until(() => messenger.text(started.streamId).length > 0);
+    service.cancelAll();
+    const saved = store.repo.getMessage(started.assistantMessageId);
+    expect(saved.status).toBe('cancelled');
+    expect(saved.content).toBe(messenger.text(started.streamId));
+    expect(service.activeCount).toBe(0);
+  });
+
   it('aborts a reply whose window is gone', async () => {
     const started = await service.start({ content: '[[mock:tokens=400 rate=40]]', mode: 'send' }, { windowId: 2 });
     // The other windows are told too, so the end shows up here.

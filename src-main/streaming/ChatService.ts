@@ -180,8 +180,20 @@ export class ChatService {
     for (const stream of this.streams.values()) if (stream.windowId === windowId) stream.controller.abort();
   }
 
+  /**
+   * Ends every reply at once, for quitting: each is saved as cancelled before this returns,
+   * because the history closes right after and a pump finishing later would find it closed.
+   */
   cancelAll(): void {
-    for (const stream of this.streams.values()) stream.controller.abort();
+    for (const stream of [...this.streams.values()]) {
+      stream.controller.abort();
+      this.finish(stream, {
+        status: 'cancelled',
+        usage: null,
+        metrics: stream.upstream.metrics,
+        error: { code: 'cancelled', message: 'Cancelled.' },
+      });
+    }
   }
 
   /** The log of a reply still streaming, for the inspector's live timeline. */
