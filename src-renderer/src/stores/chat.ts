@@ -11,6 +11,7 @@ import type {
   ChatEvent,
   ChatStarted,
   Conversation,
+  DeleteReceipt,
   MessageView,
   NagareErrorShape,
   OpenedConversation,
@@ -25,6 +26,9 @@ import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
 import { useConversationsStore } from './conversations';
 
 export type { LiveReply } from '../composables/useLiveReplies';
+
+/** How a message is deleted: with everything below it, or on its own. */
+export type MessageDeleteScope = InputOf<'history.deleteMessage'>['scope'];
 
 const NEW_CONVERSATION_DRAFT = 'new';
 
@@ -217,8 +221,16 @@ export const useChatStore = defineStore('chat', () => {
     if (target) await showVersion(target);
   }
 
-  async function deleteMessage(messageId: string): Promise<void> {
-    await unwrap(bridge().history.deleteMessage({ messageId }));
+  /** Deletes a message (see `history.deleteMessage`); answers the receipt its Undo needs. */
+  async function deleteMessage(messageId: string, scope: MessageDeleteScope = 'branch'): Promise<DeleteReceipt> {
+    const receipt = await unwrap(bridge().history.deleteMessage({ messageId, scope }));
+    await reload();
+    return receipt;
+  }
+
+  /** Restores messages deleted with `deleteMessage`. */
+  async function undoDeleteMessage(undoToken: string): Promise<void> {
+    await unwrap(bridge().history.undoDelete({ undoToken }));
     await reload();
   }
 
@@ -290,6 +302,7 @@ export const useChatStore = defineStore('chat', () => {
     showVersion,
     stepVersion,
     deleteMessage,
+    undoDeleteMessage,
     configure,
   };
 });
