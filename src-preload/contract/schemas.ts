@@ -29,6 +29,9 @@ export const chatStartInput = z
     targetMessageId: id.optional(),
     providerId: id.optional(),
     model: text(200).optional(),
+    /** For a new conversation: its system prompt and parameters, chosen before the first message. */
+    systemPrompt: text(100_000).optional(),
+    parameters: generationParameters.optional(),
   })
   .strict();
 

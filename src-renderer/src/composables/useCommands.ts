@@ -159,7 +159,7 @@ export function useCommands() {
     {
       id: 'conversation.pin',
       label: 'commands.pin',
-      run: () => conversation.value && conversations.setPinned(conversation.value.id, !conversation.value.pinned),
+      run: () => chat.setPinned(!chat.pinned),
       enabled: hasConversation,
     },
     {
