@@ -72,6 +72,10 @@ export default {
     saveAndResend: 'Save and resend',
     inspect: 'Inspect',
     delete: 'Delete',
+    deletedMarker: 'This message was deleted.',
+    deleteQuestion: 'Delete the messages below too?',
+    deleteOnly: 'Only this message',
+    deleteWithBelow: 'This and the message below | This and the {n} messages below',
     imageNotLoaded: 'Image not loaded:',
   },
   links: {
@@ -185,6 +189,7 @@ export default {
     noCode: 'There is no code block in the replies',
     deleted: 'Deleted “{title}”',
     undo: 'Undo',
+    messagesDeleted: 'Message deleted | {n} messages deleted',
     exported: 'Saved to {path}',
     recovered: 'The history database was damaged. It was kept at {path} and a new one was started.',
     damagedWal:

@@ -73,6 +73,10 @@ export default {
     saveAndResend: '保存して再送信',
     inspect: '検査',
     delete: '削除',
+    deletedMarker: 'このメッセージは削除されました。',
+    deleteQuestion: '下のメッセージも削除しますか？',
+    deleteOnly: 'このメッセージだけ',
+    deleteWithBelow: 'これと下の {n} 件のメッセージ',
     imageNotLoaded: '画像は読み込まれていません：',
   },
   links: {
@@ -186,6 +190,7 @@ export default {
     noCode: '返答にコードブロックがありません',
     deleted: '「{title}」を削除しました',
     undo: '元に戻す',
+    messagesDeleted: '{n} 件のメッセージを削除しました',
     exported: '{path} に保存しました',
     recovered: '履歴データベースが壊れていました。{path} に保管し、新しいデータベースを作成しました。',
     damagedWal:
