@@ -22,11 +22,16 @@ export interface Journey {
 /** Starts the mock server and the app, and stores the key (IPC only for this set-up). */
 export async function startJourney(
   launch: (options?: LaunchOptions) => Promise<LaunchedApp>,
-  options: Omit<LaunchOptions, 'userDataDir'> = {},
+  options: Omit<LaunchOptions, 'userDataDir'> & {
+    /** Writes what months of use would have left in the user-data folder, before the app starts. */
+    seed?: (userDataDir: string) => void;
+  } = {},
 ): Promise<Journey> {
+  const { seed, ...launchOptions } = options;
   const mock = await startMockServer({ requiredKey: JOURNEY_KEY });
   const userDataDir = seedMockProvider(mock.url);
-  const app = await launch({ ...options, userDataDir });
+  seed?.(userDataDir);
+  const app = await launch({ ...launchOptions, userDataDir });
   await setKey(app.page, JOURNEY_KEY);
   return { app, page: app.page, mock, userDataDir };
 }

@@ -25,6 +25,8 @@ export default {
     results: 'Search results',
     searching: 'Searching…',
     count: 'No matches | 1 match | {n} matches',
+    countCapped: '{n}+ matches',
+    showMore: 'Show more',
   },
   empty: {
     title: 'Start a conversation',

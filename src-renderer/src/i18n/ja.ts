@@ -26,6 +26,8 @@ export default {
     results: '検索結果',
     searching: '検索中…',
     count: '一致なし | 1 件 | {n} 件',
+    countCapped: '{n} 件以上',
+    showMore: 'さらに表示',
   },
   empty: {
     title: '会話を始めましょう',
