@@ -66,6 +66,8 @@ test('stop a reply with Esc, regenerate it, edit the question, and step through 
   const editor = page.getByRole('textbox', { name: 'Edit your message' });
   await editor.fill('Explain streams in Japanese: ストリームとは？');
   await editor.press('Enter');
+  // A short conversation is at its end: nothing to jump to.
+  await expect(page.getByRole('button', { name: /Jump to latest/ })).toHaveCount(0);
   await expect(questions(page).last().getByTestId('message-text')).toHaveText(
     'Explain streams in Japanese: ストリームとは？',
   );
@@ -74,5 +76,6 @@ test('stop a reply with Esc, regenerate it, edit the question, and step through 
   await questions(page).last().getByRole('button', { name: 'Previous version' }).click();
   await expect(questions(page).last().getByTestId('message-text')).toHaveText('Explain streams');
   await expect(replies(page).last().getByTestId('version-label')).toHaveText('2 / 2');
+  await expect(page.getByRole('button', { name: /Jump to latest/ })).toHaveCount(0);
   await mock.close();
 });

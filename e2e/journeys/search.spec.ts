@@ -31,6 +31,10 @@ test('search English and Japanese, see "50+ matches", show more, and open hits o
   await expect(page.getByTestId('conversation-title')).toHaveText('Seventy questions 七十の質問');
   await expect(search).toHaveValue('Question');
   await expect(hits).toHaveCount(70);
+  // Opened at a message far from the end: the way back is offered, and taken.
+  const jump = page.getByRole('button', { name: /Jump to latest/ });
+  await jump.click();
+  await expect(jump).toHaveCount(0);
   await hits.nth(10).click();
   await expect(search).toHaveValue('Question');
 
