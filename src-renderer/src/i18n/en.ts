@@ -203,6 +203,8 @@ export default {
     placeholder: 'Ask anything… Enter sends',
     hint: 'Enter sends · {mod}Enter opens in Nagare · Esc hides',
     open: 'Open in Nagare',
+    queued: 'Next, when this reply ends: {question}',
+    unqueue: 'Edit instead',
   },
   inspector,
   settings,

@@ -204,6 +204,8 @@ export default {
     placeholder: '何でも聞いてください… Enter で送信',
     hint: 'Enter で送信 · {mod}Enter で Nagare で開く · Esc で隠す',
     open: 'Nagare で開く',
+    queued: 'この返答が終わったら送信：{question}',
+    unqueue: '送らずに編集',
   },
   inspector,
   settings,
