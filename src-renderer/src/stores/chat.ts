@@ -160,6 +160,8 @@ export const useChatStore = defineStore('chat', () => {
     adopt(started);
     resetAnnouncer();
     if (conversation.value?.id !== started.conversationId) {
+      // A new conversation is listed before it is shown, so that Ctrl+Tab at once steps from it.
+      if (!conversations.items.some((item) => item.id === started.conversationId)) await conversations.refresh();
       applyOpened(await unwrap(bridge().history.open({ conversationId: started.conversationId, limit: 200 })));
     } else {
       await reload();
