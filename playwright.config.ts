@@ -7,6 +7,8 @@ export default defineConfig({
   globalSetup: './e2e/fixtures/globalSetup.ts',
   timeout: 60_000,
   expect: { timeout: 10_000 },
+  // The fixture attaches a screenshot of every app window when a test fails (e2e/fixtures/test.ts).
+  use: { screenshot: 'only-on-failure' },
   fullyParallel: false,
   // Each test runs a browser, main and a mock server: two at a time fill a 2-core machine.
   workers: 2,

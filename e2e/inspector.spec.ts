@@ -67,8 +67,8 @@ test('the inspector shows the raw stream, merges it, saves it and opens it again
   await page.keyboard.insertText('saved stream');
   app.answerNextDialog('open', saved);
   await page.keyboard.press('Enter');
+  // The palette asks for the file first and the panel opens showing it: no second click.
   await expect(page.getByTestId('inspector-panel')).toBeVisible();
-  await page.getByTestId('inspector-open').click();
   await expect(page.getByTestId('inspector-event-count')).toHaveText(String(sent.eventsSent));
   await expect(page.getByTestId('inspector-merged')).toHaveText(sent.textSent);
   expect(await page.getByTestId('inspector-panel').innerHTML()).not.toContain(KEY);

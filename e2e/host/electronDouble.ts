@@ -755,8 +755,11 @@ export const Menu = {
 };
 
 const shortcuts = new Map<string, () => void>();
+/** Accelerators another app holds: registering them fails, as Electron's `register` answers false. */
+const heldByOtherApps = new Set<string>();
 export const globalShortcut = {
   register(accelerator: string, callback: () => void): boolean {
+    if (heldByOtherApps.has(accelerator)) return false;
     shortcuts.set(accelerator, callback);
     record({ type: 'globalShortcut.register', accelerator });
     return true;
@@ -797,6 +800,7 @@ if (process.env.NAGARE_E2E_CONTROL === 'stdin') {
   lines.on('line', (line) => {
     const command = JSON.parse(line) as { type: string; accelerator?: string; online?: boolean };
     if (command.type === 'globalShortcut') shortcuts.get(command.accelerator ?? '')?.();
+    if (command.type === 'globalShortcut.heldByOtherApp') heldByOtherApps.add(command.accelerator ?? '');
     if (command.type === 'network') online = command.online ?? true;
     if (command.type === 'second-instance') app.emit('second-instance', {}, [], process.cwd());
     if (command.type === 'quit') app.quit();

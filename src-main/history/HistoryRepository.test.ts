@@ -152,7 +152,7 @@ describe('messages and streaming', () => {
       content: 'partial',
       error: { code: 'rate_limited', message: 'Slow down' },
     });
-    expect(failed.error).toEqual({ code: 'rate_limited', message: 'Slow down' });
+    expect(failed.error).toEqual({ code: 'rate_limited', message: 'Slow down', at: expect.any(Number) });
     expect(failed.status).toBe('error');
   });
 
@@ -270,6 +270,8 @@ describe('branches and versions', () => {
     const q = store.repo.addUserMessage(id, null, 'Q');
     const a1 = store.repo.beginAssistantMessage(id, q.id, 'm');
     const a2 = store.repo.beginAssistantMessage(id, q.id, 'm');
+    store.repo.finishMessage(a1.id, { status: 'complete', content: 'one' });
+    store.repo.finishMessage(a2.id, { status: 'complete', content: 'two' });
     const under = store.repo.addUserMessage(id, a2.id, 'under a2');
     store.repo.deleteMessage(a2.id);
     expect(codeOf(() => store.repo.getMessage(under.id))).toBe('missing');
@@ -280,6 +282,55 @@ describe('branches and versions', () => {
     ]);
     store.repo.deleteMessage(q.id);
     expect(store.repo.openConversation({ conversationId: id }).messages).toEqual([]);
+  });
+
+  it('undoes a message delete within the window, and removes it for good after', () => {
+    const { id } = store.repo.createConversation();
+    const q = store.repo.addUserMessage(id, null, 'Q');
+    const a = store.repo.beginAssistantMessage(id, q.id, 'm');
+    store.repo.finishMessage(a.id, { status: 'complete', content: 'A' });
+    const receipt = store.repo.deleteMessage(a.id);
+    expect(store.repo.openConversation({ conversationId: id }).messages.map((m) => m.id)).toEqual([q.id]);
+    store.repo.undoDelete(receipt.undoToken);
+    expect(store.repo.openConversation({ conversationId: id }).messages.map((m) => m.id)).toEqual([q.id, a.id]);
+    const again = store.repo.deleteMessage(a.id);
+    store.clock.advance(UNDO_WINDOW_MS);
+    store.repo.purgeExpiredDeletes();
+    expect(codeOf(() => store.repo.undoDelete(again.undoToken))).toBe('missing');
+    expect(codeOf(() => store.repo.getMessage(a.id))).toBe('missing');
+  });
+
+  it('deletes a question on its own as a marker, keeping its reply, and leaves it out of the context', () => {
+    const { id } = store.repo.createConversation();
+    const q = store.repo.addUserMessage(id, null, 'secret question');
+    const a = store.repo.beginAssistantMessage(id, q.id, 'm');
+    store.repo.finishMessage(a.id, { status: 'complete', content: 'A' });
+    const receipt = store.repo.deleteMessage(q.id, 'message');
+    const shown = store.repo.openConversation({ conversationId: id }).messages;
+    expect(shown.map((m) => [m.id, m.deleted, m.content])).toEqual([
+      [q.id, true, ''],
+      [a.id, false, 'A'],
+    ]);
+    expect(store.repo.buildContext(a.id)).toEqual([{ role: 'assistant', content: 'A' }]);
+    store.repo.undoDelete(receipt.undoToken);
+    expect(store.repo.getMessage(q.id).content).toBe('secret question');
+  });
+
+  it('keeps the wait a rate limit asked for, and when it was asked', () => {
+    const { id } = store.repo.createConversation();
+    const q = store.repo.addUserMessage(id, null, 'Q');
+    const a = store.repo.beginAssistantMessage(id, q.id, 'm');
+    store.repo.finishMessage(a.id, {
+      status: 'error',
+      content: '',
+      error: { code: 'rate_limited', message: 'Slow down', retryAfterSeconds: 6, at: 1_000 },
+    });
+    expect(store.repo.getMessage(a.id).error).toEqual({
+      code: 'rate_limited',
+      message: 'Slow down',
+      retryAfterSeconds: 6,
+      at: 1_000,
+    });
   });
 
   it('deletes a long chain in one go, past SQLite trigger recursion limits', () => {
@@ -296,6 +347,7 @@ describe('branches and versions', () => {
     })();
     expect(store.repo.buildContext('chain-1499')).toHaveLength(1502);
     store.repo.deleteMessage(ids[0] ?? '');
+    store.repo.purgeExpiredDeletes(store.clock.now() + UNDO_WINDOW_MS);
     const count = store.opened.db
       .prepare('SELECT count(*) AS n FROM messages WHERE conversation_id = ?')
       .get(conversationId) as {

@@ -31,12 +31,13 @@ import {
   toConversation,
   toMessageView,
   toSummary,
+  shownMessage,
   type ConversationRow,
   type MessageRow,
 } from './rows';
 import { HistorySearch } from './search';
 
-/** How long a deleted conversation can be restored. */
+/** How long a deleted conversation or message can be restored. */
 export const UNDO_WINDOW_MS = 10_000;
 /** Automatic titles are cut to this many characters. */
 export const AUTO_TITLE_LENGTH = 60;
@@ -44,6 +45,9 @@ export const AUTO_TITLE_LENGTH = 60;
 const DEFAULT_PAGE = 200;
 /** Older messages shown above a search hit when opening a conversation at it. */
 const CONTEXT_ABOVE_HIT = 5;
+
+/** How a message is deleted: with everything below it, or on its own, its replies kept below a marker. */
+export type MessageDeleteScope = 'branch' | 'message';
 
 /** What `createConversation` accepts; everything is optional. */
 export interface NewConversation {
@@ -196,7 +200,7 @@ export class HistoryRepository {
       ),
       message: db.prepare(
         `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.id = ? AND c.deleted_at IS NULL`,
+         WHERE m.id = ? AND c.deleted_at IS NULL AND ${shownMessage('m')}`,
       ),
       insertMessage: db.prepare(
         `INSERT INTO messages (id, conversation_id, parent_id, role, content, status, model, created_at)
@@ -217,19 +221,24 @@ export class HistoryRepository {
          )
          SELECT ${MESSAGE_COLUMNS} FROM chain JOIN messages m ON m.id = chain.id ORDER BY chain.depth DESC`,
       ),
+      // Hidden rows are deleted with everything below them: a shown row's leaves are shown rows.
       newestLeafUnder: db.prepare(
         `WITH RECURSIVE sub(id, created_at, seq) AS (
-           SELECT id, created_at, seq FROM messages WHERE id = ?
+           SELECT id, created_at, seq FROM messages m WHERE id = ? AND ${shownMessage('m')}
            UNION ALL
-           SELECT m.id, m.created_at, m.seq FROM messages m JOIN sub ON m.parent_id = sub.id
+           SELECT m.id, m.created_at, m.seq FROM messages m JOIN sub ON m.parent_id = sub.id WHERE ${shownMessage('m')}
          )
-         SELECT id FROM sub WHERE NOT EXISTS (SELECT 1 FROM messages k WHERE k.parent_id = sub.id)
+         SELECT id FROM sub WHERE NOT EXISTS (SELECT 1 FROM messages k WHERE k.parent_id = sub.id AND ${shownMessage('k')})
          ORDER BY created_at DESC, seq DESC LIMIT 1`,
       ),
       newestLeafInConversation: db.prepare(
-        `SELECT m.id FROM messages m WHERE m.conversation_id = ?
-           AND NOT EXISTS (SELECT 1 FROM messages k WHERE k.parent_id = m.id)
+        `SELECT m.id FROM messages m WHERE m.conversation_id = ? AND ${shownMessage('m')}
+           AND NOT EXISTS (SELECT 1 FROM messages k WHERE k.parent_id = m.id AND ${shownMessage('k')})
          ORDER BY m.created_at DESC, m.seq DESC LIMIT 1`,
+      ),
+      subtree: db.prepare(
+        `WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT m.id FROM messages m JOIN sub ON m.parent_id = sub.id)
+         SELECT m.id, m.status, m.hidden_at FROM sub JOIN messages m ON m.id = sub.id`,
       ),
     };
   }
@@ -324,26 +333,57 @@ export class HistoryRepository {
     });
   }
 
-  /** Restores a deleted conversation; `missing` once the undo window has passed. */
+  /**
+   * Restores a deleted conversation, or messages deleted together (see `deleteMessage`); `missing`
+   * once the undo window has passed.
+   */
   undoDelete(undoToken: string): void {
     guardStorage(() => {
-      const result = this.db
+      const conversation = this.db
         .prepare(
           `UPDATE conversations SET deleted_at = NULL, undo_token = NULL
            WHERE undo_token = ? AND deleted_at IS NOT NULL AND deleted_at + ? > ?`,
         )
         .run(undoToken, UNDO_WINDOW_MS, this.now());
-      if (result.changes === 0) throw new HistoryError('missing', 'This delete can no longer be undone.');
+      if (conversation.changes === 0 && !this.undoMessageDelete(undoToken)) {
+        throw new HistoryError('missing', 'This delete can no longer be undone.');
+      }
     });
   }
 
-  /** Removes for good the conversations whose undo window has ended. Returns how many. */
+  /**
+   * Ends the undo windows that have passed: deleted conversations and messages deleted with
+   * everything below them are removed, and the text of messages deleted on their own is erased
+   * (with their stream logs). Returns how many conversations were removed.
+   */
   purgeExpiredDeletes(now: number = this.now()): number {
-    return guardStorage(
-      () =>
+    return guardStorage(() =>
+      this.db.transaction(() => {
+        const expired = now - UNDO_WINDOW_MS;
         this.db
-          .prepare('DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at + ? <= ?')
-          .run(UNDO_WINDOW_MS, now).changes,
+          .prepare(
+            `WITH RECURSIVE doomed(id) AS (
+               SELECT id FROM messages WHERE hidden_at IS NOT NULL AND hidden_at <= ?
+               UNION SELECT m.id FROM messages m JOIN doomed ON m.parent_id = doomed.id
+             ) DELETE FROM messages WHERE id IN (SELECT id FROM doomed)`,
+          )
+          .run(expired);
+        this.db
+          .prepare(
+            `DELETE FROM stream_logs WHERE message_id IN
+               (SELECT id FROM messages WHERE erased_at IS NOT NULL AND erased_at <= ? AND erased_token IS NOT NULL)`,
+          )
+          .run(expired);
+        this.db
+          .prepare(
+            `UPDATE messages SET content = '', reasoning = '', erased_token = NULL
+             WHERE erased_at IS NOT NULL AND erased_at <= ? AND erased_token IS NOT NULL`,
+          )
+          .run(expired);
+        return this.db
+          .prepare('DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?')
+          .run(expired).changes;
+      })(),
     );
   }
 
@@ -457,7 +497,7 @@ export class HistoryRepository {
         this.db
           .prepare(
             `UPDATE messages SET status = ?, content = ?, reasoning = ?, error_code = ?, error_message = ?,
-             usage = ?, ttft_ms = ?, duration_ms = ? WHERE id = ?`,
+             error_retry_after = ?, error_at = ?, usage = ?, ttft_ms = ?, duration_ms = ? WHERE id = ?`,
           )
           .run(
             end.status,
@@ -465,6 +505,8 @@ export class HistoryRepository {
             end.reasoning ?? row.reasoning,
             end.error?.code ?? null,
             end.error?.message ?? null,
+            end.error?.retryAfterSeconds ?? null,
+            end.error ? (end.error.at ?? this.now()) : null,
             end.usage ? JSON.stringify(end.usage) : null,
             end.timeToFirstTokenMs ?? null,
             end.durationMs ?? null,
@@ -490,7 +532,7 @@ export class HistoryRepository {
       const rows = this.db
         .prepare(
           `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.parent_id IS ?
-           ORDER BY m.created_at, m.seq`,
+           AND ${shownMessage('m')} ORDER BY m.created_at, m.seq`,
         )
         .all(row.conversation_id, row.parent_id) as MessageRow[];
       return rows.map(toMessageView);
@@ -536,44 +578,61 @@ export class HistoryRepository {
 
   /**
    * The turns from the root to `messageId`, for sending to the model. Replies
-   * that failed with no text are left out. The system prompt is not included;
-   * it is the conversation's `systemPrompt`.
+   * that failed with no text, and deleted messages, are left out. The system
+   * prompt is not included; it is the conversation's `systemPrompt`.
    */
   buildContext(messageId: string): ContextMessage[] {
     return guardStorage(() => {
       this.messageRow(messageId);
       const rows = this.statements.chain.all(messageId, Number.MAX_SAFE_INTEGER) as MessageRow[];
       return rows
+        .filter((row) => row.erased_at === null)
         .filter((row) => !(row.role === 'assistant' && row.content === '' && row.status !== 'complete'))
         .map((row) => ({ role: row.role, content: row.content }));
     });
   }
 
   /**
-   * Deletes a message and everything below it (its replies and their
-   * versions). If that held the active leaf, the newest remaining branch
-   * under its parent becomes active.
+   * Deletes a message, with an undo token valid for {@link UNDO_WINDOW_MS}:
+   * - `branch`: it and everything below it (its replies and their versions) are hidden at once and
+   *   removed when the window ends. If that held the active leaf, the newest remaining branch under
+   *   its parent becomes active;
+   * - `message`: only it; it stays in its branch as a marker with no text, so the replies below it
+   *   keep their place (a branch without its question). A message with nothing below it is deleted
+   *   as a branch: a marker with nothing under it would stand for nothing.
+   * @throws HistoryError `invalid_request` while a reply below it is still being written
    */
-  deleteMessage(messageId: string): void {
-    guardStorage(() => {
+  deleteMessage(messageId: string, scope: MessageDeleteScope = 'branch'): DeleteReceipt {
+    return guardStorage(() => {
       const row = this.messageRow(messageId);
+      const subtree = this.statements.subtree.all(messageId) as Array<{ id: string; status: string }>;
+      if (subtree.some((message) => message.status === 'streaming')) {
+        throw new HistoryError('invalid_request', 'A reply is still being written here. Stop it first.');
+      }
+      const undoToken = this.newId();
+      const time = this.now();
       this.db.transaction(() => {
+        if (scope === 'message' && subtree.length > 1) {
+          this.db
+            .prepare('UPDATE messages SET erased_at = ?, erased_token = ? WHERE id = ?')
+            .run(time, undoToken, messageId);
+          return;
+        }
+        // Rows hidden by an earlier delete keep its token: undoing that one restores exactly them.
         this.db
           .prepare(
             `WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT m.id FROM messages m JOIN sub ON m.parent_id = sub.id)
-             DELETE FROM messages WHERE id IN (SELECT id FROM sub)`,
+             UPDATE messages SET hidden_at = ?, hidden_token = ? WHERE id IN (SELECT id FROM sub) AND hidden_at IS NULL`,
           )
-          .run(messageId);
+          .run(messageId, time, undoToken);
         const conversation = this.conversationRow(row.conversation_id);
-        const leafGone =
-          conversation.active_leaf_id !== null &&
-          this.db.prepare('SELECT 1 AS x FROM messages WHERE id = ?').get(conversation.active_leaf_id) === undefined;
-        if (leafGone) {
+        if (conversation.active_leaf_id !== null && this.isHidden(conversation.active_leaf_id)) {
           const leaf =
             row.parent_id !== null ? this.newestLeafUnder(row.parent_id) : this.newestLeafIn(row.conversation_id);
           this.db.prepare('UPDATE conversations SET active_leaf_id = ? WHERE id = ?').run(leaf, row.conversation_id);
         }
       })();
+      return { undoToken, undoWindowMs: UNDO_WINDOW_MS };
     });
   }
 
@@ -586,12 +645,46 @@ export class HistoryRepository {
 
   // ── Internals ──────────────────────────────────────────────────────────
 
+  /**
+   * Restores the messages a `deleteMessage` took, if its window is still open; answers whether it
+   * did. A branch comes back as the active one. A branch inside one deleted since cannot come back
+   * on its own: it would hang under hidden messages.
+   */
+  private undoMessageDelete(undoToken: string): boolean {
+    const since = this.now() - UNDO_WINDOW_MS;
+    const erased = this.db
+      .prepare('UPDATE messages SET erased_at = NULL, erased_token = NULL WHERE erased_token = ? AND erased_at > ?')
+      .run(undoToken, since);
+    if (erased.changes > 0) return true;
+    const root = this.db
+      .prepare(
+        `SELECT m.id, m.parent_id FROM messages m WHERE m.hidden_token = ? AND m.hidden_at > ?
+           AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.id = m.parent_id AND p.hidden_token = m.hidden_token)`,
+      )
+      .get(undoToken, since) as { id: string; parent_id: string | null } | undefined;
+    if (!root || (root.parent_id !== null && this.isHidden(root.parent_id))) return false;
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE messages SET hidden_at = NULL, hidden_token = NULL WHERE hidden_token = ?')
+        .run(undoToken);
+      this.activate(root.id);
+    })();
+    return true;
+  }
+
+  private isHidden(messageId: string): boolean {
+    const row = this.db.prepare('SELECT hidden_at FROM messages WHERE id = ?').get(messageId) as
+      { hidden_at: number | null } | undefined;
+    return row === undefined || row.hidden_at !== null;
+  }
+
   /** Every check a turn needs, run before anything is written; answers what to write. */
   private planTurn(turn: TurnRequest, conversation: ConversationRow | null): TurnPlan {
     const target = turn.targetMessageId ? this.messageRow(turn.targetMessageId) : null;
     if (target && target.conversation_id !== conversation?.id) {
       throw new HistoryError('invalid_request', 'That message belongs to another conversation.');
     }
+    if (target && target.erased_at !== null) throw new HistoryError('invalid_request', 'That message was deleted.');
     const typed = (): string => {
       if (!turn.content.trim()) throw new HistoryError('invalid_request', 'There is nothing to send.');
       return turn.content;
@@ -689,7 +782,7 @@ export class HistoryRepository {
   private activeLeaf(row: ConversationRow): string | null {
     if (row.active_leaf_id !== null) {
       const exists = this.db
-        .prepare('SELECT 1 AS x FROM messages WHERE id = ? AND conversation_id = ?')
+        .prepare(`SELECT 1 AS x FROM messages m WHERE id = ? AND conversation_id = ? AND ${shownMessage('m')}`)
         .get(row.active_leaf_id, row.id);
       if (exists !== undefined) return row.active_leaf_id;
     }

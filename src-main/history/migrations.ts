@@ -120,10 +120,37 @@ CREATE TRIGGER titles_fts_delete AFTER DELETE ON conversations BEGIN
 END;
 `;
 
+/**
+ * Version 3: what a reply's error said about waiting, and messages deleted with an undo window.
+ *
+ * `error_retry_after` (seconds) and `error_at` (when the error happened) keep a rate limit's
+ * countdown running from the moment the server answered, across reopening and restarts.
+ *
+ * A message can be deleted two ways, each with its own undo token, and stays until its undo window
+ * has passed:
+ * - with everything below it: the rows are hidden (`hidden_at`, `hidden_token`), then removed. Every
+ *   row below a hidden one is hidden too;
+ * - on its own: the row stays in its branch as a "deleted" marker (`erased_at`, `erased_token`), so
+ *   the replies below keep their place; its text is erased when the window ends.
+ */
+const V3_SQL = `
+ALTER TABLE messages ADD COLUMN error_retry_after REAL;
+ALTER TABLE messages ADD COLUMN error_at INTEGER;
+ALTER TABLE messages ADD COLUMN hidden_at INTEGER;
+ALTER TABLE messages ADD COLUMN hidden_token TEXT;
+ALTER TABLE messages ADD COLUMN erased_at INTEGER;
+ALTER TABLE messages ADD COLUMN erased_token TEXT;
+CREATE INDEX messages_hidden ON messages (hidden_at) WHERE hidden_at IS NOT NULL;
+CREATE INDEX messages_hidden_token ON messages (hidden_token) WHERE hidden_token IS NOT NULL;
+CREATE INDEX messages_erased ON messages (erased_at) WHERE erased_at IS NOT NULL;
+CREATE INDEX messages_erased_token ON messages (erased_token) WHERE erased_token IS NOT NULL;
+`;
+
 /** Every migration, oldest first. The last one's version is the current schema. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'conversations, messages, drafts', sql: V1_SQL },
   { version: 2, description: 'stream logs and full-text search', sql: V2_SQL },
+  { version: 3, description: 'stored retry-after of errors, message delete with undo', sql: V3_SQL },
 ];
 
 /** The schema version this build writes. */

@@ -11,6 +11,7 @@ import type {
   MessageView,
   Usage,
 } from '../../src-preload/contract/types';
+import type { NagareErrorShape } from '../../src-preload/contract/errors';
 import { isErrorCode } from '../../src-preload/contract/errors';
 
 /** A `conversations` row as selected by `CONVERSATION_COLUMNS`. */
@@ -42,24 +43,37 @@ export interface MessageRow {
   status: MessageStatus;
   error_code: string | null;
   error_message: string | null;
+  error_retry_after: number | null;
+  error_at: number | null;
   model: string | null;
   usage: string | null;
   ttft_ms: number | null;
   duration_ms: number | null;
   created_at: number;
+  /** Set when the message was deleted on its own and stays as a marker. */
+  erased_at: number | null;
   /** JSON array of the ids of all versions, oldest first. */
   version_ids: string;
   has_log: number;
 }
 
 /**
+ * SQL: the message aliased `alias` is shown. A message deleted with everything below it is
+ * hidden until its undo window ends, then removed; one deleted on its own stays shown, as a marker.
+ */
+export function shownMessage(alias: string): string {
+  return `${alias}.hidden_at IS NULL`;
+}
+
+/**
  * The columns `MessageRow` needs, for a table aliased `m`. Versions are the
- * messages sharing a parent, ordered by creation.
+ * shown messages sharing a parent, ordered by creation.
  */
 export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.parent_id, m.role, m.content, m.reasoning, m.status,
-  m.error_code, m.error_message, m.model, m.usage, m.ttft_ms, m.duration_ms, m.created_at,
+  m.error_code, m.error_message, m.error_retry_after, m.error_at, m.model, m.usage, m.ttft_ms, m.duration_ms,
+  m.created_at, m.erased_at,
   (SELECT json_group_array(s.id ORDER BY s.created_at, s.seq) FROM messages s
-     WHERE s.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id) AS version_ids,
+     WHERE s.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id AND ${shownMessage('s')}) AS version_ids,
   EXISTS (SELECT 1 FROM stream_logs l WHERE l.message_id = m.id) AS has_log`;
 
 /** Parses a JSON column, falling back when it is damaged rather than failing the whole read. */
@@ -94,21 +108,31 @@ export function toConversation(row: ConversationRow): Conversation {
   };
 }
 
-/** The contract view of a message row. */
+/** The error a reply ended with, as it was stored. */
+function storedError(row: MessageRow): NagareErrorShape | null {
+  if (row.error_code === null) return null;
+  const error: NagareErrorShape = {
+    code: isErrorCode(row.error_code) ? row.error_code : 'internal',
+    message: row.error_message ?? '',
+  };
+  if (row.error_retry_after !== null) error.retryAfterSeconds = row.error_retry_after;
+  if (row.error_at !== null) error.at = row.error_at;
+  return error;
+}
+
+/** The contract view of a message row. A deleted message's text is not shown, nor sent anywhere. */
 export function toMessageView(row: MessageRow): MessageView {
   const versionIds = parseJsonColumn<string[]>(row.version_ids, [row.id]);
+  const deleted = row.erased_at !== null;
   return {
     id: row.id,
     conversationId: row.conversation_id,
     parentId: row.parent_id,
     role: row.role,
-    content: row.content,
-    reasoning: row.reasoning,
+    content: deleted ? '' : row.content,
+    reasoning: deleted ? '' : row.reasoning,
     status: row.status,
-    error:
-      row.error_code !== null
-        ? { code: isErrorCode(row.error_code) ? row.error_code : 'internal', message: row.error_message ?? '' }
-        : null,
+    error: deleted ? null : storedError(row),
     model: row.model,
     usage: parseJsonColumn<Usage | null>(row.usage, null),
     timeToFirstTokenMs: row.ttft_ms,
@@ -117,6 +141,7 @@ export function toMessageView(row: MessageRow): MessageView {
     versionIndex: versionIds.indexOf(row.id) + 1,
     versionCount: versionIds.length,
     versionIds,
-    hasStreamLog: row.has_log === 1,
+    hasStreamLog: !deleted && row.has_log === 1,
+    deleted,
   };
 }

@@ -189,7 +189,7 @@ export class HistorySearch {
       // Driving from the FTS table lets it walk its doclist newest first and stop at the limit.
       sql = `SELECT ${columns} FROM messages_fts f
         JOIN messages m ON m.seq = f.rowid JOIN conversations c ON c.id = m.conversation_id
-        WHERE messages_fts MATCH ? AND c.deleted_at IS NULL ${likes} ORDER BY f.rowid DESC LIMIT ?`;
+        WHERE messages_fts MATCH ? AND c.deleted_at IS NULL AND m.hidden_at IS NULL AND m.erased_at IS NULL ${likes} ORDER BY f.rowid DESC LIMIT ?`;
       params.push(long.map(ftsPhrase).join(' '), ...short.map(likePattern), limit);
     } else {
       const recent = this.scanMessages(short, limit, RECENT_SCAN_MESSAGES);
@@ -205,7 +205,7 @@ export class HistorySearch {
     const likes = short.map(() => "AND m.content LIKE ? ESCAPE '\\'").join(' ');
     const sql = `SELECT ${HIT_COLUMNS} FROM messages m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.seq > (SELECT coalesce(max(seq), 0) FROM messages) - ? AND m.status != 'streaming'
-        AND c.deleted_at IS NULL ${likes} ORDER BY m.seq DESC LIMIT ?`;
+        AND c.deleted_at IS NULL AND m.hidden_at IS NULL AND m.erased_at IS NULL ${likes} ORDER BY m.seq DESC LIMIT ?`;
     return this.db.prepare(sql).all(window, ...short.map(likePattern), limit) as MessageHitRow[];
   }
 
@@ -231,7 +231,7 @@ export class HistorySearch {
     const likes = others.map(() => "AND m.content LIKE ? ESCAPE '\\'").join(' ');
     const sql = `SELECT ${HIT_COLUMNS} FROM messages_fts f
       JOIN messages m ON m.seq = f.rowid JOIN conversations c ON c.id = m.conversation_id
-      WHERE messages_fts MATCH ? AND c.deleted_at IS NULL ${likes} ORDER BY f.rowid DESC LIMIT ?`;
+      WHERE messages_fts MATCH ? AND c.deleted_at IS NULL AND m.hidden_at IS NULL AND m.erased_at IS NULL ${likes} ORDER BY f.rowid DESC LIMIT ?`;
     return this.db
       .prepare(sql)
       .all(trigrams.map(ftsPhrase).join(' OR '), ...others.map(likePattern), limit) as MessageHitRow[];

@@ -111,7 +111,7 @@ export function createHandlers(services: HandlerServices): Handlers {
     'history.configure': (input) => history().configure(input),
     'history.delete': ({ conversationId }) => history().deleteConversation(conversationId),
     'history.undoDelete': ({ undoToken }) => history().undoDelete(undoToken),
-    'history.deleteMessage': ({ messageId }) => history().deleteMessage(messageId),
+    'history.deleteMessage': ({ messageId, scope }) => history().deleteMessage(messageId, scope),
     'history.selectVersion': ({ messageId }) => history().openAtMessage(messageId),
     'history.search': ({ query, limit }) => history().search(query, limit),
     'history.export': (input, context) => services.transfers.exportHistory(input, context),

@@ -111,7 +111,12 @@ export class ChatService {
     const apiKey = await this.deps.secrets.getKeyForRequest(provider.id);
     const turn = history.beginTurn({
       conversationId: existing?.id ?? null,
-      newConversation: { providerId: provider.id, model },
+      newConversation: {
+        providerId: provider.id,
+        model,
+        systemPrompt: input.systemPrompt,
+        parameters: input.parameters,
+      },
       mode: input.mode,
       content: input.content,
       targetMessageId: input.targetMessageId ?? null,

@@ -12,6 +12,7 @@ import { HistoryError, toHistoryError } from '../history/errors';
 import {
   CONVERSATION_COLUMNS,
   parseJsonColumn,
+  shownMessage,
   toConversation,
   type ConversationRow,
   type MessageRow,
@@ -37,13 +38,18 @@ export interface ExportOptions {
 }
 
 /** A message row as the export reads it: the stored columns, without the version bookkeeping. */
-type StoredMessageRow = Omit<MessageRow, 'conversation_id' | 'version_ids' | 'has_log'>;
+type StoredMessageRow = Omit<
+  MessageRow,
+  'conversation_id' | 'version_ids' | 'has_log' | 'error_retry_after' | 'error_at'
+>;
 
 function readConversation(db: HistoryDatabase, row: ConversationRow): ExportedConversation {
+  // Hidden messages (deleted with their replies, waiting out their undo window) are left out.
   const messages = db
     .prepare(
       `SELECT id, parent_id, role, content, reasoning, status, error_code, error_message, model, usage, ttft_ms,
-         duration_ms, created_at FROM messages WHERE conversation_id = ? ORDER BY created_at, seq`,
+         duration_ms, created_at, erased_at FROM messages m
+       WHERE conversation_id = ? AND ${shownMessage('m')} ORDER BY created_at, seq`,
     )
     .all(row.id) as StoredMessageRow[];
   return {
@@ -53,8 +59,9 @@ function readConversation(db: HistoryDatabase, row: ConversationRow): ExportedCo
       id: m.id,
       parentId: m.parent_id,
       role: m.role,
-      content: m.content,
-      reasoning: m.reasoning,
+      ...(m.erased_at !== null
+        ? { content: '', reasoning: '', deleted: true as const }
+        : { content: m.content, reasoning: m.reasoning }),
       status: m.status,
       error:
         m.error_code !== null
@@ -101,6 +108,7 @@ export function conversationMarkdown(conversation: ExportedConversation): string
     const details = [stamp(message.createdAt)];
     if (message.role === 'assistant' && message.model) details.unshift(message.model);
     if (message.status !== 'complete') details.push(message.status);
+    if (message.deleted) details.push('deleted');
     lines.push(`${speaker} · ${details.join(' · ')}`, '', message.content, '');
   }
   return lines.join('\n');

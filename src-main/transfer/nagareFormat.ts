@@ -11,11 +11,15 @@ import { hasCycle, parentsFirst, skip, type EntryOutcome } from './importModel';
 /** The version of the Nagare JSON format this build writes and reads. */
 export const NAGARE_EXPORT_VERSION = 1;
 
-/** One message in a Nagare export: every branch, linked by `parentId`; the view without what the database derives. */
+/**
+ * One message in a Nagare export: every branch, linked by `parentId`; the view without what the
+ * database derives. A message deleted on its own is written with no text and `deleted: true`, so
+ * the replies below it keep their parent; messages deleted with their replies are left out.
+ */
 export type ExportedMessage = Omit<
   MessageView,
-  'conversationId' | 'versionIndex' | 'versionCount' | 'versionIds' | 'hasStreamLog'
->;
+  'conversationId' | 'versionIndex' | 'versionCount' | 'versionIds' | 'hasStreamLog' | 'deleted'
+> & { deleted?: true };
 
 /** One conversation in a Nagare export. */
 export interface ExportedConversation extends Conversation {

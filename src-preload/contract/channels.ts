@@ -46,8 +46,9 @@ export const invokeChannels = {
   'history.pin': answers<void>()(s.historyPinInput),
   'history.configure': answers<t.Conversation>()(s.historyConfigureInput),
   'history.delete': answers<t.DeleteReceipt>()(s.conversationIdInput),
+  /** Restores a deleted conversation or deleted messages by the token their delete answered. */
   'history.undoDelete': answers<void>()(s.historyUndoInput),
-  'history.deleteMessage': answers<void>()(s.messageIdInput),
+  'history.deleteMessage': answers<t.DeleteReceipt>()(s.messageDeleteInput),
   'history.selectVersion': answers<t.OpenedConversation>()(s.messageIdInput),
   'history.search': answers<t.SearchHit[]>()(s.historySearchInput),
   'history.export': answers<{ savedTo: string | null }>()(s.historyExportInput),

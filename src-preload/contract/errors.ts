@@ -40,6 +40,11 @@ export interface NagareErrorShape {
   message: string;
   /** Seconds to wait, for `rate_limited` when the server said so. */
   retryAfterSeconds?: number;
+  /**
+   * When a reply failed, in ms since the epoch: a wait (`retryAfterSeconds`) counts from here, so
+   * a countdown goes on where it was after reopening the conversation or restarting.
+   */
+  at?: number;
   /** HTTP status of the upstream answer, when there was one. */
   status?: number;
 }

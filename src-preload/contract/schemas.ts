@@ -29,6 +29,9 @@ export const chatStartInput = z
     targetMessageId: id.optional(),
     providerId: id.optional(),
     model: text(200).optional(),
+    /** For a new conversation: its system prompt and parameters, chosen before the first message. */
+    systemPrompt: text(100_000).optional(),
+    parameters: generationParameters.optional(),
   })
   .strict();
 
@@ -91,6 +94,11 @@ export const historyOpenInput = z
 export const historyRenameInput = z.object({ conversationId: id, title: text(500).min(1) }).strict();
 export const historyPinInput = z.object({ conversationId: id, pinned: z.boolean() }).strict();
 export const historyUndoInput = z.object({ undoToken: id }).strict();
+/**
+ * Deletes a message: `branch`, with everything below it; `message`, only it, the replies below it
+ * kept under a "deleted" marker.
+ */
+export const messageDeleteInput = z.object({ messageId: id, scope: z.enum(['branch', 'message']) }).strict();
 export const historySearchInput = z
   .object({ query: text(500), limit: z.number().int().min(1).max(200).default(50) })
   .strict();

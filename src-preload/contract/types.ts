@@ -65,6 +65,11 @@ export interface MessageView {
   /** Ids of every version of this message (siblings under the same parent), oldest first. */
   versionIds: string[];
   hasStreamLog: boolean;
+  /**
+   * Deleted on its own while the replies below it were kept: it stays in its branch as a marker,
+   * with no text. (A message deleted with its replies is not listed at all.)
+   */
+  deleted: boolean;
 }
 
 export interface Page<T> {

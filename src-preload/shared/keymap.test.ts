@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  acceleratorFromKeyEvent,
+  commandOfKeyEvent,
   acceleratorFor,
   formatAccelerator,
   KEYMAP,
@@ -171,5 +173,34 @@ describe('keymap', () => {
     expect(formatAccelerator('CmdOrCtrl+K', 'other')).toBe('Ctrl+K');
     expect(formatAccelerator('Shift+Enter', 'mac')).toBe('⇧↩');
     expect(formatAccelerator('Cmd+Shift+;', 'mac')).toBe('⇧⌘;');
+  });
+});
+
+describe('recording a shortcut', () => {
+  const press = (code: string, modifiers: Partial<Record<'ctrlKey' | 'altKey' | 'shiftKey' | 'metaKey', boolean>>) => ({
+    key: '',
+    code,
+    ctrlKey: false,
+    altKey: false,
+    shiftKey: false,
+    metaKey: false,
+    ...modifiers,
+  });
+
+  it('spells the physical keys as an accelerator, waiting while only modifiers are held', () => {
+    expect(acceleratorFromKeyEvent(press('KeyK', { ctrlKey: true, altKey: true }), 'other')).toBe('Control+Alt+K');
+    expect(acceleratorFromKeyEvent(press('Space', { metaKey: true, shiftKey: true }), 'mac')).toBe(
+      'Shift+Command+Space',
+    );
+    expect(acceleratorFromKeyEvent(press('Digit1', { altKey: true }), 'other')).toBe('Alt+1');
+    expect(acceleratorFromKeyEvent(press('ControlLeft', { ctrlKey: true }), 'other')).toBeNull();
+    // Shift and a letter alone would swallow typing everywhere.
+    expect(acceleratorFromKeyEvent(press('KeyA', { shiftKey: true }), 'other')).toBeNull();
+  });
+
+  it("names the app's own command a press already runs, but not the quick-ask shortcut itself", () => {
+    expect(commandOfKeyEvent({ ...press('KeyN', { ctrlKey: true }), key: 'n' }, 'other')).toBe('conversation.new');
+    expect(commandOfKeyEvent({ ...press('KeyJ', { ctrlKey: true, altKey: true }), key: 'j' }, 'other')).toBeNull();
+    expect(commandOfKeyEvent({ ...press('Space', { ctrlKey: true, shiftKey: true }), key: ' ' }, 'other')).toBeNull();
   });
 });

@@ -295,3 +295,47 @@ export function formatAccelerator(accelerator: string, platform: KeymapPlatform)
   const modifiers = [parsed.ctrl && 'Ctrl', parsed.alt && 'Alt', parsed.shift && 'Shift', parsed.meta && 'Super'];
   return [...modifiers.filter((m): m is string => Boolean(m)), key].join('+');
 }
+
+const CODE_KEYS: Record<string, string> = {
+  Space: 'Space',
+  Enter: 'Enter',
+  NumpadEnter: 'Enter',
+  Tab: 'Tab',
+  Backspace: 'Backspace',
+  Delete: 'Delete',
+  ArrowUp: 'Up',
+  ArrowDown: 'Down',
+  ArrowLeft: 'Left',
+  ArrowRight: 'Right',
+  ...Object.fromEntries(Object.entries(PUNCTUATION_CODES).map(([key, code]) => [code, key])),
+};
+
+/**
+ * The accelerator a key press spells, for recording a shortcut: by physical key, so the same keys
+ * are recorded on any layout; null while only modifiers are held, or without Ctrl, Alt or Cmd (a
+ * system-wide shortcut of Shift and a letter would swallow typing).
+ */
+export function acceleratorFromKeyEvent(event: KeyEventLike, platform: KeymapPlatform): string | null {
+  const code = event.code;
+  let key: string | undefined;
+  if (/^Key[A-Z]$/.test(code)) key = code.slice(3);
+  else if (/^(Digit|Numpad)[0-9]$/.test(code)) key = code.slice(-1);
+  else if (/^F([1-9]|1[0-9]|2[0-4])$/.test(code)) key = code;
+  else key = CODE_KEYS[code];
+  if (!key || !(event.ctrlKey || event.altKey || event.metaKey)) return null;
+  const modifiers =
+    platform === 'mac'
+      ? [event.ctrlKey && 'Control', event.altKey && 'Alt', event.shiftKey && 'Shift', event.metaKey && 'Command']
+      : [event.ctrlKey && 'Control', event.altKey && 'Alt', event.shiftKey && 'Shift', event.metaKey && 'Super'];
+  return [...modifiers.filter((modifier): modifier is string => Boolean(modifier)), key].join('+');
+}
+
+/** The app's own command that a key press already runs in the window, in any scope; null when none. */
+export function commandOfKeyEvent(event: KeyEventLike, platform: KeymapPlatform): CommandId | null {
+  for (const scope of ['global', 'composer', 'list'] as const) {
+    const command = matchKeyEvent(event, platform, scope);
+    // The quick-ask shortcut itself is system-wide, not matched in the window.
+    if (command && command !== 'app.quickAsk') return command;
+  }
+  return null;
+}

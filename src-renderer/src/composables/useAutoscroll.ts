@@ -1,14 +1,17 @@
 /**
  * Keeps a scrolling view pinned to its bottom while content grows (a streaming
- * reply), until the user scrolls up; `following` false is when to offer
- * "jump to latest".
+ * reply), until the user scrolls up. "Jump to latest" is for when the view
+ * is really not at its end (`showJump`): a short conversation that fits is always at its end.
  */
-import { onScopeDispose, ref, watch, type Ref } from 'vue';
+import { computed, onScopeDispose, ref, watch, type Ref } from 'vue';
 
 const BOTTOM_SLACK_PX = 48;
 
 export function useAutoscroll(container: Ref<HTMLElement | null>, content: Ref<HTMLElement | null>) {
   const following = ref(true);
+  /** The end of the content is in view, as last measured (scroll, resize). */
+  const atEnd = ref(true);
+  const showJump = computed(() => !following.value && !atEnd.value);
   let programmatic = false;
 
   function atBottom(element: HTMLElement): boolean {
@@ -23,6 +26,14 @@ export function useAutoscroll(container: Ref<HTMLElement | null>, content: Ref<H
     requestAnimationFrame(() => (programmatic = false));
   }
 
+  /** Measures again; a view that reached its end (scrolled there, or all of it fits) follows again. */
+  function settle(): void {
+    const element = container.value;
+    if (!element) return;
+    atEnd.value = atBottom(element);
+    if (atEnd.value) following.value = true;
+  }
+
   function jumpToLatest(): void {
     following.value = true;
     toBottom();
@@ -30,17 +41,20 @@ export function useAutoscroll(container: Ref<HTMLElement | null>, content: Ref<H
 
   const onScroll = () => {
     const element = container.value;
-    if (!element || programmatic) return;
-    following.value = atBottom(element);
+    if (!element) return;
+    atEnd.value = atBottom(element);
+    if (!programmatic) following.value = atEnd.value;
   };
 
   // A wheel or key press upwards means the user wants to read; stop following at once, before the next token.
   const onWheel = (event: WheelEvent) => {
-    if (event.deltaY < 0) following.value = false;
+    // In a view that cannot scroll up there is nothing to read above.
+    if (event.deltaY < 0 && (container.value?.scrollTop ?? 0) > 0) following.value = false;
   };
 
   const grow = new ResizeObserver(() => {
     if (following.value) toBottom();
+    settle();
   });
 
   watch(
@@ -49,9 +63,12 @@ export function useAutoscroll(container: Ref<HTMLElement | null>, content: Ref<H
       previous?.removeEventListener('scroll', onScroll);
       previous?.removeEventListener('wheel', onWheel);
       if (previousInner) grow.unobserve(previousInner);
+      if (previous) grow.unobserve(previous);
       element?.addEventListener('scroll', onScroll, { passive: true });
       element?.addEventListener('wheel', onWheel, { passive: true });
       if (inner) grow.observe(inner);
+      // The window resized: what fits changes too.
+      if (element) grow.observe(element);
     },
     { immediate: true },
   );
@@ -62,5 +79,5 @@ export function useAutoscroll(container: Ref<HTMLElement | null>, content: Ref<H
     container.value?.removeEventListener('wheel', onWheel);
   });
 
-  return { following, jumpToLatest, toBottom };
+  return { following, showJump, jumpToLatest, toBottom, settle };
 }

@@ -9,6 +9,7 @@ import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
 import { codeBlocksOf } from '../markdown/renderer';
 import { useChatStore } from '../stores/chat';
 import { useConversationsStore } from '../stores/conversations';
+import { useInspectorStore } from '../stores/inspector';
 import { useSettingsStore } from '../stores/settings';
 import { useUiStore } from '../stores/ui';
 
@@ -34,6 +35,7 @@ export function useCommands() {
   const conversations = useConversationsStore();
   const ui = useUiStore();
   const settings = useSettingsStore();
+  const inspector = useInspectorStore();
   const { conversation, streaming } = storeToRefs(chat);
 
   const hasConversation = () => conversation.value !== null;
@@ -159,7 +161,7 @@ export function useCommands() {
     {
       id: 'conversation.pin',
       label: 'commands.pin',
-      run: () => conversation.value && conversations.setPinned(conversation.value.id, !conversation.value.pinned),
+      run: () => chat.setPinned(!chat.pinned),
       enabled: hasConversation,
     },
     {
@@ -181,8 +183,14 @@ export function useCommands() {
       label: 'commands.toggleTheme',
       run: () => settings.update({ theme: settings.theme === 'dark' ? 'light' : 'dark' }),
     },
-    { id: 'inspector.openFile', label: 'commands.openStreamFile', run: () => ui.openInspector('') },
+    { id: 'inspector.openFile', label: 'commands.openStreamFile', run: () => openStreamFile() },
   ];
+
+  /** Asks for a `.sse` file first, then shows it; a cancelled dialog opens nothing. */
+  async function openStreamFile(): Promise<void> {
+    const opened = await inspector.openFile();
+    if (opened || inspector.error) ui.openInspector('');
+  }
 
   async function deleteActive(): Promise<void> {
     const current = conversation.value;

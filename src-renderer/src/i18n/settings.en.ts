@@ -135,10 +135,14 @@ export default {
     },
     quickAsk: 'Quick-ask shortcut',
     quickAskHint:
-      'Works system-wide, even when Nagare is in the background. Use Electron accelerator syntax, e.g. {example}. Empty turns it off.',
+      'Works system-wide, even when Nagare is in the background. Press Record keys, then the keys; or type them in Electron accelerator syntax, e.g. {example}. Empty turns it off.',
     quickAskPlaceholder: 'Off',
     quickAskSave: 'Save',
     quickAskClear: 'Turn off',
+    record: 'Record keys',
+    recording: 'Press the keys… (Esc cancels)',
+    recordCancelled: 'Recording cancelled; the shortcut is unchanged.',
+    recordConflict: '{keys} is already Nagare’s shortcut for “{action}”. Choose other keys.',
     saved: 'Saved.',
   },
   data: {

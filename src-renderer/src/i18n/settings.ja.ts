@@ -134,10 +134,14 @@ export default {
     },
     quickAsk: 'クイック質問のショートカット',
     quickAskHint:
-      'Nagare がバックグラウンドにあっても、システム全体で使えます。Electron のアクセラレーター形式で入力します（例: {example}）。空欄でオフになります。',
+      'Nagare がバックグラウンドにあっても、システム全体で使えます。「キーを記録」を押してからキーを押すか、Electron のアクセラレーター形式で入力します（例: {example}）。空欄でオフになります。',
     quickAskPlaceholder: 'オフ',
     quickAskSave: '保存',
     quickAskClear: 'オフにする',
+    record: 'キーを記録',
+    recording: 'キーを押してください…（Esc で取り消し）',
+    recordCancelled: '記録を取り消しました。ショートカットは変わっていません。',
+    recordConflict: '{keys} は Nagare の「{action}」のショートカットです。別のキーを選んでください。',
     saved: '保存しました。',
   },
   data: {

@@ -11,6 +11,7 @@ import type {
   ChatEvent,
   ChatStarted,
   Conversation,
+  DeleteReceipt,
   MessageView,
   NagareErrorShape,
   OpenedConversation,
@@ -26,6 +27,12 @@ import { useConversationsStore } from './conversations';
 
 export type { LiveReply } from '../composables/useLiveReplies';
 
+/** A conversation's settings as the conversation form edits them. */
+export type NewChatSettings = Omit<InputOf<'history.configure'>, 'conversationId'>;
+
+/** How a message is deleted: with everything below it, or on its own. */
+export type MessageDeleteScope = InputOf<'history.deleteMessage'>['scope'];
+
 const NEW_CONVERSATION_DRAFT = 'new';
 
 export const useChatStore = defineStore('chat', () => {
@@ -37,6 +44,25 @@ export const useChatStore = defineStore('chat', () => {
   const loading = ref(false);
   const lastUsage = ref<{ usage: Usage | null; metrics: StreamMetrics | null } | null>(null);
   const composerError = ref<NagareErrorShape | null>(null);
+  /** Settings chosen for a new chat before its first message; the conversation is created with them. */
+  const newChatSettings = ref<NewChatSettings>({});
+  /** The settings the conversation form edits: the open conversation's, or the new chat's. */
+  const settings = computed<NewChatSettings>(() => {
+    const current = conversation.value;
+    if (!current) return newChatSettings.value;
+    return {
+      providerId: current.providerId,
+      model: current.model,
+      systemPrompt: current.systemPrompt,
+      parameters: current.parameters,
+    };
+  });
+  /** Whether the open conversation is pinned, from the list every pin updates (sidebar, header, palette). */
+  const pinned = computed(() => {
+    const current = conversation.value;
+    if (!current) return false;
+    return conversations.items.find((item) => item.id === current.id)?.pinned ?? current.pinned;
+  });
 
   const draftKey = computed(() => conversation.value?.id ?? NEW_CONVERSATION_DRAFT);
   const { draft, setDraft, flushDraft, loadDraft, clearSentDraft } = useDraft(draftKey);
@@ -113,6 +139,7 @@ export const useChatStore = defineStore('chat', () => {
     messages.value = [];
     olderCursor.value = null;
     composerError.value = null;
+    newChatSettings.value = {};
     conversations.activeId = null;
     await loadDraft();
   }
@@ -133,6 +160,8 @@ export const useChatStore = defineStore('chat', () => {
     adopt(started);
     resetAnnouncer();
     if (conversation.value?.id !== started.conversationId) {
+      // A new conversation is listed before it is shown, so that Ctrl+Tab at once steps from it.
+      if (!conversations.items.some((item) => item.id === started.conversationId)) await conversations.refresh();
       applyOpened(await unwrap(bridge().history.open({ conversationId: started.conversationId, limit: 200 })));
     } else {
       await reload();
@@ -145,8 +174,13 @@ export const useChatStore = defineStore('chat', () => {
     const content = text.trim();
     if (!content || streaming.value) return false;
     const sentFrom = draftKey.value;
-    const started = await start({ conversationId: conversation.value?.id, content, mode: 'send' });
+    const started = await start({
+      ...(conversation.value ? { conversationId: conversation.value.id } : newChatStartFields()),
+      content,
+      mode: 'send',
+    });
     if (!started) return false;
+    newChatSettings.value = {};
     clearSentDraft(sentFrom);
     return true;
   }
@@ -217,14 +251,45 @@ export const useChatStore = defineStore('chat', () => {
     if (target) await showVersion(target);
   }
 
-  async function deleteMessage(messageId: string): Promise<void> {
-    await unwrap(bridge().history.deleteMessage({ messageId }));
+  /** Deletes a message (see `history.deleteMessage`); answers the receipt its Undo needs. */
+  async function deleteMessage(messageId: string, scope: MessageDeleteScope = 'branch'): Promise<DeleteReceipt> {
+    const receipt = await unwrap(bridge().history.deleteMessage({ messageId, scope }));
+    await reload();
+    return receipt;
+  }
+
+  /** Restores messages deleted with `deleteMessage`. */
+  async function undoDeleteMessage(undoToken: string): Promise<void> {
+    await unwrap(bridge().history.undoDelete({ undoToken }));
     await reload();
   }
 
-  async function configure(patch: Omit<InputOf<'history.configure'>, 'conversationId'>): Promise<void> {
-    if (!conversation.value) return;
+  /** What `chat.start` takes of the new chat's settings; unset ones are left to the defaults. */
+  function newChatStartFields(): Partial<InputOf<'chat.start'>> {
+    const chosen = newChatSettings.value;
+    return {
+      ...(chosen.providerId ? { providerId: chosen.providerId } : {}),
+      ...(chosen.model ? { model: chosen.model } : {}),
+      ...(chosen.systemPrompt ? { systemPrompt: chosen.systemPrompt } : {}),
+      ...(chosen.parameters ? { parameters: chosen.parameters } : {}),
+    };
+  }
+
+  /** Changes the open conversation's settings, or, before the first message, the new chat's. */
+  async function configure(patch: NewChatSettings): Promise<void> {
+    if (!conversation.value) {
+      newChatSettings.value = { ...newChatSettings.value, ...patch };
+      return;
+    }
     conversation.value = await unwrap(bridge().history.configure({ conversationId: conversation.value.id, ...patch }));
+  }
+
+  /** Pins or unpins the open conversation. */
+  async function setPinned(value: boolean): Promise<void> {
+    const current = conversation.value;
+    if (!current) return;
+    await conversations.setPinned(current.id, value);
+    if (conversation.value?.id === current.id) conversation.value = { ...conversation.value, pinned: value };
   }
 
   /** The reply streaming into `messageId` whose text can be trusted: none once events were missed. */
@@ -266,6 +331,8 @@ export const useChatStore = defineStore('chat', () => {
     live,
     lastUsage,
     composerError,
+    settings,
+    pinned,
     announcement,
     draft,
     activeReply,
@@ -290,6 +357,8 @@ export const useChatStore = defineStore('chat', () => {
     showVersion,
     stepVersion,
     deleteMessage,
+    undoDeleteMessage,
     configure,
+    setPinned,
   };
 });

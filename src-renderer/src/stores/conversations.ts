@@ -5,6 +5,10 @@ import type { ConversationSummary, SearchHit } from '../../../src-preload/contra
 import { bridge, unwrap } from '../ipc/nagare';
 
 const PAGE_SIZE = 200;
+/** Search hits shown at first, and added by each "Show more". */
+const SEARCH_PAGE = 50;
+/** The most hits shown for one query (main answers at most 200; one more tells whether there are more). */
+const SEARCH_MOST = 150;
 
 export interface PendingDelete {
   conversationId: string;
@@ -20,6 +24,9 @@ export const useConversationsStore = defineStore('conversations', () => {
   const searchQuery = ref('');
   const searchHits = ref<SearchHit[]>([]);
   const searching = ref(false);
+  const searchLimit = ref(SEARCH_PAGE);
+  /** More hits exist than are shown: the count reads "50+", and "Show more" may fetch them. */
+  const searchCapped = ref(false);
   const pendingDeletes = ref<PendingDelete[]>([]);
 
   const pinned = computed(() => items.value.filter((item) => item.pinned));
@@ -83,20 +90,33 @@ export const useConversationsStore = defineStore('conversations', () => {
   }
 
   let searchGeneration = 0;
-  async function search(query: string): Promise<void> {
+  async function search(query: string, limit: number = SEARCH_PAGE): Promise<void> {
+    if (query !== searchQuery.value || limit < searchLimit.value) searchLimit.value = SEARCH_PAGE;
     searchQuery.value = query;
+    searchLimit.value = Math.max(searchLimit.value, limit);
     const generation = ++searchGeneration;
     if (!query.trim()) {
       searchHits.value = [];
+      searchCapped.value = false;
       searching.value = false;
       return;
     }
     searching.value = true;
-    const hits = await unwrap(bridge().history.search({ query, limit: 50 }));
+    // One more than shown tells whether there are more.
+    const wanted = searchLimit.value;
+    const hits = await unwrap(bridge().history.search({ query, limit: wanted + 1 }));
     // A slower, older query must not overwrite a newer one's results.
     if (generation !== searchGeneration) return;
-    searchHits.value = hits;
+    searchCapped.value = hits.length > wanted;
+    searchHits.value = hits.slice(0, wanted);
     searching.value = false;
+  }
+
+  /** Shows the next page of hits for the same query; false when no more can be fetched. */
+  const canShowMore = computed(() => searchCapped.value && searchLimit.value < SEARCH_MOST);
+  async function showMoreResults(): Promise<void> {
+    if (!canShowMore.value) return;
+    await search(searchQuery.value, Math.min(searchLimit.value + SEARCH_PAGE, SEARCH_MOST));
   }
 
   /** The conversation `offset` steps away in sidebar order, wrapping around. */
@@ -115,7 +135,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     refreshTimer = setTimeout(() => {
       refreshTimer = null;
       void refresh();
-      if (searchQuery.value) void search(searchQuery.value);
+      if (searchQuery.value) void search(searchQuery.value, searchLimit.value);
     }, 100);
   });
   onScopeDispose(() => {
@@ -134,6 +154,8 @@ export const useConversationsStore = defineStore('conversations', () => {
     searchQuery,
     searchHits,
     searching,
+    searchCapped,
+    canShowMore,
     pendingDeletes,
     refresh,
     loadMore,
@@ -142,6 +164,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     remove,
     undoDelete,
     search,
+    showMoreResults,
     neighbour,
   };
 });

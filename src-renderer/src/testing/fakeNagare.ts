@@ -80,7 +80,7 @@ const DEFAULT_ANSWERS: { [C in InvokeChannel]: Answer<C> } = {
   'history.configure': notFaked('history.configure'),
   'history.delete': notFaked('history.delete'),
   'history.undoDelete': () => ok(undefined),
-  'history.deleteMessage': () => ok(undefined),
+  'history.deleteMessage': () => ok({ undoToken: 'undo-message', undoWindowMs: 10_000 }),
   'history.selectVersion': ({ messageId }) => fail({ code: 'missing', message: `No message ${messageId}.` }),
   'history.search': () => ok([]),
   'history.export': () => ok({ savedTo: null }),
