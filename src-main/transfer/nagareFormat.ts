@@ -14,7 +14,7 @@ export const NAGARE_EXPORT_VERSION = 1;
 /** One message in a Nagare export: every branch, linked by `parentId`; the view without what the database derives. */
 export type ExportedMessage = Omit<
   MessageView,
-  'conversationId' | 'versionIndex' | 'versionCount' | 'versionIds' | 'hasStreamLog'
+  'conversationId' | 'versionIndex' | 'versionCount' | 'versionIds' | 'hasStreamLog' | 'attachments'
 >;
 
 /** One conversation in a Nagare export. */

@@ -39,6 +39,7 @@ function opened(id: string, content: string): OpenedConversation {
         versionCount: 1,
         versionIds: [`${id}-m`],
         hasStreamLog: false,
+        attachments: [],
       },
     ],
     olderCursor: null,
