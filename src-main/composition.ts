@@ -141,6 +141,7 @@ export async function startNagare(): Promise<RunningApp> {
 
   const client = (idleTimeoutMs = settings.get().idleTimeoutSeconds * 1000) =>
     new ChatCompletionClient({ fetch: platform.fetch, idleTimeoutMs });
+  const attachmentBlobs = new BlobStore(join(platform.userDataDir, 'attachments'));
   const chat = new ChatService({
     history: requireHistory,
     streamLogs: requireStreamLogs,
@@ -160,6 +161,7 @@ export async function startNagare(): Promise<RunningApp> {
     onHistoryChanged: (conversationId, reason) => events.toAll('history.changed', { conversationId, reason }),
     log: (level, message, fields) => logger.log(level, message, fields),
     newId: randomUUID,
+    attachmentBytes: (id) => attachmentBlobs.read(id),
   });
 
   const providerSetup = new ProvidersService({
@@ -273,7 +275,7 @@ export async function startNagare(): Promise<RunningApp> {
 
   const attachments = new AttachmentService({
     store: () => requireStores().attachments,
-    blobs: new BlobStore(join(platform.userDataDir, 'attachments')),
+    blobs: attachmentBlobs,
     readPdf: pdfReaderInWorker((workerData) => new Worker(attachmentWorkerPath, { workerData, execArgv: [] })),
     dialogs: platform,
     openPath: (path) => platform.openPath(path),
