@@ -19,6 +19,7 @@ import type {
 } from '../../../src-preload/contract';
 import type { InputOf } from '../../../src-preload/contract/channels';
 import { useAnnouncer } from '../composables/useAnnouncer';
+import { useComposerAttachments } from '../composables/useComposerAttachments';
 import { useDraft } from '../composables/useDraft';
 import { useLiveReplies, type Arrival, type LiveReply } from '../composables/useLiveReplies';
 import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
@@ -40,6 +41,8 @@ export const useChatStore = defineStore('chat', () => {
 
   const draftKey = computed(() => conversation.value?.id ?? NEW_CONVERSATION_DRAFT);
   const { draft, setDraft, flushDraft, loadDraft, clearSentDraft } = useDraft(draftKey);
+  /** Files waiting in the composer, sent with the next message. */
+  const attachments = useComposerAttachments();
   /** Text for the polite live region: throttled, never per token. */
   const { announcement, follow: announce, reset: resetAnnouncer } = useAnnouncer();
   const { replies: live, adopt, release } = useLiveReplies(onEvent);
@@ -140,14 +143,21 @@ export const useChatStore = defineStore('chat', () => {
     return started;
   }
 
-  /** Sends what the user typed. The draft is kept when sending fails. */
+  /** Sends what the user typed, with the composer's files. The draft and the files are kept when sending fails. */
   async function send(text: string): Promise<boolean> {
     const content = text.trim();
-    if (!content || streaming.value) return false;
+    const files = attachments.refs.value;
+    if ((!content && files.length === 0) || streaming.value || attachments.preparing.value) return false;
     const sentFrom = draftKey.value;
-    const started = await start({ conversationId: conversation.value?.id, content, mode: 'send' });
+    const started = await start({
+      conversationId: conversation.value?.id,
+      content,
+      mode: 'send',
+      ...(files.length > 0 ? { attachments: files } : {}),
+    });
     if (!started) return false;
     clearSentDraft(sentFrom);
+    attachments.clear();
     return true;
   }
 
@@ -268,6 +278,11 @@ export const useChatStore = defineStore('chat', () => {
     composerError,
     announcement,
     draft,
+    pendingAttachments: attachments.pending,
+    attachmentProblem: attachments.problem,
+    preparingAttachments: attachments.preparing,
+    addAttachments: attachments.add,
+    removeAttachment: attachments.remove,
     activeReply,
     streaming,
     liveFor,
