@@ -153,7 +153,8 @@ test('a model that refuses images gives a typed error with the message and its i
 }, testInfo) => {
   const { page } = await launch({ userDataDir: seedMockProvider(mock.url) });
   await setKey(page, KEY);
-  await paste(page, [fileOf('photo.png', 'image/png', makeTestPng(64, 48))]);
+  const photo = fileOf('photo.png', 'image/png', makeTestPng(64, 48));
+  await paste(page, [photo]);
   await expect(page.getByTestId('attachment-chip')).toHaveAttribute('data-kind', 'image');
   await page.getByTestId('composer').fill('What is this? [[mock:fault=no-images]]');
   await page.getByTestId('composer').press('Enter');
@@ -169,6 +170,14 @@ test('a model that refuses images gives a typed error with the message and its i
   // The action opens the conversation's settings, where another model is chosen.
   await notice.getByTestId('choose-model').click();
   await expect(page.getByTestId('conversation-model-input')).toBeVisible();
+
+  // The inspector and its cURL command name the image, never print its base64.
+  await page.locator('[data-testid="message"][data-role="assistant"]').last().getByTestId('inspect-message').click();
+  const curl = page.getByTestId('inspector-curl');
+  await expect(curl).toContainText('left out: photo.png');
+  expect(await curl.textContent()).not.toContain(photo.base64.slice(0, 40));
+  await expect(page.getByTestId('inspector-elided')).toContainText('photo.png');
+  await expect(page.getByTestId('inspector-elided')).toContainText('image/png');
 });
 
 test('a binary file dropped on the window is refused with a clear message; nothing is attached', async ({ launch }) => {

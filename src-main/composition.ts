@@ -327,6 +327,12 @@ export async function startNagare(): Promise<RunningApp> {
     } catch (error) {
       logger.warn('Could not purge deleted conversations', { error });
     }
+    try {
+      // After the purge: files only purged conversations referred to go with them.
+      if (stores) attachments.collectGarbage();
+    } catch (error) {
+      logger.warn('Could not remove unused attachments', { error });
+    }
   }, PURGE_EVERY_MS);
 
   let online = platform.isOnline();
