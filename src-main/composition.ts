@@ -238,6 +238,7 @@ export async function startNagare(): Promise<RunningApp> {
 
   const transfers = new FileTransferService({
     dialogs: platform,
+    attachmentsDir: attachmentBlobs.directory,
     runner: new TransferRunner(
       // No inherited flags: the worker needs none of main's (an inspector port, the e2e host's loaders).
       (workerData) => new Worker(transferWorkerPath, { workerData, execArgv: [] }),

@@ -11,12 +11,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AttachmentRef, AttachmentView } from '../../src-preload/contract/types';
 import { ATTACHMENT_LIMITS } from '../../src-preload/contract/types';
-import { imageSize, sniffFile } from '../../src-preload/shared/fileType';
 import { AppError } from '../common/AppError';
 import { writeFileAtomically } from '../common/writeFileAtomically';
 import { toAttachmentView, type AttachmentStore, type StoredAttachment } from '../history/AttachmentStore';
 import type { FileDialogs } from '../transfer/FileTransferService';
 import type { BlobStore } from './BlobStore';
+import { describeFile, describePdf } from './describeFile';
 import type { PdfText } from './pdfText';
 
 /**
@@ -101,56 +101,26 @@ export class AttachmentService {
         `is ${describeBytes(bytes.byteLength)}; a file can be at most ${describeBytes(ATTACHMENT_LIMITS.fileBytes)}.`,
       );
     }
-    const sniffed = sniffFile(bytes);
+    const described = describeFile(bytes);
     let stored: Omit<StoredAttachment, 'sha256'>;
-    switch (sniffed.kind) {
-      case 'unsupported':
-        return refuse(
-          `${sniffed.detected ? `is a ${sniffed.detected} file` : 'is not a text file, an image or a PDF'}. ` +
-            'Nagare can attach PNG, JPEG, WebP and GIF images, PDFs, and text files in UTF-8.',
-        );
-      case 'image': {
-        const size = imageSize(bytes, sniffed.mimeType);
-        if (!size) return refuse('looks like an image, but it is damaged.');
-        stored = {
-          kind: 'image',
-          mimeType: sniffed.mimeType,
-          bytes: bytes.byteLength,
-          ...size,
-          pages: null,
-          text: null,
-        };
-        break;
+    if (!described.ok) {
+      return refuse(
+        described.reason === 'damaged_image'
+          ? 'looks like an image, but it is damaged.'
+          : `${described.detected ? `is a ${described.detected} file` : 'is not a text file, an image or a PDF'}. ` +
+              'Nagare can attach PNG, JPEG, WebP and GIF images, PDFs, and text files in UTF-8.',
+      );
+    }
+    if ('pdf' in described) {
+      let pdf: PdfText;
+      try {
+        pdf = await this.deps.readPdf(bytes);
+      } catch {
+        return refuse('could not be read as a PDF. It may be damaged or protected by a password.');
       }
-      case 'text':
-        stored = {
-          kind: 'text',
-          mimeType: sniffed.mimeType,
-          bytes: bytes.byteLength,
-          width: null,
-          height: null,
-          pages: null,
-          text: sniffed.text,
-        };
-        break;
-      case 'pdf': {
-        let pdf: PdfText;
-        try {
-          pdf = await this.deps.readPdf(bytes);
-        } catch {
-          return refuse('could not be read as a PDF. It may be damaged or protected by a password.');
-        }
-        stored = {
-          kind: 'pdf',
-          mimeType: 'application/pdf',
-          bytes: bytes.byteLength,
-          width: null,
-          height: null,
-          pages: pdf.pages,
-          text: pdf.text,
-        };
-        break;
-      }
+      stored = describePdf(bytes, pdf.pages, pdf.text);
+    } else {
+      stored = described.attachment;
     }
     const store = this.deps.store();
     let sha256: string;

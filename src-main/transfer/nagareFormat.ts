@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Conversation, MessageView } from '../../src-preload/contract/types';
+import type { ExportedAttachment } from './exportAttachments';
 import { hasCycle, parentsFirst, skip, type EntryOutcome } from './importModel';
 
 /** The version of the Nagare JSON format this build writes and reads. */
@@ -15,7 +16,10 @@ export const NAGARE_EXPORT_VERSION = 1;
 export type ExportedMessage = Omit<
   MessageView,
   'conversationId' | 'versionIndex' | 'versionCount' | 'versionIds' | 'hasStreamLog' | 'attachments'
->;
+> & {
+  /** The user's files; absent when there are none (and in exports made before attachments existed). */
+  attachments?: ExportedAttachment[];
+};
 
 /** One conversation in a Nagare export. */
 export interface ExportedConversation extends Conversation {

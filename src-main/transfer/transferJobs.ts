@@ -9,14 +9,25 @@ import type { ExportFormat, ImportReport, TransferProgress } from '../../src-pre
 import { openAtomicFileWriter } from '../common/writeFileAtomically';
 import { connectToHistoryDatabase } from '../history/database';
 import { AppError } from '../common/AppError';
+import { BlobStore } from '../attachments/BlobStore';
 import { exportHistory } from './exporter';
 import { importExportFile } from './importer';
 import { discardUnfinishedImports } from './stagedImport';
 
 /** A job, as sent to the worker. */
 export type TransferJob =
-  | { kind: 'import'; databasePath: string; filePath: string; importId: string }
-  | { kind: 'export'; databasePath: string; filePath: string; conversationId: string | null; format: ExportFormat }
+  | { kind: 'import'; databasePath: string; filePath: string; importId: string; attachmentsDir?: string }
+  | {
+      kind: 'export';
+      databasePath: string;
+      filePath: string;
+      conversationId: string | null;
+      format: ExportFormat;
+      /** The content-addressed attachment folder; without it attachments are described, not written. */
+      attachmentsDir?: string;
+      /** JSON: attachments embedded as base64 (the default) or in a folder beside the file. Markdown: always the folder. */
+      attachments?: 'embed' | 'folder';
+    }
   | { kind: 'sweep'; databasePath: string };
 
 /** What each kind of job answers: an import's report; the conversations an export wrote (null if cancelled); how many a sweep removed. */
@@ -96,6 +107,15 @@ async function runOn(
           now: control.now,
           isCancelled: control.isCancelled,
           onProgress: control.onProgress,
+          ...(job.attachmentsDir
+            ? {
+                attachments: {
+                  mode: job.format === 'markdown' ? 'folder' : (job.attachments ?? 'embed'),
+                  blobs: new BlobStore(job.attachmentsDir),
+                  exportPath: job.filePath,
+                },
+              }
+            : {}),
         });
         if (result) await writer.commit();
         else await writer.abort();
