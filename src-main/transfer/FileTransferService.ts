@@ -114,7 +114,7 @@ export class FileTransferService {
       const databasePath = this.deps.databasePath();
       const filePath = await this.deps.dialogs.chooseOpenPath({
         title: 'Import conversations',
-        filters: [{ name: 'Nagare JSON or ChatGPT export', extensions: ['json'] }],
+        filters: [{ name: 'Nagare JSON or ChatGPT export', extensions: ['json', 'zip'] }],
       });
       if (!filePath) return null;
       const job = {
