@@ -3,11 +3,13 @@
  * chips, send them as content parts, see them in history after a restart, and
  * a model that refuses images.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { makeTestPdf } from '../src-main/attachments/testing/makePdf';
 import { makeTestPng } from '../src-main/attachments/testing/makeTestPng';
+import { makeZip } from '../src-main/transfer/testing/makeZip';
 import { startMockServer, type MockServer } from './fixtures/mockServer';
 import { seedMockProvider, setKey } from './fixtures/seed';
 import { expect, test } from './fixtures/test';
@@ -190,4 +192,112 @@ test('a binary file dropped on the window is refused with a clear message; nothi
     fileOf('logo.svg', 'image/svg+xml', new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>')),
   ]);
   await expect(page.getByTestId('attachment-chip')).toHaveAttribute('data-kind', 'text');
+});
+
+async function openData(page: Page): Promise<void> {
+  await page.keyboard.press('Control+Comma');
+  await page.getByTestId('settings-tab-data').click();
+  await expect(page.getByTestId('import')).toBeVisible();
+}
+
+test('an export with its files in a folder beside it, imported on another computer, keeps the files', async ({
+  launch,
+}) => {
+  const files = mkdtempSync(join(tmpdir(), 'nagare-e2e-files-'));
+  try {
+    const first = await launch({ userDataDir: seedMockProvider(mock.url) });
+    await setKey(first.page, KEY);
+    await paste(first.page, [fileOf('川.png', 'image/png', makeTestPng(50, 40))]);
+    await expect(first.page.getByTestId('attachment-chip')).toHaveAttribute('data-kind', 'image');
+    await first.page.getByTestId('composer').fill('A river [[mock:tokens=5]]');
+    await first.page.getByTestId('composer').press('Enter');
+    await expect(first.page.locator('[data-testid="message"][data-role="assistant"]').last()).toHaveAttribute(
+      'data-status',
+      'complete',
+    );
+    await openData(first.page);
+    await first.page.getByTestId('export-attachments-folder').check();
+    const exportPath = join(files, 'history.json');
+    first.answerNextDialog('save', exportPath);
+    await first.page.getByTestId('export-json').click();
+    await expect.poll(() => readdirSync(files).sort()).toEqual(['history-files', 'history.json']);
+    expect(readdirSync(join(files, 'history-files'))).toHaveLength(1);
+
+    // Another computer: a fresh user-data folder.
+    const second = await launch({ userDataDir: seedMockProvider(mock.url) });
+    await openData(second.page);
+    second.answerNextDialog('open', exportPath);
+    await second.page.getByTestId('import').click();
+    await expect(second.page.getByTestId('import-added')).toBeVisible();
+    await second.page.keyboard.press('Escape');
+    await second.page.getByTestId('conversation-item').first().click();
+    const question = second.page.locator('[data-testid="message"][data-role="user"]').last();
+    await expect(question.getByTestId('attachment-thumbnail').locator('img')).toBeVisible();
+    await expect(question.getByTestId('attachment-thumbnail')).toHaveAttribute('title', '川.png');
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
+});
+
+test('ChatGPT’s export zip imports as it is, with its photo attached to the message', async ({ launch }, testInfo) => {
+  const files = mkdtempSync(join(tmpdir(), 'nagare-e2e-files-'));
+  try {
+    const photo = makeTestPng(120, 80);
+    const conversations = [
+      {
+        title: '旅行の写真',
+        conversation_id: 'zip-e2e',
+        create_time: 1_700_000_000,
+        mapping: {
+          q: {
+            parent: null,
+            message: {
+              author: { role: 'user' },
+              create_time: 1_700_000_000,
+              content: {
+                content_type: 'multimodal_text',
+                parts: [
+                  { content_type: 'image_asset_pointer', asset_pointer: 'file-service://file-Trip01' },
+                  'Where was this taken?',
+                ],
+              },
+              metadata: { attachments: [{ id: 'file-Trip01', name: 'IMG_2041.png', mime_type: 'image/png' }] },
+            },
+          },
+          a: {
+            parent: 'q',
+            message: {
+              author: { role: 'assistant' },
+              create_time: 1_700_000_020,
+              content: { content_type: 'text', parts: ['京都のようです。'] },
+            },
+          },
+        },
+      },
+    ];
+    const zipPath = join(files, 'chatgpt-export.zip');
+    writeFileSync(
+      zipPath,
+      makeZip([
+        ['conversations.json', JSON.stringify(conversations)],
+        ['file-Trip01-IMG_2041.png', photo],
+        ['chat.html', '<html></html>'],
+      ]),
+    );
+    const { page, answerNextDialog } = await launch({ userDataDir: seedMockProvider(mock.url) });
+    await openData(page);
+    answerNextDialog('open', zipPath);
+    await page.getByTestId('import').click();
+    await expect(page.getByTestId('import-added')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('conversation-item').first().click();
+    const question = page.locator('[data-testid="message"][data-role="user"]').last();
+    await expect(question.getByTestId('message-text')).toHaveText('Where was this taken?');
+    const image = question.getByTestId('attachment-thumbnail').locator('img');
+    await expect(image).toBeVisible();
+    expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBe(120);
+    await page.screenshot({ path: testInfo.outputPath('chatgpt-zip-imported-light-en.png') });
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
 });
