@@ -8,7 +8,7 @@
 import { computed, onScopeDispose, ref } from 'vue';
 import type { AttachmentRef, AttachmentView } from '../../../src-preload/contract';
 import { ATTACHMENT_LIMITS } from '../../../src-preload/contract/types';
-import { prepareFile } from '../attachments/prepareImage';
+import { prepareInWorker } from '../attachments/prepareInWorker';
 import { errorShapeOf, bridge, unwrap } from '../ipc/nagare';
 
 /** A chip of the composer. */
@@ -70,7 +70,7 @@ export function useComposerAttachments() {
     };
     let prepared;
     try {
-      prepared = await prepareFile(file, name);
+      prepared = await prepareInWorker(file, name);
     } catch {
       return drop({ kind: 'unreadableImage', name });
     }
