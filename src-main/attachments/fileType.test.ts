@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeTestPdf } from '../../src-main/attachments/testing/makePdf';
-import { decodeText, fitWithin, imageSize, sniffFile } from './fileType';
-import { makeTestPng } from '../../src-main/attachments/testing/makeTestPng';
+import { makeTestPdf } from './testing/makePdf';
+import { decodeText, fitWithin, imageSize, sniffFile } from '../../src-preload/shared/fileType';
+import { makeTestPng } from './testing/makeTestPng';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
