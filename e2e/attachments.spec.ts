@@ -180,6 +180,17 @@ test('a model that refuses images gives a typed error with the message and its i
   expect(await curl.textContent()).not.toContain(photo.base64.slice(0, 40));
   await expect(page.getByTestId('inspector-elided')).toContainText('photo.png');
   await expect(page.getByTestId('inspector-elided')).toContainText('image/png');
+  await page.keyboard.press('Escape');
+
+  // Sending the question again without its image makes a new version that the model answers.
+  await notice.getByTestId('send-without-images').click();
+  const reply = page.locator('[data-testid="message"][data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-status', 'complete');
+  const question = page.locator('[data-testid="message"][data-role="user"]').last();
+  await expect(question.getByTestId('attachment-thumbnail')).toHaveCount(0);
+  await expect(question.getByTestId('message-text')).toHaveText('What is this? [[mock:fault=no-images]]');
+  const sent = mock.requests.at(-1)?.json as { messages: Array<{ content: unknown }> };
+  expect(sent.messages.at(-1)?.content).toBe('What is this? [[mock:fault=no-images]]');
 });
 
 test('a binary file dropped on the window is refused with a clear message; nothing is attached', async ({ launch }) => {

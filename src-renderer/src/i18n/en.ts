@@ -113,7 +113,7 @@ export default {
     totalTooLarge: 'These files add up to {size}; a message can carry at most {max}.',
     unreadableImage: '“{name}” could not be read as an image.',
     chooseModel: 'Choose another model',
-    sendWithoutImages: 'Remove the images',
+    sendWithoutImages: 'Send without the images',
   },
   errors: {
     fixKey: 'Fix the API key',

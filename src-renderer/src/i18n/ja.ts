@@ -114,7 +114,7 @@ export default {
     totalTooLarge: 'ファイルの合計が {size} です。1 メッセージの上限は {max} です。',
     unreadableImage: '「{name}」を画像として読み込めませんでした。',
     chooseModel: '別のモデルを選ぶ',
-    sendWithoutImages: '画像を外す',
+    sendWithoutImages: '画像なしで送信',
   },
   errors: {
     fixKey: 'API キーを直す',

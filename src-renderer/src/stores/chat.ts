@@ -194,6 +194,27 @@ export const useChatStore = defineStore('chat', () => {
     );
   }
 
+  /**
+   * Sends the question a reply answers again, without its images, as a new
+   * version of it: for a model that refuses images. Its other files stay.
+   */
+  async function resendWithoutImages(replyId: string): Promise<boolean> {
+    const reply = messages.value.find((candidate) => candidate.id === replyId);
+    const question = messages.value.find((candidate) => candidate.id === reply?.parentId);
+    if (!conversation.value || !question || streaming.value) return false;
+    const kept = question.attachments.filter((file) => file.kind !== 'image');
+    if (!question.content.trim() && kept.length === 0) return false;
+    return (
+      (await start({
+        conversationId: conversation.value.id,
+        content: question.content,
+        mode: 'edit',
+        targetMessageId: question.id,
+        attachments: kept.map(({ id, name }) => ({ id, name })),
+      })) !== null
+    );
+  }
+
   async function continueReply(messageId: string): Promise<void> {
     if (!conversation.value || streaming.value) return;
     const message = messages.value.find((candidate) => candidate.id === messageId);
@@ -300,6 +321,7 @@ export const useChatStore = defineStore('chat', () => {
     stop,
     regenerate,
     editAndResend,
+    resendWithoutImages,
     continueReply,
     openAt,
     showVersion,
