@@ -1,11 +1,13 @@
 /**
- * The files waiting in the composer: each pasted, dropped or picked file is
+ * The files waiting in the composer, kept per place like the draft (a
+ * conversation, or the new chat), so switching conversations never carries
+ * them along; they are kept in memory only. Each pasted, dropped or picked file is
  * prepared (images downscaled here), handed to main, which checks and keeps
  * it, and shown as a chip. The limits are said before sending; main enforces
  * them again. Thumbnails are `blob:` URLs of the prepared bytes, released when
  * the chip goes.
  */
-import { computed, onScopeDispose, ref } from 'vue';
+import { computed, onScopeDispose, ref, type Ref } from 'vue';
 import type { AttachmentRef, AttachmentView } from '../../../src-preload/contract';
 import { ATTACHMENT_LIMITS } from '../../../src-preload/contract/types';
 import { prepareInWorker } from '../attachments/prepareInWorker';
@@ -36,16 +38,20 @@ export function formatBytes(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
-export function useComposerAttachments() {
-  const pending = ref<PendingAttachment[]>([]);
+export function useComposerAttachments(place: Ref<string>) {
+  const lists = ref<Record<string, PendingAttachment[]>>({});
   const problem = ref<AttachmentProblem | null>(null);
   let nextKey = 1;
+  const pending = computed(() => lists.value[place.value] ?? []);
+  /** Changes the list of `where`, which may no longer be the current place. */
+  function update(where: string, change: (items: PendingAttachment[]) => PendingAttachment[]): void {
+    lists.value = { ...lists.value, [where]: change(lists.value[where] ?? []) };
+  }
 
   const preparing = computed(() => pending.value.some((item) => item.status === 'preparing'));
   const refs = computed<AttachmentRef[]>(() =>
     pending.value.flatMap((item) => (item.view ? [{ id: item.view.id, name: item.view.name }] : [])),
   );
-  const totalBytes = computed(() => pending.value.reduce((sum, item) => sum + (item.view?.bytes ?? 0), 0));
 
   function release(item: PendingAttachment): void {
     if (item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
@@ -61,11 +67,12 @@ export function useComposerAttachments() {
 
   async function addOne(file: File): Promise<void> {
     const name = file.name || 'pasted';
+    const where = place.value;
     const item: PendingAttachment = { key: nextKey++, name, status: 'preparing', view: null, thumbnailUrl: null };
-    pending.value = [...pending.value, item];
+    update(where, (items) => [...items, item]);
     const drop = (why: AttachmentProblem): void => {
-      problem.value = why;
-      pending.value = pending.value.filter((other) => other.key !== item.key);
+      if (place.value === where) problem.value = why;
+      update(where, (items) => items.filter((other) => other.key !== item.key));
       release(item);
     };
     let prepared;
@@ -83,31 +90,34 @@ export function useComposerAttachments() {
     } catch (error) {
       return drop({ kind: 'refused', message: errorShapeOf(error).message });
     }
-    if (!pending.value.some((other) => other.key === item.key)) return; // removed meanwhile
-    const total = totalBytes.value + view.bytes;
+    const siblings = lists.value[where] ?? [];
+    if (!siblings.some((other) => other.key === item.key)) return; // removed meanwhile
+    const total = siblings.reduce((sum, other) => sum + (other.view?.bytes ?? 0), 0) + view.bytes;
     if (total > ATTACHMENT_LIMITS.messageBytes) return drop({ kind: 'totalTooLarge', bytes: total });
     const thumbnailUrl =
       view.kind === 'image' ? URL.createObjectURL(new Blob([prepared.bytes], { type: view.mimeType })) : null;
-    pending.value = pending.value.map((other) =>
-      other.key === item.key ? { ...other, name: view.name, status: 'ready', view, thumbnailUrl } : other,
+    update(where, (items) =>
+      items.map((other) =>
+        other.key === item.key ? { ...other, name: view.name, status: 'ready', view, thumbnailUrl } : other,
+      ),
     );
   }
 
   function remove(key: number): void {
     const item = pending.value.find((other) => other.key === key);
     if (item) release(item);
-    pending.value = pending.value.filter((other) => other.key !== key);
+    update(place.value, (items) => items.filter((other) => other.key !== key));
     problem.value = null;
   }
 
-  /** Empties the composer's files (after they were sent). */
-  function clear(): void {
-    pending.value.forEach(release);
-    pending.value = [];
-    problem.value = null;
+  /** Empties the files of `where` (after they were sent from there). */
+  function clear(where: string = place.value): void {
+    (lists.value[where] ?? []).forEach(release);
+    update(where, () => []);
+    if (where === place.value) problem.value = null;
   }
 
-  onScopeDispose(clear);
+  onScopeDispose(() => Object.values(lists.value).forEach((items) => items.forEach(release)));
 
   return { pending, problem, preparing, refs, add, remove, clear };
 }

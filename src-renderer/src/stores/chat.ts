@@ -42,7 +42,7 @@ export const useChatStore = defineStore('chat', () => {
   const draftKey = computed(() => conversation.value?.id ?? NEW_CONVERSATION_DRAFT);
   const { draft, setDraft, flushDraft, loadDraft, clearSentDraft } = useDraft(draftKey);
   /** Files waiting in the composer, sent with the next message. */
-  const attachments = useComposerAttachments();
+  const attachments = useComposerAttachments(draftKey);
   /** Text for the polite live region: throttled, never per token. */
   const { announcement, follow: announce, reset: resetAnnouncer } = useAnnouncer();
   const { replies: live, adopt, release } = useLiveReplies(onEvent);
@@ -157,7 +157,7 @@ export const useChatStore = defineStore('chat', () => {
     });
     if (!started) return false;
     clearSentDraft(sentFrom);
-    attachments.clear();
+    attachments.clear(sentFrom);
     return true;
   }
 
