@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { makeTestPdf } from '../src-main/attachments/testing/makePdf';
 import { makeTestPng } from '../src-main/attachments/testing/makeTestPng';
+import { chatGptConversationWithPhotos } from '../src-main/transfer/testing/chatGptWithPhotos';
 import { makeZip } from '../src-main/transfer/testing/makeZip';
 import { startMockServer, type MockServer } from './fixtures/mockServer';
 import { seedMockProvider, setKey } from './fixtures/seed';
@@ -255,36 +256,13 @@ test('ChatGPT’s export zip imports as it is, with its photo attached to the me
   try {
     const photo = makeTestPng(120, 80);
     const conversations = [
-      {
+      chatGptConversationWithPhotos({
+        id: 'zip-e2e',
         title: '旅行の写真',
-        conversation_id: 'zip-e2e',
-        create_time: 1_700_000_000,
-        mapping: {
-          q: {
-            parent: null,
-            message: {
-              author: { role: 'user' },
-              create_time: 1_700_000_000,
-              content: {
-                content_type: 'multimodal_text',
-                parts: [
-                  { content_type: 'image_asset_pointer', asset_pointer: 'file-service://file-Trip01' },
-                  'Where was this taken?',
-                ],
-              },
-              metadata: { attachments: [{ id: 'file-Trip01', name: 'IMG_2041.png', mime_type: 'image/png' }] },
-            },
-          },
-          a: {
-            parent: 'q',
-            message: {
-              author: { role: 'assistant' },
-              create_time: 1_700_000_020,
-              content: { content_type: 'text', parts: ['京都のようです。'] },
-            },
-          },
-        },
-      },
+        question: 'Where was this taken?',
+        answer: '京都のようです。',
+        photos: [{ assetId: 'file-Trip01', name: 'IMG_2041.png' }],
+      }),
     ];
     const zipPath = join(files, 'chatgpt-export.zip');
     writeFileSync(

@@ -7,6 +7,7 @@ import { extractPdfText } from '../attachments/pdfText';
 import { makeTestPdf } from '../attachments/testing/makePdf';
 import { makeTestPng } from '../attachments/testing/makeTestPng';
 import { makeTempDir, openStore, useFreshStore } from '../history/testSupport';
+import { chatGptConversationWithPhotos } from './testing/chatGptWithPhotos';
 import { makeZip } from './testing/makeZip';
 import { runTransferJob, type JobControl } from './transferJobs';
 
@@ -140,38 +141,16 @@ describe('attachments through export and import', () => {
     const store = fresh.current;
     const photo = makeTestPng(30, 20);
     const conversations = [
-      {
+      chatGptConversationWithPhotos({
+        id: 'zip-1',
         title: '写真について',
-        conversation_id: 'zip-1',
-        create_time: 1_700_000_000,
-        current_node: 'a',
-        mapping: {
-          q: {
-            parent: null,
-            message: {
-              author: { role: 'user' },
-              create_time: 1_700_000_000,
-              content: {
-                content_type: 'multimodal_text',
-                parts: [
-                  { content_type: 'image_asset_pointer', asset_pointer: 'file-service://file-Abc123' },
-                  { content_type: 'image_asset_pointer', asset_pointer: 'file-service://file-Missing' },
-                  'What is in this photo?',
-                ],
-              },
-              metadata: { attachments: [{ id: 'file-Abc123', name: 'IMG_2041.png', mime_type: 'image/png' }] },
-            },
-          },
-          a: {
-            parent: 'q',
-            message: {
-              author: { role: 'assistant' },
-              create_time: 1_700_000_010,
-              content: { content_type: 'text', parts: ['A gradient.'] },
-            },
-          },
-        },
-      },
+        question: 'What is in this photo?',
+        answer: 'A gradient.',
+        photos: [
+          { assetId: 'file-Abc123', name: 'IMG_2041.png' },
+          { assetId: 'file-Missing', name: null },
+        ],
+      }),
     ];
     const filePath = join(makeTempDir(), 'chatgpt-export.zip');
     writeFileSync(

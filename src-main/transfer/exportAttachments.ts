@@ -7,23 +7,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { AttachmentKind } from '../../src-preload/contract/types';
+import type { MessageAttachment } from '../history/AttachmentStore';
 import { openedCopyName } from '../attachments/AttachmentService';
 import type { BlobStore } from '../attachments/BlobStore';
 import { writeFileAtomically } from '../common/writeFileAtomically';
 import type { HistoryDatabase } from '../history/database';
 
-/** One attachment of an exported message. */
-export interface ExportedAttachment {
-  name: string;
-  sha256: string;
-  kind: AttachmentKind;
-  mimeType: string;
-  bytes: number;
-  width: number | null;
-  height: number | null;
-  pages: number | null;
-  /** The text sent for it (text files, PDFs); null for images. */
-  text: string | null;
+/** One attachment of an exported message: as stored, with its bytes inside (`data`) or beside (`file`). */
+export interface ExportedAttachment extends MessageAttachment {
   /** The bytes in base64, when embedded. */
   data?: string;
   /** Where the bytes are, relative to the export file, when written to the folder beside it. */
