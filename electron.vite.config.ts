@@ -11,6 +11,8 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'src-main/index.ts'),
           // Imports and exports run in a worker thread, started from out/main/transferWorker.js.
           transferWorker: resolve(import.meta.dirname, 'src-main/transfer/transferWorker.ts'),
+          // PDFs are read in a worker thread too, started from out/main/attachmentWorker.js.
+          attachmentWorker: resolve(import.meta.dirname, 'src-main/attachments/attachmentWorker.ts'),
         },
       },
     },

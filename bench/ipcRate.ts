@@ -57,6 +57,9 @@ async function oneRun(): Promise<{ perSecond: number; tokensPerMessage: number; 
     onHistoryChanged: () => undefined,
     log: () => undefined,
     newId: () => crypto.randomUUID(),
+    attachmentBytes: () => {
+      throw new Error('This bench sends no attachments.');
+    },
   });
   try {
     await chat.start({ content: `[[mock:tokens=${TOKENS} rate=${RATE}]]`, mode: 'send' }, { windowId: 1 });

@@ -1,10 +1,14 @@
 /** The composition root: the one place where services are created and wired together. */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
 import type { AppInfo, MenuCommand } from '../src-preload/contract/types';
+import { AttachmentService } from './attachments/AttachmentService';
+import { BlobStore } from './attachments/BlobStore';
+import { pdfReaderInWorker } from './attachments/pdfWorker';
 import { AppError } from './common/AppError';
 import { EventSink } from './common/EventSink';
 import { backUpHistory } from './history/backup';
@@ -52,6 +56,8 @@ export interface RunningApp {
 const bundleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The transfer worker, built as a second main entry (electron.vite.config.ts). */
 const transferWorkerPath = join(bundleDir, 'main', 'transferWorker.js');
+/** The attachment worker (PDF text), a third main entry. */
+const attachmentWorkerPath = join(bundleDir, 'main', 'attachmentWorker.js');
 const rendererUrl = pathToFileURL(join(bundleDir, 'renderer', 'index.html')).href;
 
 function isAppUrl(url: string): boolean {
@@ -135,6 +141,7 @@ export async function startNagare(): Promise<RunningApp> {
 
   const client = (idleTimeoutMs = settings.get().idleTimeoutSeconds * 1000) =>
     new ChatCompletionClient({ fetch: platform.fetch, idleTimeoutMs });
+  const attachmentBlobs = new BlobStore(join(platform.userDataDir, 'attachments'));
   const chat = new ChatService({
     history: requireHistory,
     streamLogs: requireStreamLogs,
@@ -154,6 +161,7 @@ export async function startNagare(): Promise<RunningApp> {
     onHistoryChanged: (conversationId, reason) => events.toAll('history.changed', { conversationId, reason }),
     log: (level, message, fields) => logger.log(level, message, fields),
     newId: randomUUID,
+    attachmentBytes: (id) => attachmentBlobs.read(id),
   });
 
   const providerSetup = new ProvidersService({
@@ -230,6 +238,7 @@ export async function startNagare(): Promise<RunningApp> {
 
   const transfers = new FileTransferService({
     dialogs: platform,
+    attachmentsDir: attachmentBlobs.directory,
     runner: new TransferRunner(
       // No inherited flags: the worker needs none of main's (an inspector port, the e2e host's loaders).
       (workerData) => new Worker(transferWorkerPath, { workerData, execArgv: [] }),
@@ -265,6 +274,16 @@ export async function startNagare(): Promise<RunningApp> {
     );
   }
 
+  const attachments = new AttachmentService({
+    store: () => requireStores().attachments,
+    blobs: attachmentBlobs,
+    readPdf: pdfReaderInWorker((workerData) => new Worker(attachmentWorkerPath, { workerData, execArgv: [] })),
+    dialogs: platform,
+    openPath: (path) => platform.openPath(path),
+    openedCopiesDir: join(tmpdir(), `nagare-opened-${process.pid}`),
+    now: Date.now,
+  });
+
   const dispatch = createDispatcher({
     handlers: createHandlers({
       platform,
@@ -276,6 +295,7 @@ export async function startNagare(): Promise<RunningApp> {
       streamLogs: requireStreamLogs,
       drafts: () => requireStores().drafts,
       chat,
+      attachments,
       startup,
       transfers,
       updateSettings: (patch) =>
@@ -307,6 +327,12 @@ export async function startNagare(): Promise<RunningApp> {
       stores?.history.purgeExpiredDeletes();
     } catch (error) {
       logger.warn('Could not purge deleted conversations', { error });
+    }
+    try {
+      // After the purge: files only purged conversations referred to go with them.
+      if (stores) attachments.collectGarbage();
+    } catch (error) {
+      logger.warn('Could not remove unused attachments', { error });
     }
   }, PURGE_EVERY_MS);
 

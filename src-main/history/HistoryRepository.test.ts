@@ -219,9 +219,9 @@ describe('branches and versions', () => {
     expect(opened.messages[0]?.versionIds).toEqual([q.id]);
     expect(store.repo.listVersions(a2.id).map((m) => m.id)).toEqual([a1.id, a2.id]);
     expect(store.repo.buildContext(follow.id)).toEqual([
-      { role: 'user', content: 'Q' },
-      { role: 'assistant', content: 'A1' },
-      { role: 'user', content: 'follow-up on A1' },
+      { role: 'user', content: 'Q', attachments: [] },
+      { role: 'assistant', content: 'A1', attachments: [] },
+      { role: 'user', content: 'follow-up on A1', attachments: [] },
     ]);
 
     // Edit of the first question: a sibling root.
@@ -311,7 +311,7 @@ describe('branches and versions', () => {
       [q.id, true, ''],
       [a.id, false, 'A'],
     ]);
-    expect(store.repo.buildContext(a.id)).toEqual([{ role: 'assistant', content: 'A' }]);
+    expect(store.repo.buildContext(a.id)).toEqual([{ role: 'assistant', content: 'A', attachments: [] }]);
     store.repo.undoDelete(receipt.undoToken);
     expect(store.repo.getMessage(q.id).content).toBe('secret question');
   });
@@ -380,7 +380,7 @@ describe('turns', () => {
     expect(turn.conversation).toMatchObject({ title: 'What is a river?', providerId: 'p1', model: 'm1' });
     expect(turn.userMessage).toMatchObject({ role: 'user', parentId: null, content: 'What is a river?\nAsked twice.' });
     expect(turn.reply).toMatchObject({ role: 'assistant', status: 'streaming', parentId: turn.userMessage?.id });
-    expect(turn.context).toEqual([{ role: 'user', content: 'What is a river?\nAsked twice.' }]);
+    expect(turn.context).toEqual([{ role: 'user', content: 'What is a river?\nAsked twice.', attachments: [] }]);
     expect(store.repo.openConversation({ conversationId: turn.conversation.id }).messages.map((m) => m.id)).toEqual([
       turn.userMessage?.id,
       turn.reply.id,
@@ -408,14 +408,14 @@ describe('turns', () => {
     const edited = store.repo.beginTurn({ ...base, mode: 'edit', content: 'question 1, better', targetMessageId: q1 });
     expect(edited.userMessage).toMatchObject({ parentId: a0, versionIndex: 2, versionCount: 2 });
     expect(edited.reply.parentId).toBe(edited.userMessage?.id);
-    expect(edited.context.at(-1)).toEqual({ role: 'user', content: 'question 1, better' });
+    expect(edited.context.at(-1)).toEqual({ role: 'user', content: 'question 1, better', attachments: [] });
     store.repo.finishMessage(edited.reply.id, { status: 'complete', content: 'better answer' });
 
     // Regenerate a reply: a new version of it under the same question.
     const again = store.repo.beginTurn({ ...base, mode: 'regenerate', targetMessageId: a0 });
     expect(again.userMessage).toBeNull();
     expect(again.reply).toMatchObject({ parentId: q0, model: 'm2', versionIndex: 2, versionCount: 2 });
-    expect(again.context).toEqual([{ role: 'user', content: 'question 0' }]);
+    expect(again.context).toEqual([{ role: 'user', content: 'question 0', attachments: [] }]);
     store.repo.finishMessage(again.reply.id, { status: 'complete', content: 'answer 0, again' });
 
     // Regenerate a question: it is answered again.
@@ -427,8 +427,8 @@ describe('turns', () => {
     const continued = store.repo.beginTurn({ ...base, mode: 'continue', targetMessageId: answered.reply.id });
     expect(continued.reply).toMatchObject({ id: answered.reply.id, status: 'streaming', content: 'cut o' });
     expect(continued.context).toEqual([
-      { role: 'user', content: 'question 0' },
-      { role: 'assistant', content: 'cut o' },
+      { role: 'user', content: 'question 0', attachments: [] },
+      { role: 'assistant', content: 'cut o', attachments: [] },
     ]);
     expect(store.repo.openConversation({ conversationId }).messages.at(-1)?.id).toBe(answered.reply.id);
   });

@@ -9,6 +9,7 @@
  * memory and tell the user.
  */
 import type {
+  AttachmentRef,
   Conversation,
   ConversationSummary,
   DeleteReceipt,
@@ -23,6 +24,8 @@ import type {
   Usage,
 } from '../../src-preload/contract';
 import type { ChatStartInput } from '../../src-preload/contract/schemas';
+import { ATTACHMENT_LIMITS } from '../../src-preload/contract/types';
+import { AttachmentStore, attachmentSearchText, type MessageAttachment } from './AttachmentStore';
 import type { HistoryDatabase } from './database';
 import { HistoryError, guardStorage } from './errors';
 import {
@@ -82,6 +85,8 @@ export interface FinishedMessage {
 export interface ContextMessage {
   role: MessageRole;
   content: string;
+  /** The files of a user message, with the text sent for each; empty otherwise. */
+  attachments: MessageAttachment[];
 }
 
 /** What a turn does: send a new message, edit one of the user's, regenerate a reply, or continue a cut-off one. */
@@ -99,6 +104,8 @@ export interface TurnRequest {
   targetMessageId?: string | null;
   /** The model that writes the reply. */
   model: string | null;
+  /** Files for `send` and `edit`, stored beforehand; an edit without them keeps the edited message's. */
+  attachments?: readonly AttachmentRef[];
 }
 
 /** What a turn wrote, and what to send the model. */
@@ -125,11 +132,17 @@ interface NewMessage {
   content: string;
   status: MessageStatus;
   model: string | null;
+  attachments?: readonly MessageAttachment[];
 }
 
-/** What the user typed, as a row. */
-function userMessage(conversationId: string, parentId: string | null, content: string): NewMessage {
-  return { conversationId, parentId, role: 'user', content, status: 'complete', model: null };
+/** What the user typed, and the files they attached, as a row. */
+function userMessage(
+  conversationId: string,
+  parentId: string | null,
+  content: string,
+  attachments: readonly MessageAttachment[] = [],
+): NewMessage {
+  return { conversationId, parentId, role: 'user', content, status: 'complete', model: null, attachments };
 }
 
 /** An empty reply row, streaming until it ends. */
@@ -139,7 +152,7 @@ function streamingReply(conversationId: string, parentId: string | null, model: 
 
 /** The writes a turn will make, decided before any of them runs. */
 type TurnPlan =
-  | { kind: 'ask'; parentId: string | null; content: string }
+  | { kind: 'ask'; parentId: string | null; content: string; attachments: MessageAttachment[] }
   | { kind: 'answer'; parentId: string }
   | { kind: 'resume'; messageId: string };
 
@@ -157,6 +170,10 @@ export function titleFromMessage(content: string): string {
         .slice(0, AUTO_TITLE_LENGTH - 1)
         .join('')
         .trimEnd()}…`;
+}
+
+function toRef(attachment: MessageAttachment): AttachmentRef {
+  return { id: attachment.sha256, name: attachment.name };
 }
 
 function encodeCursor(parts: unknown[]): string {
@@ -184,6 +201,7 @@ function decodeListCursor(cursor: string): [number, number, string] {
 /** The history store. The caller owns the database connection and closes it. */
 export class HistoryRepository {
   private readonly searcher: HistorySearch;
+  private readonly attachmentRows: AttachmentStore;
   private readonly statements;
 
   constructor(
@@ -192,6 +210,7 @@ export class HistoryRepository {
     private readonly newId: () => string,
   ) {
     this.searcher = new HistorySearch(db);
+    this.attachmentRows = new AttachmentStore(db, now);
     // Prepared once: streaming flushes run these many times a second.
     this.statements = {
       flush: db.prepare("UPDATE messages SET content = ?, reasoning = ? WHERE id = ? AND status = 'streaming'"),
@@ -203,8 +222,8 @@ export class HistoryRepository {
          WHERE m.id = ? AND c.deleted_at IS NULL AND ${shownMessage('m')}`,
       ),
       insertMessage: db.prepare(
-        `INSERT INTO messages (id, conversation_id, parent_id, role, content, status, model, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (id, conversation_id, parent_id, role, content, status, model, created_at, attachment_text)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       touch: db.prepare('UPDATE conversations SET updated_at = ?, active_leaf_id = ? WHERE id = ?'),
       titleIfUntitled: db.prepare("UPDATE conversations SET title = ? WHERE id = ? AND title = ''"),
@@ -374,9 +393,16 @@ export class HistoryRepository {
                (SELECT id FROM messages WHERE erased_at IS NOT NULL AND erased_at <= ? AND erased_token IS NOT NULL)`,
           )
           .run(expired);
+        // Its files go with its text: their links first, so the garbage collection can take the bytes.
         this.db
           .prepare(
-            `UPDATE messages SET content = '', reasoning = '', erased_token = NULL
+            `DELETE FROM message_attachments WHERE message_id IN
+               (SELECT id FROM messages WHERE erased_at IS NOT NULL AND erased_at <= ? AND erased_token IS NOT NULL)`,
+          )
+          .run(expired);
+        this.db
+          .prepare(
+            `UPDATE messages SET content = '', reasoning = '', attachment_text = '', erased_token = NULL
              WHERE erased_at IS NOT NULL AND erased_at <= ? AND erased_token IS NOT NULL`,
           )
           .run(expired);
@@ -456,7 +482,9 @@ export class HistoryRepository {
         const conversationId = existing?.id ?? this.writeConversation(turn.newConversation ?? {});
         switch (plan.kind) {
           case 'ask': {
-            const userId = this.writeMessage(userMessage(conversationId, plan.parentId, plan.content));
+            const userId = this.writeMessage(
+              userMessage(conversationId, plan.parentId, plan.content, plan.attachments),
+            );
             const replyId = this.writeMessage(streamingReply(conversationId, userId, turn.model));
             return { conversationId, userId, replyId, contextEnd: userId };
           }
@@ -588,7 +616,12 @@ export class HistoryRepository {
       return rows
         .filter((row) => row.erased_at === null)
         .filter((row) => !(row.role === 'assistant' && row.content === '' && row.status !== 'complete'))
-        .map((row) => ({ role: row.role, content: row.content }));
+        .map((row) => ({
+          role: row.role,
+          content: row.content,
+          // The row's attachment list has no text; only messages that have files are read again.
+          attachments: row.attachments !== '[]' ? this.attachmentRows.ofMessage(row.id) : [],
+        }));
     });
   }
 
@@ -685,18 +718,44 @@ export class HistoryRepository {
       throw new HistoryError('invalid_request', 'That message belongs to another conversation.');
     }
     if (target && target.erased_at !== null) throw new HistoryError('invalid_request', 'That message was deleted.');
-    const typed = (): string => {
-      if (!turn.content.trim()) throw new HistoryError('invalid_request', 'There is nothing to send.');
+    const attached = (refs: readonly AttachmentRef[]): MessageAttachment[] => {
+      const files = this.attachmentRows.resolve(refs);
+      const total = files.reduce((sum, file) => sum + file.bytes, 0);
+      if (files.length > ATTACHMENT_LIMITS.files) {
+        throw new HistoryError('attachment_invalid', `A message can carry at most ${ATTACHMENT_LIMITS.files} files.`);
+      }
+      if (total > ATTACHMENT_LIMITS.messageBytes) {
+        const mb = (bytes: number) => `${Math.ceil(bytes / (1024 * 1024))} MB`;
+        throw new HistoryError(
+          'attachment_invalid',
+          `These files add up to ${mb(total)}; a message can carry at most ${mb(ATTACHMENT_LIMITS.messageBytes)}.`,
+        );
+      }
+      return files;
+    };
+    const typed = (attachments: readonly MessageAttachment[]): string => {
+      if (!turn.content.trim() && attachments.length === 0) {
+        throw new HistoryError('invalid_request', 'There is nothing to send.');
+      }
       return turn.content;
     };
     switch (turn.mode) {
-      case 'send':
-        return { kind: 'ask', parentId: conversation ? this.activeLeaf(conversation) : null, content: typed() };
-      case 'edit':
+      case 'send': {
+        const attachments = attached(turn.attachments ?? []);
+        return {
+          kind: 'ask',
+          parentId: conversation ? this.activeLeaf(conversation) : null,
+          content: typed(attachments),
+          attachments,
+        };
+      }
+      case 'edit': {
         if (!target || target.role !== 'user') {
           throw new HistoryError('invalid_request', 'Only your own messages can be edited.');
         }
-        return { kind: 'ask', parentId: target.parent_id, content: typed() };
+        const attachments = attached(turn.attachments ?? this.attachmentRows.ofMessage(target.id).map(toRef));
+        return { kind: 'ask', parentId: target.parent_id, content: typed(attachments), attachments };
+      }
       case 'regenerate': {
         if (!target) throw new HistoryError('invalid_request', 'Choose a reply to regenerate.');
         // Regenerating a user message answers it again; regenerating a reply makes a new version of it.
@@ -742,13 +801,26 @@ export class HistoryRepository {
    * Inserts a message as the conversation's active leaf, and titles an untitled conversation
    * from a user message. The caller checks the parent and runs it in a transaction. Returns its id.
    */
-  private writeMessage({ conversationId, parentId, role, content, status, model }: NewMessage): string {
+  private writeMessage(message: NewMessage): string {
+    const { conversationId, parentId, role, content, status, model, attachments = [] } = message;
     const id = this.newId();
     const time = this.now();
-    this.statements.insertMessage.run(id, conversationId, parentId, role, content, status, model, time);
+    this.statements.insertMessage.run(
+      id,
+      conversationId,
+      parentId,
+      role,
+      content,
+      status,
+      model,
+      time,
+      attachmentSearchText(attachments),
+    );
+    this.attachmentRows.link(id, attachments);
     this.statements.touch.run(time, id, conversationId);
     if (role === 'user') {
-      const title = titleFromMessage(content);
+      // A message of only files is named after the first one.
+      const title = titleFromMessage(content) || titleFromMessage(attachments[0]?.name ?? '');
       if (title !== '') this.statements.titleIfUntitled.run(title, conversationId);
     }
     return id;

@@ -6,7 +6,10 @@ import type { AppErrorCode } from '../../src-preload/contract/errors';
 import { AppError } from '../common/AppError';
 
 /** The contract codes the history store can fail with. */
-export type HistoryErrorCode = Extract<AppErrorCode, 'storage' | 'import_invalid' | 'missing' | 'invalid_request'>;
+export type HistoryErrorCode = Extract<
+  AppErrorCode,
+  'storage' | 'import_invalid' | 'missing' | 'invalid_request' | 'attachment_invalid'
+>;
 
 /** A failure of the history store. */
 export class HistoryError extends AppError {

@@ -146,11 +146,62 @@ CREATE INDEX messages_erased ON messages (erased_at) WHERE erased_at IS NOT NULL
 CREATE INDEX messages_erased_token ON messages (erased_token) WHERE erased_token IS NOT NULL;
 `;
 
+/**
+ * Version 4: attachments. The bytes live in files named by their SHA-256
+ * (`attachments/<sha256>` in the user-data folder); `attachments` describes
+ * each once, however many messages carry it, with the text that is sent for
+ * it (a text file's, a PDF's). `message_attachments` lists a message's files in
+ * order, each under the name it was attached with. Deleting a message drops its
+ * links; an attachment no message or draft refers to any more is removed by
+ * the garbage collection (AttachmentStore).
+ *
+ * Search covers attachments through `messages.attachment_text` (each file's name
+ * and text, written with the message and never changed): the index triggers
+ * now index it after the message's own text.
+ */
+const V4_SQL = `
+CREATE TABLE attachments (
+  sha256 TEXT PRIMARY KEY NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('image', 'text', 'pdf')),
+  mime_type TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  width INTEGER,
+  height INTEGER,
+  pages INTEGER,
+  text TEXT,
+  added_at INTEGER NOT NULL
+);
+
+CREATE TABLE message_attachments (
+  message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  sha256 TEXT NOT NULL REFERENCES attachments (sha256),
+  name TEXT NOT NULL,
+  PRIMARY KEY (message_id, position)
+);
+CREATE INDEX message_attachments_sha256 ON message_attachments (sha256);
+
+ALTER TABLE messages ADD COLUMN attachment_text TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_update;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.status != 'streaming' BEGIN
+  INSERT INTO messages_fts (rowid, body) VALUES (new.seq, new.content || char(10) || new.attachment_text || char(10, 10));
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, status, attachment_text ON messages BEGIN
+  DELETE FROM messages_fts WHERE rowid = old.seq;
+  INSERT INTO messages_fts (rowid, body)
+    SELECT new.seq, new.content || char(10) || new.attachment_text || char(10, 10) WHERE new.status != 'streaming';
+END;
+`;
+
 /** Every migration, oldest first. The last one's version is the current schema. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'conversations, messages, drafts', sql: V1_SQL },
   { version: 2, description: 'stream logs and full-text search', sql: V2_SQL },
   { version: 3, description: 'stored retry-after of errors, message delete with undo', sql: V3_SQL },
+  { version: 4, description: 'attachments', sql: V4_SQL },
 ];
 
 /** The schema version this build writes. */

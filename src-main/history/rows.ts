@@ -3,6 +3,8 @@
  * Kept apart so the repository and import/export read rows the same way.
  */
 import type {
+  AttachmentKind,
+  AttachmentView,
   Conversation,
   ConversationSummary,
   GenerationParameters,
@@ -55,7 +57,18 @@ export interface MessageRow {
   /** JSON array of the ids of all versions, oldest first. */
   version_ids: string;
   has_log: number;
+  /** JSON array of the message's attachments (ATTACHMENT_JSON objects), in order. */
+  attachments: string;
 }
+
+/** One attachment as JSON, for a table of links aliased `ma` joined to `attachments` aliased `a`. */
+export const ATTACHMENT_JSON = `json_object('id', a.sha256, 'name', ma.name, 'kind', a.kind, 'mimeType', a.mime_type,
+  'bytes', a.bytes, 'width', a.width, 'height', a.height, 'pages', a.pages,
+  'textChars', CASE WHEN a.text IS NULL THEN NULL ELSE length(a.text) END)`;
+
+/** The attachments of the message `m.id`, in order, as a JSON array. */
+export const MESSAGE_ATTACHMENTS_COLUMN = `(SELECT json_group_array(json(${ATTACHMENT_JSON}) ORDER BY ma.position)
+     FROM message_attachments ma JOIN attachments a ON a.sha256 = ma.sha256 WHERE ma.message_id = m.id) AS attachments`;
 
 /**
  * SQL: the message aliased `alias` is shown. A message deleted with everything below it is
@@ -74,7 +87,8 @@ export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.parent_id, m.role, m.
   m.created_at, m.erased_at,
   (SELECT json_group_array(s.id ORDER BY s.created_at, s.seq) FROM messages s
      WHERE s.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id AND ${shownMessage('s')}) AS version_ids,
-  EXISTS (SELECT 1 FROM stream_logs l WHERE l.message_id = m.id) AS has_log`;
+  EXISTS (SELECT 1 FROM stream_logs l WHERE l.message_id = m.id) AS has_log,
+  ${MESSAGE_ATTACHMENTS_COLUMN}`;
 
 /** Parses a JSON column, falling back when it is damaged rather than failing the whole read. */
 export function parseJsonColumn<T>(text: string | null, fallback: T): T {
@@ -143,5 +157,21 @@ export function toMessageView(row: MessageRow): MessageView {
     versionIds,
     hasStreamLog: !deleted && row.has_log === 1,
     deleted,
+    attachments: deleted ? [] : parseAttachments(row.attachments),
   };
+}
+
+const ATTACHMENT_KINDS: readonly AttachmentKind[] = ['image', 'text', 'pdf'];
+
+/** The attachments column; a damaged entry is left out rather than failing the whole read. */
+export function parseAttachments(text: string | null): AttachmentView[] {
+  const parsed = parseJsonColumn<unknown>(text, []);
+  if (!Array.isArray(parsed)) return [];
+  return parsed.filter(
+    (item): item is AttachmentView =>
+      typeof item === 'object' &&
+      item !== null &&
+      typeof (item as AttachmentView).id === 'string' &&
+      ATTACHMENT_KINDS.includes((item as AttachmentView).kind),
+  );
 }

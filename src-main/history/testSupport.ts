@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { closeHistoryDatabase, openHistoryDatabase, type OpenedHistoryDatabase } from './database';
+import type { AttachmentStore } from './AttachmentStore';
 import type { DraftStore } from './DraftStore';
 import type { HistoryRepository } from './HistoryRepository';
 import { createHistoryStores } from './HistoryStores';
@@ -59,6 +60,7 @@ export interface TestStore {
   repo: HistoryRepository;
   streamLogs: StreamLogStore;
   drafts: DraftStore;
+  attachments: AttachmentStore;
   clock: TestClock;
   close: () => void;
 }
@@ -66,8 +68,17 @@ export interface TestStore {
 /** Opens (or reopens) the database in `dir` with its stores, as the app would. */
 export function openStore(dir: string = makeTempDir(), clock: TestClock = makeClock(), newId = makeIds()): TestStore {
   const opened = openHistoryDatabase({ directory: dir, now: clock.now });
-  const { history, streamLogs, drafts } = createHistoryStores(opened.db, clock.now, newId);
-  return { dir, opened, repo: history, streamLogs, drafts, clock, close: () => closeHistoryDatabase(opened.db) };
+  const { history, streamLogs, drafts, attachments } = createHistoryStores(opened.db, clock.now, newId);
+  return {
+    dir,
+    opened,
+    repo: history,
+    streamLogs,
+    drafts,
+    attachments,
+    clock,
+    close: () => closeHistoryDatabase(opened.db),
+  };
 }
 
 /** A fresh store for every test, closed and removed after it; read it inside tests. */

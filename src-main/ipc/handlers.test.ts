@@ -63,7 +63,16 @@ function fakes() {
     saveStream: vi.fn(async () => ({ savedTo: '/chosen/stream.sse' })),
     openStream: vi.fn(async () => log),
   };
+  const attachments: HandlerServices['attachments'] = {
+    add: vi.fn(async () => {
+      throw new Error('not used');
+    }),
+    read: vi.fn(() => new Uint8Array([1, 2, 3])),
+    open: vi.fn(async () => undefined),
+    save: vi.fn(async () => ({ savedTo: null })),
+  };
   const services: HandlerServices = {
+    attachments,
     platform: {
       appVersion: '1.2.3',
       name: 'linux',

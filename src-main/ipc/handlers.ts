@@ -1,6 +1,7 @@
 /** The main-side handler map: one entry per contract channel, each a thin call into a service. */
 import type { AppInfo, Settings } from '../../src-preload/contract/types';
 import type { settingsUpdateInput } from '../../src-preload/contract/schemas';
+import type { AttachmentService } from '../attachments/AttachmentService';
 import { AppError } from '../common/AppError';
 import type { DraftStore } from '../history/DraftStore';
 import type { HistoryRepository } from '../history/HistoryRepository';
@@ -49,6 +50,8 @@ export interface HandlerServices {
   streamLogs: () => Pick<StreamLogStore, 'get' | 'storage' | 'prune'>;
   drafts: () => Pick<DraftStore, 'get' | 'set'>;
   chat: Pick<ChatService, 'start' | 'cancel' | 'liveLog'>;
+  /** Files pasted, dropped or picked: checked and kept by main, read back and opened by id. */
+  attachments: Pick<AttachmentService, 'add' | 'read' | 'open' | 'save'>;
   /** Backup, export, import and `.sse` files, behind the dialog port. */
   transfers: Pick<
     FileTransferService,
@@ -80,6 +83,11 @@ export function createHandlers(services: HandlerServices): Handlers {
 
     'chat.start': (input, context: CallContext) => chat.start(input, context),
     'chat.cancel': ({ streamId }) => chat.cancel(streamId),
+    'attachments.add': (input) => services.attachments.add(input),
+    'attachments.read': ({ id }) => services.attachments.read(id),
+    'attachments.open': (ref) => services.attachments.open(ref),
+    'attachments.save': (ref) => services.attachments.save(ref),
+
     'quickAsk.send': ({ content }, context) => {
       return chat.start({ content, mode: 'send' }, context);
     },

@@ -2,7 +2,7 @@
  * Builds the HTTP requests for a provider: the streaming chat completion and
  * the model list. Pure: no network, no secrets storage; the key is passed in.
  */
-import type { GenerationParameters, ProviderView } from '../../src-preload/contract/types';
+import type { ElidedPayload, GenerationParameters, ProviderView } from '../../src-preload/contract/types';
 import { isSecretHeader } from '../../src-preload/contract/secretHeaders';
 import { quirksFor, type ProviderQuirks } from './presets';
 
@@ -13,10 +13,19 @@ export type ProviderConfig = Pick<ProviderView, 'presetId' | 'baseUrl' | 'authSt
     quirks?: Partial<ProviderQuirks>;
   };
 
-/** One chat message as sent upstream. */
+/**
+ * One part of a message with attachments: text (what the user typed, or a
+ * file's text under its name), or an image's bytes in base64, sent as an
+ * OpenAI `image_url` data URL and written into logs as a short placeholder.
+ */
+export type ContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; mimeType: string; base64: string; payload: Omit<ElidedPayload, 'placeholder'> };
+
+/** One chat message as sent upstream: text, or parts when it carries attachments. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
-  content: string;
+  content: string | readonly ContentPart[];
 }
 
 /** A ready-to-send request. */
@@ -26,6 +35,10 @@ export interface HttpRequest {
   headers: Record<string, string>;
   /** JSON text for POST; absent for GET. */
   body?: string;
+  /** The body as logs show it: each image's base64 replaced by a placeholder (see `elided`). */
+  loggedBody?: string;
+  /** The payloads `loggedBody` leaves out. */
+  elided?: ElidedPayload[];
 }
 
 /** Inputs of a chat completion request. */
@@ -42,19 +55,48 @@ export interface ChatRequestInput {
 /** Default Azure `api-version` when the provider config has none. */
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
+/** The placeholder a log holds instead of an image's data URL: its type, size and name, never its bytes. */
+export function payloadPlaceholder(payload: Omit<ElidedPayload, 'placeholder'>): string {
+  const size =
+    payload.bytes >= 1024 * 1024
+      ? `${(payload.bytes / (1024 * 1024)).toFixed(1)} MB`
+      : `${Math.ceil(payload.bytes / 1024)} KB`;
+  return `data:${payload.mimeType};base64,<${size} left out: ${payload.name}>`;
+}
+
+/** A message in the OpenAI format; `imageUrl` decides what an image's URL is (the data, or a placeholder). */
+function wireMessage(message: ChatMessage, imageUrl: (part: Extract<ContentPart, { type: 'image' }>) => string) {
+  if (typeof message.content === 'string') return { role: message.role, content: message.content };
+  return {
+    role: message.role,
+    content: message.content.map((part) =>
+      part.type === 'text'
+        ? { type: 'text', text: part.text }
+        : { type: 'image_url', image_url: { url: imageUrl(part) } },
+    ),
+  };
+}
+
+/** True when a message list sends at least one image. */
+export function sendsImages(messages: readonly ChatMessage[]): boolean {
+  return messages.some(
+    (message) => typeof message.content !== 'string' && message.content.some((part) => part.type === 'image'),
+  );
+}
+
 /** Builds `POST …/chat/completions` with `stream: true`. */
 export function buildChatRequest(input: ChatRequestInput): HttpRequest {
   const quirks = effectiveQuirks(input.provider);
   const body: Record<string, unknown> = {
     model: input.model,
-    messages: input.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: input.messages.map((m) => wireMessage(m, (part) => `data:${part.mimeType};base64,${part.base64}`)),
     stream: true,
   };
   if (quirks.streamOptions) body.stream_options = { include_usage: true };
   const { temperature, maxTokens } = input.parameters ?? {};
   if (temperature !== undefined) body.temperature = temperature;
   if (maxTokens !== undefined) body[quirks.maxTokensField] = maxTokens;
-  return {
+  const request: HttpRequest = {
     method: 'POST',
     url: chatCompletionsUrl(input.provider, input.model),
     headers: {
@@ -65,6 +107,22 @@ export function buildChatRequest(input: ChatRequestInput): HttpRequest {
     },
     body: JSON.stringify(body),
   };
+  if (sendsImages(input.messages)) {
+    const elided: ElidedPayload[] = [];
+    const logged = {
+      ...body,
+      messages: input.messages.map((m) =>
+        wireMessage(m, (part) => {
+          const placeholder = payloadPlaceholder(part.payload);
+          if (!elided.some((known) => known.id === part.payload.id)) elided.push({ ...part.payload, placeholder });
+          return placeholder;
+        }),
+      ),
+    };
+    request.loggedBody = JSON.stringify(logged);
+    request.elided = elided;
+  }
+  return request;
 }
 
 /**

@@ -4,12 +4,19 @@
  * inspector: this is where bytes become tokens. `fetch` is injected: Electron's
  * `net.fetch` in the app, Node's `fetch` in tests.
  */
-import type { GenerationParameters, RawStreamEntry, StreamMetrics, Usage } from '../../src-preload/contract/types';
+import type {
+  ElidedPayload,
+  GenerationParameters,
+  RawStreamEntry,
+  StreamMetrics,
+  Usage,
+} from '../../src-preload/contract/types';
 import {
   buildChatRequest,
   buildModelsRequest,
   effectiveQuirks,
   redactHeaders,
+  sendsImages,
   type ChatMessage,
   type HttpRequest,
   type ProviderConfig,
@@ -163,7 +170,7 @@ const ITERATION_DONE: IteratorResult<ChatStreamEvent> = { value: undefined, done
  */
 export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, AsyncIterator<ChatStreamEvent> {
   /** The request as sent, with secret headers removed. */
-  readonly request: { url: string; headers: Record<string, string>; body: string };
+  readonly request: { url: string; headers: Record<string, string>; body: string; elided: ElidedPayload[] };
   /** The response status and headers (secret ones removed); null status until headers arrive. */
   readonly response: { status: number | null; headers: Record<string, string> } = { status: null, headers: {} };
   readonly metrics: StreamMetrics = {};
@@ -204,7 +211,9 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
     this.request = {
       url: this.httpRequest.url,
       headers: redactHeaders(this.httpRequest.headers),
-      body: this.httpRequest.body ?? '',
+      // Never an image's base64: logs, the inspector and cURL show a placeholder.
+      body: this.httpRequest.loggedBody ?? this.httpRequest.body ?? '',
+      elided: this.httpRequest.elided ?? [],
     };
     this.mapper = new ChatCompletionEventMapper((event) => {
       if (event.type === 'done' || event.type === 'error') {
@@ -346,7 +355,12 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
         this.log('error-body', '', '', body);
         this.failure = response.ok
           ? errorFromWrongContentType(response.status, contentType, body)
-          : errorFromResponse({ status: response.status, retryAfter: response.headers.get('retry-after'), body });
+          : errorFromResponse({
+              status: response.status,
+              retryAfter: response.headers.get('retry-after'),
+              body,
+              sentImages: sendsImages(this.input.messages),
+            });
       } else if (!response.body) {
         this.failure = new StreamError('protocol', 'The server answered without a body.', { status: response.status });
       } else {

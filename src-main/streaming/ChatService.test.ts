@@ -9,6 +9,10 @@ import { EventSink, type WindowMessenger } from '../common/EventSink';
 import { ProviderRegistry, storedProvidersSchema } from '../providers/ProviderRegistry';
 import type { SecretsReader } from '../secrets/SecretsService';
 import { JsonFile } from '../settings/JsonFile';
+import { AttachmentService } from '../attachments/AttachmentService';
+import { BlobStore } from '../attachments/BlobStore';
+import { extractPdfText } from '../attachments/pdfText';
+import { makeTestPng } from '../attachments/testing/makeTestPng';
 import { ChatCompletionClient } from './ChatCompletionClient';
 import { ChatService, HISTORY_FLUSH_MS, IPC_COALESCE_MS, type ChatServiceDependencies } from './ChatService';
 import { ControlledBody, eventStreamResponse, SSE_END, sseChunk } from './testSupport';
@@ -92,12 +96,24 @@ describe('ChatService over real HTTP and a real database', () => {
   let service: ChatService;
   let dependencies: ChatServiceDependencies;
   let configDir: string;
+  let blobs: BlobStore;
+  let attachments: AttachmentService;
   let online = true;
 
   beforeEach(async () => {
     mock = await startMockServer({ requiredKey: KEY });
     store = openStore(makeTempDir());
     configDir = mkdtempSync(join(tmpdir(), 'nagare-chat-'));
+    blobs = new BlobStore(join(configDir, 'attachments'));
+    attachments = new AttachmentService({
+      store: () => store.attachments,
+      blobs,
+      readPdf: extractPdfText,
+      dialogs: { chooseSavePath: async () => null },
+      openPath: async () => undefined,
+      openedCopiesDir: configDir,
+      now: store.clock.now,
+    });
     const providers = new ProviderRegistry(
       new JsonFile(join(configDir, 'providers.json'), storedProvidersSchema, () => ({ providers: [] })),
     );
@@ -117,6 +133,7 @@ describe('ChatService over real HTTP and a real database', () => {
       onHistoryChanged: () => undefined,
       log: () => undefined,
       newId: makeIds('stream'),
+      attachmentBytes: (id) => blobs.read(id),
     };
     service = new ChatService(dependencies);
   });
@@ -152,6 +169,54 @@ describe('ChatService over real HTTP and a real database', () => {
     expect(JSON.stringify(log)).not.toContain(KEY);
     expect(log?.request.authStyle).toBe('bearer');
     expect(store.repo.getConversation(started.conversationId).title).toBe('Hello there [[mock:tokens=40 rate=400]]');
+  });
+
+  it('sends an image as an image_url part and a text file as a text part; the log leaves the base64 out', async () => {
+    const png = makeTestPng(32, 24);
+    const image = await attachments.add({ name: 'スクショ.png', bytes: png });
+    const notes = await attachments.add({ name: 'notes.md', bytes: new TextEncoder().encode('# Notes\n川') });
+    const started = await service.start(
+      {
+        content: 'What is in these?',
+        mode: 'send',
+        attachments: [image, notes].map(({ id, name }) => ({ id, name })),
+      },
+      { windowId: 1 },
+    );
+    await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+    expect(messenger.ended(started.streamId)?.kind).toBe('done');
+    const sent = mock.requests.at(-1)?.json as { messages: Array<{ role: string; content: unknown }> };
+    expect(sent.messages.at(-1)).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is in these?' },
+        { type: 'image_url', image_url: { url: `data:image/png;base64,${Buffer.from(png).toString('base64')}` } },
+        { type: 'text', text: 'Attached file: notes.md\n```\n# Notes\n川\n```' },
+      ],
+    });
+    const log = store.streamLogs.get(started.assistantMessageId);
+    expect(log?.request.body).not.toContain(Buffer.from(png).toString('base64'));
+    expect(log?.request.elided).toEqual([
+      expect.objectContaining({ id: image.id, name: 'スクショ.png', mimeType: 'image/png', bytes: png.byteLength }),
+    ]);
+    expect(store.repo.getMessage(started.userMessageId!).attachments.map((file) => file.name)).toEqual([
+      'スクショ.png',
+      'notes.md',
+    ]);
+  });
+
+  it('tells a model that refuses images apart, and keeps the message with its files', async () => {
+    const image = await attachments.add({ name: 'photo.png', bytes: makeTestPng(8, 8) });
+    const started = await service.start(
+      { content: 'Look [[mock:fault=no-images]]', mode: 'send', attachments: [{ id: image.id, name: image.name }] },
+      { windowId: 1 },
+    );
+    await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+    expect(messenger.ended(started.streamId)).toMatchObject({
+      kind: 'error',
+      error: { code: 'image_unsupported', message: expect.stringContaining('does not accept images') },
+    });
+    expect(store.repo.getMessage(started.userMessageId!).attachments).toHaveLength(1);
   });
 
   it('writes the first tokens at once, before the first flush interval has passed', async () => {

@@ -17,6 +17,7 @@ import type { NagareErrorShape } from '../../src-preload/contract/errors';
 import type { ChatStartInput } from '../../src-preload/contract/schemas';
 import type { HistoryRepository } from '../history/HistoryRepository';
 import type { StreamLogStore } from '../history/StreamLogStore';
+import { messageContent } from '../attachments/contentParts';
 import { AppError, toErrorShape } from '../common/AppError';
 import type { EventSink } from '../common/EventSink';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
@@ -49,6 +50,8 @@ export interface ChatServiceDependencies {
   onHistoryChanged: (conversationId: string, reason: 'created' | 'updated' | 'message') => void;
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   newId: () => string;
+  /** The stored bytes of an attachment, to send an image. @throws AppError `missing` when it is gone. */
+  attachmentBytes: (id: string) => Uint8Array;
   /** The timers that coalesce deltas and pace saves; tests pass their own to run them by hand. */
   setTimer?: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
   clearTimer?: (timer: ReturnType<typeof setTimeout>) => void;
@@ -121,6 +124,7 @@ export class ChatService {
       content: input.content,
       targetMessageId: input.targetMessageId ?? null,
       model,
+      attachments: input.attachments,
     });
     const { conversation, reply } = turn;
     this.deps.onHistoryChanged(conversation.id, turn.created ? 'created' : 'message');
@@ -128,7 +132,10 @@ export class ChatService {
     const parameters = { ...this.deps.defaults().parameters, ...conversation.parameters };
     const messages: ChatMessage[] = [
       ...(conversation.systemPrompt.trim() ? [{ role: 'system' as const, content: conversation.systemPrompt }] : []),
-      ...turn.context,
+      ...turn.context.map((message): ChatMessage => ({
+        role: message.role,
+        content: messageContent(message.content, message.attachments, this.deps.attachmentBytes),
+      })),
       ...(input.mode === 'continue' ? [{ role: 'user' as const, content: CONTINUE_INSTRUCTION }] : []),
     ];
     const controller = new AbortController();
@@ -376,6 +383,7 @@ export class ChatService {
         body: request.body,
         headers: request.headers,
         authStyle: stream.authStyle,
+        ...(request.elided.length > 0 ? { elided: request.elided } : {}),
       },
       response: { status: response.status, headers: response.headers },
       metrics: { ...metrics },

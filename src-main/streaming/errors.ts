@@ -133,6 +133,22 @@ export interface FailedResponse {
   /** The start of the body, as text. */
   body: string;
   nowMs?: number;
+  /** True when the request sent images: a refusal of them is told apart from other bad requests. */
+  sentImages?: boolean;
+}
+
+/**
+ * How providers say a model takes no images: OpenAI's "image_url is only
+ * supported by certain models", DeepSeek's "unknown variant `image_url`",
+ * llama.cpp's "image input is not supported", LM Studio's "Model does not
+ * support images", OpenRouter's "No endpoints found that support image input".
+ */
+const IMAGE_REFUSAL =
+  /(image|vision|multi-?modal)[\s\S]{0,80}(not supported|unsupported|only supported|not enabled|not allowed|does not support|doesn't support|cannot|can't)|(not support|unsupported|unknown variant|doesn't support|does not support|cannot (process|read|accept))[\s\S]{0,80}(image|vision)/i;
+
+/** True when an error body says the model does not take images. */
+export function isImageRefusal(said: string | undefined): boolean {
+  return said !== undefined && IMAGE_REFUSAL.test(said);
 }
 
 /** Classifies a non-2xx answer by its status, keeping the provider's message. */
@@ -141,6 +157,15 @@ export function errorFromResponse(response: FailedResponse): StreamError {
   const said = extractProviderMessage(response.body);
   const withSaid = (summary: string): string => (said ? `${summary} The server said: ${said}` : summary);
   const details = { status };
+  if (response.sentImages && [400, 404, 415, 422].includes(status) && isImageRefusal(said)) {
+    return new StreamError(
+      'image_unsupported',
+      withSaid(
+        `This model does not accept images (${status}). Choose a model that can see images in the conversation settings, or send your message without them.`,
+      ),
+      details,
+    );
+  }
   if (status === 401 || status === 403) {
     const summary =
       status === 401

@@ -34,6 +34,8 @@ export interface FileDialogs {
 export interface FileTransferDependencies {
   dialogs: FileDialogs;
   runner: Pick<TransferRunner, 'run'>;
+  /** The content-addressed attachment folder, read by exports and filled by imports; absent in tests without files. */
+  attachmentsDir?: string;
   /** The history database file; throws a storage error when start-up could not open it. */
   databasePath(): string;
   /** Writes a consistent copy of the open history to `path`; throws a storage error without a database. */
@@ -80,7 +82,7 @@ export class FileTransferService {
 
   /** Exports one conversation or all, to a file the user picks; `savedTo` is null when cancelled. */
   async exportHistory(
-    input: { conversationId: string | null; format: ExportFormat },
+    input: { conversationId: string | null; format: ExportFormat; attachments?: 'embed' | 'folder' },
     context: TransferCaller,
   ): Promise<{ savedTo: string | null }> {
     return this.exclusive(async () => {
@@ -93,8 +95,9 @@ export class FileTransferService {
       });
       if (!filePath) return { savedTo: null };
       const written = await this.track(
-        this.deps.runner.run({ kind: 'export', databasePath, filePath, ...input }, (progress) =>
-          this.deps.sendProgress(context.windowId, progress),
+        this.deps.runner.run(
+          { kind: 'export', databasePath, filePath, attachmentsDir: this.deps.attachmentsDir, ...input },
+          (progress) => this.deps.sendProgress(context.windowId, progress),
         ),
       );
       return { savedTo: written ? filePath : null };
@@ -111,10 +114,16 @@ export class FileTransferService {
       const databasePath = this.deps.databasePath();
       const filePath = await this.deps.dialogs.chooseOpenPath({
         title: 'Import conversations',
-        filters: [{ name: 'Nagare JSON or ChatGPT export', extensions: ['json'] }],
+        filters: [{ name: 'Nagare JSON or ChatGPT export', extensions: ['json', 'zip'] }],
       });
       if (!filePath) return null;
-      const job = { kind: 'import' as const, databasePath, filePath, importId: this.deps.newId() };
+      const job = {
+        kind: 'import' as const,
+        databasePath,
+        filePath,
+        importId: this.deps.newId(),
+        attachmentsDir: this.deps.attachmentsDir,
+      };
       let report: ImportReport;
       this.deps.setMainCheckpoints?.(false);
       try {

@@ -7,7 +7,14 @@
  */
 import type { MessageStatus } from '../../src-preload/contract/types';
 import { titleFromMessage } from '../history/HistoryRepository';
-import { hasCycle, parentsFirst, skip, type EntryOutcome, type ImportedMessage } from './importModel';
+import {
+  hasCycle,
+  parentsFirst,
+  skip,
+  type EntryOutcome,
+  type ImportedFile,
+  type ImportedMessage,
+} from './importModel';
 import { asNumber, asRecord, asText } from './jsonValues';
 
 /** A node of the mapping as it matters here. */
@@ -16,6 +23,8 @@ type NodeMeaning =
       kind: 'message';
       role: 'user' | 'assistant';
       content: string;
+      files?: ImportedFile[];
+      contentWithFiles?: string;
       status: MessageStatus;
       model: string | null;
       time: number | null;
@@ -57,7 +66,10 @@ function assetId(pointer: unknown): string | null {
  * Placeholders for what cannot be shown yet: `[image: name]` for each image
  * part, `[file: name]` for each other attachment, named when the export says how.
  */
-function attachmentPlaceholders(content: Record<string, unknown>, metadata: Record<string, unknown>): string[] {
+function attachmentPlaceholders(
+  content: Record<string, unknown>,
+  metadata: Record<string, unknown>,
+): { placeholders: string[]; otherPlaceholders: string[]; images: ImportedFile[] } {
   const attachments = (Array.isArray(metadata['attachments']) ? metadata['attachments'] : [])
     .map(asRecord)
     .filter((item): item is Record<string, unknown> => item !== null);
@@ -67,6 +79,8 @@ function attachmentPlaceholders(content: Record<string, unknown>, metadata: Reco
   };
   const shown = new Set<string>();
   const placeholders: string[] = [];
+  const otherPlaceholders: string[] = [];
+  const images: ImportedFile[] = [];
   for (const part of partsOf(content)) {
     const record = asRecord(part);
     if (!record || record['content_type'] !== 'image_asset_pointer') continue;
@@ -74,6 +88,9 @@ function attachmentPlaceholders(content: Record<string, unknown>, metadata: Reco
     if (id) shown.add(id);
     const name = nameOf(id);
     placeholders.push(name ? `[image: ${name}]` : '[image]');
+    // A safe name: the export's, or the asset id (never a path).
+    if (id)
+      images.push({ name: (name ?? id).replace(/[\\/\p{Cc}]/gu, '_').slice(0, 255), source: { kind: 'asset', id } });
   }
   for (const attachment of attachments) {
     const id = asText(attachment['id']);
@@ -82,8 +99,9 @@ function attachmentPlaceholders(content: Record<string, unknown>, metadata: Reco
     const isImage = (asText(attachment['mime_type']) ?? asText(attachment['mimeType']) ?? '').startsWith('image/');
     const label = isImage ? 'image' : 'file';
     placeholders.push(name ? `[${label}: ${name}]` : `[${label}]`);
+    otherPlaceholders.push(name ? `[${label}: ${name}]` : `[${label}]`);
   }
-  return placeholders;
+  return { placeholders, otherPlaceholders, images };
 }
 
 /** `thoughts` content: each thought's summary and text. */
@@ -139,13 +157,17 @@ function meaningOf(node: Record<string, unknown> | null): NodeMeaning {
   if (type !== 'text' && type !== 'multimodal_text') return { kind: 'other' };
 
   const text = textOf(content);
-  const placeholders = attachmentPlaceholders(content, metadata);
+  const { placeholders, otherPlaceholders, images } = attachmentPlaceholders(content, metadata);
   const hasText = text.trim() !== '';
   if (!hasText && placeholders.length === 0) return { kind: 'other' };
+  const withPlaceholders = (shown: string[]) =>
+    shown.length === 0 ? text : [shown.join(' '), ...(hasText ? [text] : [])].join('\n\n');
   return {
     kind: 'message',
     role,
-    content: placeholders.length === 0 ? text : [placeholders.join(' '), ...(hasText ? [text] : [])].join('\n\n'),
+    content: withPlaceholders(placeholders),
+    // When the zip holds the images, they are attached and their placeholders go.
+    ...(images.length > 0 ? { files: images, contentWithFiles: withPlaceholders(otherPlaceholders) } : {}),
     status: role === 'assistant' ? statusOf(message, metadata) : 'complete',
     model: role === 'assistant' ? asText(metadata['model_slug']) : null,
     time: seconds(message['create_time']),
@@ -212,6 +234,7 @@ export function readChatGptEntry(entry: unknown, index: number, now: number): En
       durationMs: null,
       // Filled below from the parent when the export has no time.
       createdAt: meaning.time ?? Number.NaN,
+      ...(meaning.files ? { files: meaning.files, contentWithFiles: meaning.contentWithFiles } : {}),
     });
   }
   if (messages.length === 0) return skip('no_messages', name, index);

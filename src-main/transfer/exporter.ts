@@ -17,8 +17,10 @@ import {
   type ConversationRow,
   type MessageRow,
 } from '../history/rows';
+import { AttachmentWriter, readConversationAttachments, type AttachmentOutput } from './exportAttachments';
 import { throttledProgress } from './importModel';
 import { NAGARE_EXPORT_VERSION, type ExportedConversation, type ExportedMessage } from './nagareFormat';
+import type { ExportedAttachment } from './exportAttachments';
 
 /** Where the export goes: appended to in order, committed by the caller. */
 export interface ExportSink {
@@ -35,6 +37,8 @@ export interface ExportOptions {
   now: () => number;
   isCancelled: () => boolean;
   onProgress?: (progress: TransferProgress) => void;
+  /** Where attachments' bytes come from and how they are written; without it only their descriptions are. */
+  attachments?: AttachmentOutput;
 }
 
 /** A message row as the export reads it: the stored columns, without the version bookkeeping. */
@@ -45,6 +49,7 @@ type StoredMessageRow = Omit<
 
 function readConversation(db: HistoryDatabase, row: ConversationRow): ExportedConversation {
   // Hidden messages (deleted with their replies, waiting out their undo window) are left out.
+  const attachments = readConversationAttachments(db, row.id);
   const messages = db
     .prepare(
       `SELECT id, parent_id, role, content, reasoning, status, error_code, error_message, model, usage, ttft_ms,
@@ -72,6 +77,7 @@ function readConversation(db: HistoryDatabase, row: ConversationRow): ExportedCo
       timeToFirstTokenMs: m.ttft_ms,
       durationMs: m.duration_ms,
       createdAt: m.created_at,
+      ...(attachments.has(m.id) ? { attachments: attachments.get(m.id) } : {}),
     })),
   };
 }
@@ -96,8 +102,26 @@ function stamp(time: number): string {
   return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** A Markdown link target: spaces and brackets escaped, the rest kept readable. */
+function linkTarget(path: string): string {
+  return path.replace(/[ ()<>]/g, (char) => encodeURIComponent(char));
+}
+
+/** The lines that show a message's files: images inline, other files as links. */
+function attachmentLines(message: ExportedMessage, link: ((file: ExportedAttachment) => string) | null): string[] {
+  return (message.attachments ?? []).map((file) => {
+    const label = file.name.replace(/[[\]]/g, '\\$&');
+    if (!link) return `- ${label}`;
+    const target = linkTarget(link(file));
+    return file.kind === 'image' ? `![${label}](${target})` : `- [${label}](${target})`;
+  });
+}
+
 /** One conversation as readable Markdown: its active branch, with speakers, models and times. */
-export function conversationMarkdown(conversation: ExportedConversation): string {
+export function conversationMarkdown(
+  conversation: ExportedConversation,
+  link: ((file: ExportedAttachment) => string) | null = null,
+): string {
   const lines = [`# ${conversation.title || 'Untitled conversation'}`, ''];
   const facts = [`Created ${stamp(conversation.createdAt)}`, `updated ${stamp(conversation.updatedAt)}`];
   if (conversation.model) facts.push(`model ${conversation.model}`);
@@ -109,7 +133,10 @@ export function conversationMarkdown(conversation: ExportedConversation): string
     if (message.role === 'assistant' && message.model) details.unshift(message.model);
     if (message.status !== 'complete') details.push(message.status);
     if (message.deleted) details.push('deleted');
-    lines.push(`${speaker} · ${details.join(' · ')}`, '', message.content, '');
+    lines.push(`${speaker} · ${details.join(' · ')}`, '');
+    const files = attachmentLines(message, link);
+    if (files.length > 0) lines.push(...files, '');
+    lines.push(message.content, '');
   }
   return lines.join('\n');
 }
@@ -127,6 +154,16 @@ function conversationJson(conversation: ExportedConversation): string {
  */
 export async function exportHistory(options: ExportOptions): Promise<{ conversations: number } | null> {
   const { db, conversationId, format, sink } = options;
+  const files = options.attachments ? new AttachmentWriter(options.attachments) : null;
+  const withFiles = (conversation: ExportedConversation): ExportedConversation =>
+    files === null
+      ? conversation
+      : {
+          ...conversation,
+          messages: conversation.messages.map((m) =>
+            m.attachments ? { ...m, attachments: m.attachments.map((file) => files.forJson(file)) } : m,
+          ),
+        };
   let written = 0;
   let bytes = 0;
   const write = async (text: string) => {
@@ -166,8 +203,12 @@ export async function exportHistory(options: ExportOptions): Promise<{ conversat
       for (const row of rows) {
         if (options.isCancelled()) return null;
         const conversation = readConversation(db, row);
-        if (format === 'json') await write(`${written === 0 ? '\n' : ',\n'}${conversationJson(conversation)}`);
-        else await write(`${written === 0 ? '' : '\n---\n\n'}${conversationMarkdown(conversation)}`);
+        if (format === 'json') {
+          await write(`${written === 0 ? '\n' : ',\n'}${conversationJson(withFiles(conversation))}`);
+        } else {
+          const link = files ? (file: ExportedAttachment) => files.toFolder(file) : null;
+          await write(`${written === 0 ? '' : '\n---\n\n'}${conversationMarkdown(conversation, link)}`);
+        }
         written++;
         progress();
       }

@@ -29,6 +29,33 @@ export interface ImportedMessage {
   timeToFirstTokenMs: number | null;
   durationMs: number | null;
   createdAt: number;
+  /** Files the entry names; the importer fetches their bytes (`resolved`) before staging. */
+  files?: ImportedFile[];
+  /** The content to keep when every file was found (without the placeholders that stood for them). */
+  contentWithFiles?: string;
+  /** The files found, in order, set by the importer. */
+  resolved?: ResolvedFile[];
+}
+
+/** Where an imported file's bytes are: in the entry (base64), in a file beside the export, or in the ChatGPT zip. */
+export type ImportedFileSource =
+  { kind: 'data'; base64: string } | { kind: 'file'; path: string } | { kind: 'asset'; id: string };
+
+/** A file an entry names. */
+export interface ImportedFile {
+  name: string;
+  source: ImportedFileSource;
+  /** A PDF's text and pages as the export carried them. */
+  text?: string | null;
+  pages?: number | null;
+}
+
+/** A file whose bytes were found. */
+export interface ResolvedFile {
+  name: string;
+  bytes: Uint8Array;
+  text: string | null;
+  pages: number | null;
 }
 
 /** One conversation, its messages parents first: the stored fields of a conversation, without its local id. */

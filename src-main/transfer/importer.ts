@@ -6,13 +6,19 @@
  * worker in the app, and directly under Node in tests and the benchmark.
  */
 import type { ImportReport, SkippedConversation, TransferProgress } from '../../src-preload/contract/types';
+import type { BlobStore } from '../attachments/BlobStore';
 import type { HistoryDatabase } from '../history/database';
 import { toHistoryError } from '../history/errors';
 import { AppError } from '../common/AppError';
 import { looksLikeChatGptConversation, readChatGptEntry } from './chatGpt';
 import { readExport } from './exportReader';
 import { nagareHeaderProblem, readNagareEntry } from './nagareFormat';
-import { throttledProgress } from './importModel';
+import {
+  throttledProgress,
+  type ImportedConversation,
+  type ImportedFileSource,
+  type ResolvedFile,
+} from './importModel';
 import { StagedImport } from './stagedImport';
 
 /** How many skipped entries the report names; the count covers them all. */
@@ -40,6 +46,29 @@ export interface ImportOptions {
   beforePublish?: () => void;
   /** Called before every write transaction, to let main's waiting writes go first. */
   beforeWrite?: () => void;
+  /** Where imported files' bytes are kept; without it they are left out. */
+  blobs?: BlobStore;
+  /** Fetches a file an entry names; null when it is not there. */
+  readFile?: (source: ImportedFileSource) => Promise<Uint8Array | null>;
+}
+
+/** Fetches the files of an entry's messages; a message whose files were all found drops their placeholders. */
+async function resolveFiles(
+  conversation: ImportedConversation,
+  readFile: (source: ImportedFileSource) => Promise<Uint8Array | null>,
+): Promise<void> {
+  for (const message of conversation.messages) {
+    if (!message.files?.length) continue;
+    const resolved: ResolvedFile[] = [];
+    for (const file of message.files) {
+      const bytes = await readFile(file.source).catch(() => null);
+      if (bytes) resolved.push({ name: file.name, bytes, text: file.text ?? null, pages: file.pages ?? null });
+    }
+    message.resolved = resolved;
+    if (resolved.length === message.files.length && message.contentWithFiles !== undefined) {
+      message.content = message.contentWithFiles;
+    }
+  }
 }
 
 const cancelled = Symbol('cancelled');
@@ -48,7 +77,7 @@ const cancelled = Symbol('cancelled');
 export async function importExportFile(options: ImportOptions): Promise<ImportReport> {
   const { db, isCancelled } = options;
   const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
-  const staged = new StagedImport(db, options.importId, options.newId, options.beforeWrite);
+  const staged = new StagedImport(db, options.importId, options.newId, options.beforeWrite, options.blobs ?? null);
   const skipped: SkippedConversation[] = [];
   let skippedCount = 0;
   let alreadyPresent = 0;
@@ -90,6 +119,7 @@ export async function importExportFile(options: ImportOptions): Promise<ImportRe
             : readNagareEntry(event.value, event.index);
         if (!outcome.ok) noteSkip(outcome.skipped);
         else {
+          if (options.readFile && options.blobs) await resolveFiles(outcome.conversation, options.readFile);
           const decision = staged.add(outcome.conversation);
           if (decision === 'present') alreadyPresent++;
           else if (decision === 'messages_elsewhere') {

@@ -6,7 +6,15 @@
  */
 import { z } from 'zod';
 import type { Conversation, MessageView } from '../../src-preload/contract/types';
-import { hasCycle, parentsFirst, skip, type EntryOutcome } from './importModel';
+import type { ExportedAttachment } from './exportAttachments';
+import {
+  hasCycle,
+  parentsFirst,
+  skip,
+  type EntryOutcome,
+  type ImportedFile,
+  type ImportedFileSource,
+} from './importModel';
 
 /** The version of the Nagare JSON format this build writes and reads. */
 export const NAGARE_EXPORT_VERSION = 1;
@@ -18,8 +26,12 @@ export const NAGARE_EXPORT_VERSION = 1;
  */
 export type ExportedMessage = Omit<
   MessageView,
-  'conversationId' | 'versionIndex' | 'versionCount' | 'versionIds' | 'hasStreamLog' | 'deleted'
-> & { deleted?: true };
+  'conversationId' | 'versionIndex' | 'versionCount' | 'versionIds' | 'hasStreamLog' | 'deleted' | 'attachments'
+> & {
+  deleted?: true;
+  /** The user's files; absent when there are none (and in exports made before attachments existed). */
+  attachments?: ExportedAttachment[];
+};
 
 /** One conversation in a Nagare export. */
 export interface ExportedConversation extends Conversation {
@@ -48,6 +60,18 @@ const messageSchema = z.object({
   timeToFirstTokenMs: z.number().nullable().default(null),
   durationMs: z.number().nullable().default(null),
   createdAt: z.number(),
+  attachments: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(255),
+        data: z.string().optional(),
+        file: z.string().max(1000).optional(),
+        text: z.string().nullable().default(null),
+        pages: z.number().int().nonnegative().nullable().default(null),
+      }),
+    )
+    .max(100)
+    .optional(),
 });
 
 const conversationSchema = z.object({
@@ -122,6 +146,19 @@ export function readNagareEntry(entry: unknown, index: number): EntryOutcome {
           timeToFirstTokenMs: m.timeToFirstTokenMs,
           durationMs: m.durationMs,
           createdAt: m.createdAt,
+          ...(m.attachments?.length
+            ? {
+                files: m.attachments.flatMap((file): ImportedFile[] => {
+                  const source: ImportedFileSource | null =
+                    file.data !== undefined
+                      ? { kind: 'data', base64: file.data }
+                      : file.file !== undefined
+                        ? { kind: 'file', path: file.file }
+                        : null;
+                  return source ? [{ name: file.name, source, text: file.text, pages: file.pages }] : [];
+                }),
+              }
+            : {}),
         })),
       ),
     },

@@ -8,8 +8,11 @@
  * staged rows instead, and an import cut off by a crash is swept at the next
  * start, so no half import is ever visible.
  */
+import type { BlobStore } from '../attachments/BlobStore';
+import { describeFile, describePdf } from '../attachments/describeFile';
+import { attachmentSearchText, type MessageAttachment } from '../history/AttachmentStore';
 import type { HistoryDatabase } from '../history/database';
-import type { ImportedConversation } from './importModel';
+import type { ImportedConversation, ResolvedFile } from './importModel';
 
 /** Staged conversations carry `import:<import id>:<conversation id>` as their undo token. */
 const STAGED_TOKEN_PREFIX = 'import:';
@@ -41,6 +44,8 @@ export class StagedImport {
     private readonly newId: () => string,
     /** Called before every write transaction: lets main's waiting writes go first (see writeGate.ts). */
     private readonly beforeWrite: () => void = () => {},
+    /** Where imported files' bytes go; without it imported files are left out. */
+    private readonly blobs: BlobStore | null = null,
   ) {
     this.statements = {
       conversationKnown: db.prepare('SELECT 1 AS x FROM conversations WHERE import_key = ? OR id = ?'),
@@ -51,8 +56,16 @@ export class StagedImport {
       ),
       insertMessage: db.prepare(
         `INSERT INTO messages (id, conversation_id, parent_id, role, content, reasoning, status, error_code,
-           error_message, model, usage, ttft_ms, duration_ms, created_at, import_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           error_message, model, usage, ttft_ms, duration_ms, created_at, import_key, attachment_text)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      // A file already known keeps its row (and its grace period); links make it referenced.
+      recordAttachment: db.prepare(
+        `INSERT INTO attachments (sha256, kind, mime_type, bytes, width, height, pages, text, added_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+      ),
+      linkAttachment: db.prepare(
+        'INSERT INTO message_attachments (message_id, position, sha256, name) VALUES (?, ?, ?, ?)',
       ),
     };
   }
@@ -110,6 +123,7 @@ export class StagedImport {
       this.conversationsAdded++;
     });
     for (const m of conversation.messages) {
+      const files = this.keep(m.resolved ?? []);
       this.queue(m.content.length + m.reasoning.length, () => {
         this.statements.insertMessage.run(
           ids.get(m.sourceId)!,
@@ -127,7 +141,14 @@ export class StagedImport {
           m.durationMs,
           m.createdAt,
           m.key,
+          attachmentSearchText(files),
         );
+        const messageId = ids.get(m.sourceId)!;
+        files.forEach((file, position) => {
+          const { sha256, kind, mimeType, bytes, width, height, pages, text } = file;
+          this.statements.recordAttachment.run(sha256, kind, mimeType, bytes, width, height, pages, text, m.createdAt);
+          this.statements.linkAttachment.run(messageId, position, sha256, file.name);
+        });
         this.messagesAdded++;
       });
     }
@@ -176,6 +197,20 @@ export class StagedImport {
     this.pendingCount = 0;
     this.pendingWeight = 0;
     discardStaged(this.db, `${STAGED_TOKEN_PREFIX}${this.importId}:*`, this.beforeWrite);
+  }
+
+  /** Keeps the bytes of imported files in the blob store; files that are not images, text or PDFs are left out. */
+  private keep(files: readonly ResolvedFile[]): MessageAttachment[] {
+    if (!this.blobs || files.length === 0) return [];
+    const kept: MessageAttachment[] = [];
+    for (const file of files) {
+      const described = describeFile(file.bytes);
+      if (!described.ok) continue;
+      const stored = 'pdf' in described ? describePdf(file.bytes, file.pages, file.text ?? '') : described.attachment;
+      this.blobs.ensure();
+      kept.push({ ...stored, sha256: this.blobs.put(file.bytes), name: file.name });
+    }
+    return kept;
   }
 
   private queue(bytes: number, write: () => void): void {

@@ -25,6 +25,15 @@ export const invokeChannels = {
   'chat.start': answers<t.ChatStarted>()(s.chatStartInput),
   'chat.cancel': answers<void>()(s.streamIdInput),
 
+  /** Stores a pasted, dropped or picked file (validated and sniffed in main); answers what it is. */
+  'attachments.add': answers<t.AttachmentView>()(s.attachmentAddInput),
+  /** The stored bytes of an attachment, to show it. */
+  'attachments.read': answers<Uint8Array>()(s.attachmentIdInput),
+  /** Opens a stored attachment with the OS's program for its type (main writes a copy with a safe extension). */
+  'attachments.open': answers<void>()(s.attachmentRef),
+  /** Saves a stored attachment to a file the user picks; `savedTo` is null when cancelled. */
+  'attachments.save': answers<{ savedTo: string | null }>()(s.attachmentRef),
+
   'quickAsk.send': answers<t.ChatStarted>()(s.quickAskInput),
   'quickAsk.hide': answers<void>()(s.noInput),
   'quickAsk.openInMain': answers<void>()(s.conversationIdInput),

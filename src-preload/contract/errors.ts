@@ -9,6 +9,7 @@ export const STREAM_ERROR_CODES = [
   'not_found',
   'rate_limited',
   'bad_request',
+  'image_unsupported',
   'server',
   'network',
   'timeout',
@@ -26,6 +27,7 @@ export const APP_ERROR_CODES = [
   'keychain_unavailable',
   'storage',
   'import_invalid',
+  'attachment_invalid',
   'offline',
   'internal',
 ] as const;

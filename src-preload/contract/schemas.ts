@@ -3,12 +3,36 @@
  * with these before a service sees it; the renderer only imports their types.
  */
 import { z } from 'zod';
-import { LANGUAGE_PREFERENCES, THEME_PREFERENCES } from './types';
+import { ATTACHMENT_LIMITS, LANGUAGE_PREFERENCES, THEME_PREFERENCES } from './types';
 
 const id = z.string().min(1).max(100);
 const text = (max: number) => z.string().max(max);
 
 export const noInput = z.undefined();
+
+/** An attachment's id: the SHA-256 of its bytes in lower-case hex, so it can never name a path. */
+export const attachmentId = z.string().regex(/^[0-9a-f]{64}$/, 'must be an attachment id');
+/** A file name as shown: no path separators or control characters. */
+const fileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((name) => !/[\\/\p{Cc}]/u.test(name), 'must be a file name without folders');
+
+export const attachmentRef = z.object({ id: attachmentId, name: fileName }).strict();
+
+/**
+ * A file the user pasted, dropped or picked, with its bytes (images already
+ * downscaled). Main checks the size and sniffs the type; this only bounds what
+ * one call may carry.
+ */
+export const attachmentAddInput = z
+  .object({
+    name: fileName,
+    bytes: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= 2 * ATTACHMENT_LIMITS.fileBytes, 'too large'),
+  })
+  .strict();
+export const attachmentIdInput = z.object({ id: attachmentId }).strict();
 
 /** Sampling parameters of a request; an absent one is left to the provider. */
 export const generationParameters = z
@@ -32,6 +56,8 @@ export const chatStartInput = z
     /** For a new conversation: its system prompt and parameters, chosen before the first message. */
     systemPrompt: text(100_000).optional(),
     parameters: generationParameters.optional(),
+    /** For `send` and `edit`: files stored with `attachments.add`. An edit without it keeps the original's. */
+    attachments: z.array(attachmentRef).max(ATTACHMENT_LIMITS.files).optional(),
   })
   .strict();
 
@@ -112,7 +138,12 @@ export const historyConfigureInput = z
   })
   .strict();
 export const historyExportInput = z
-  .object({ conversationId: id.nullable(), format: z.enum(['markdown', 'json']) })
+  .object({
+    conversationId: id.nullable(),
+    format: z.enum(['markdown', 'json']),
+    /** JSON only: attachments inside the file as base64 (the default), or in a folder beside it. Markdown always links a folder. */
+    attachments: z.enum(['embed', 'folder']).optional(),
+  })
   .strict();
 
 export const draftSetInput = z.object({ key: id, text: text(1_000_000) }).strict();

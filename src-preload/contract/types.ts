@@ -70,7 +70,52 @@ export interface MessageView {
    * with no text. (A message deleted with its replies is not listed at all.)
    */
   deleted: boolean;
+  /** Files the user attached to this message, in the order they were added; empty for replies. */
+  attachments: AttachmentView[];
 }
+
+/** What an attachment is: an image sent as an image, or a file whose text is sent. */
+export type AttachmentKind = 'image' | 'text' | 'pdf';
+
+/**
+ * A file attached to a message, as the renderer sees it: never where it is on
+ * disk. Its bytes are read with `attachments.read` by `id`.
+ */
+export interface AttachmentView {
+  /** The SHA-256 of its bytes, in lower-case hex: its name in the content-addressed store. */
+  id: string;
+  /** The file name the user gave it (shown, and used when it is saved or opened). */
+  name: string;
+  kind: AttachmentKind;
+  /** Decided from the bytes, never from the name. */
+  mimeType: string;
+  bytes: number;
+  /** Images: their size in pixels, when the header says. */
+  width: number | null;
+  height: number | null;
+  /** PDFs: how many pages. */
+  pages: number | null;
+  /** Text files and PDFs: how many characters of text are sent; 0 for a PDF without a text layer (a scan). */
+  textChars: number | null;
+}
+
+/** A file the composer holds, as `chat.start` refers to it: stored by `attachments.add` first. */
+export interface AttachmentRef {
+  id: string;
+  name: string;
+}
+
+/** How much a message can carry; main enforces these, the renderer says them before sending. */
+export const ATTACHMENT_LIMITS = {
+  /** One file, after an image was downscaled. */
+  fileBytes: 20 * 1024 * 1024,
+  /** All the files of one message together. */
+  messageBytes: 50 * 1024 * 1024,
+  /** Files in one message. */
+  files: 10,
+  /** Images are sent at most this many pixels on their long side. */
+  imageSide: 2048,
+} as const;
 
 export interface Page<T> {
   items: T[];
@@ -275,6 +320,22 @@ export interface RawStreamEntry {
   data: string;
 }
 
+/**
+ * A payload left out of a logged request body (an image's base64): the body
+ * holds a short placeholder naming it, so that the inspector and cURL never
+ * print it whole; the attachment can be saved from the store by `id`.
+ */
+export interface ElidedPayload {
+  /** The attachment's id (its SHA-256). */
+  id: string;
+  name: string;
+  mimeType: string;
+  /** Size of the decoded file. */
+  bytes: number;
+  /** The placeholder the body holds instead of the data URL. */
+  placeholder: string;
+}
+
 export interface StreamLog {
   request: {
     providerName: string;
@@ -286,6 +347,8 @@ export interface StreamLog {
     headers: Record<string, string>;
     /** How the key was sent (`none` when no key was); the headers above never hold it. */
     authStyle?: AuthStyle;
+    /** Payloads the body holds as placeholders; absent in logs written before attachments existed. */
+    elided?: ElidedPayload[];
   };
   response: { status: number | null; headers: Record<string, string> };
   metrics: StreamMetrics;

@@ -34,6 +34,9 @@ export default {
     noHeaders: 'None recorded',
     curl: 'cURL command',
     curlHint: 'The key is never stored here; the command reads it from {variable}.',
+    elided: 'Files left out of the body',
+    elidedHint: 'The body and the cURL command hold a short placeholder instead of each file’s base64.',
+    saveFile: 'Save the file',
   },
   response: {
     heading: 'Response',

@@ -34,6 +34,9 @@ export default {
     noHeaders: '記録なし',
     curl: 'cURL コマンド',
     curlHint: 'キーはここには保存されません。コマンドは {variable} からキーを読み込みます。',
+    elided: '本文から省いたファイル',
+    elidedHint: '本文と cURL コマンドには、各ファイルの base64 の代わりに短いプレースホルダーが入っています。',
+    saveFile: 'ファイルを保存',
   },
   response: {
     heading: 'レスポンス',

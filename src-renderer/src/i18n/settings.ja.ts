@@ -156,10 +156,12 @@ export default {
     exportHint: 'すべての会話を 1 つのファイルに書き出します。',
     exportMarkdown: 'すべて Markdown でエクスポート',
     exportJson: 'すべて Nagare JSON でエクスポート',
+    attachmentsInFolder: 'JSON: 添付ファイルをファイル内ではなく隣のフォルダーに書き出す',
     exported: '{path} に保存しました',
     import: 'インポート…',
     importTitle: 'インポート',
-    importHint: 'Nagare の JSON エクスポート、または ChatGPT のデータエクスポートに含まれる conversations.json。',
+    importHint:
+      'Nagare の JSON エクスポート、または ChatGPT のデータエクスポート（届いた .zip のまま、またはその conversations.json）。',
     importing: 'インポート中…',
     exporting: 'エクスポート中…',
     cancel: 'キャンセル',

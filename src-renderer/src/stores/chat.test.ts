@@ -40,6 +40,7 @@ function opened(id: string, content: string): OpenedConversation {
         versionIds: [`${id}-m`],
         hasStreamLog: false,
         deleted: false,
+        attachments: [],
       },
     ],
     olderCursor: null,

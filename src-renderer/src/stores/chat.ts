@@ -20,6 +20,7 @@ import type {
 } from '../../../src-preload/contract';
 import type { InputOf } from '../../../src-preload/contract/channels';
 import { useAnnouncer } from '../composables/useAnnouncer';
+import { useComposerAttachments } from '../composables/useComposerAttachments';
 import { useDraft } from '../composables/useDraft';
 import { useLiveReplies, type Arrival, type LiveReply } from '../composables/useLiveReplies';
 import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
@@ -66,6 +67,8 @@ export const useChatStore = defineStore('chat', () => {
 
   const draftKey = computed(() => conversation.value?.id ?? NEW_CONVERSATION_DRAFT);
   const { draft, setDraft, flushDraft, loadDraft, clearSentDraft } = useDraft(draftKey);
+  /** Files waiting in the composer, sent with the next message. */
+  const attachments = useComposerAttachments(draftKey);
   /** Text for the polite live region: throttled, never per token. */
   const { announcement, follow: announce, reset: resetAnnouncer } = useAnnouncer();
   const { replies: live, adopt, release } = useLiveReplies(onEvent);
@@ -169,19 +172,22 @@ export const useChatStore = defineStore('chat', () => {
     return started;
   }
 
-  /** Sends what the user typed. The draft is kept when sending fails. */
+  /** Sends what the user typed, with the composer's files. The draft and the files are kept when sending fails. */
   async function send(text: string): Promise<boolean> {
     const content = text.trim();
-    if (!content || streaming.value) return false;
+    const files = attachments.refs.value;
+    if ((!content && files.length === 0) || streaming.value || attachments.preparing.value) return false;
     const sentFrom = draftKey.value;
     const started = await start({
       ...(conversation.value ? { conversationId: conversation.value.id } : newChatStartFields()),
       content,
       mode: 'send',
+      ...(files.length > 0 ? { attachments: files } : {}),
     });
     if (!started) return false;
     newChatSettings.value = {};
     clearSentDraft(sentFrom);
+    attachments.clear(sentFrom);
     return true;
   }
 
@@ -214,6 +220,27 @@ export const useChatStore = defineStore('chat', () => {
         content: content.trim(),
         mode: 'edit',
         targetMessageId: messageId,
+      })) !== null
+    );
+  }
+
+  /**
+   * Sends the question a reply answers again, without its images, as a new
+   * version of it: for a model that refuses images. Its other files stay.
+   */
+  async function resendWithoutImages(replyId: string): Promise<boolean> {
+    const reply = messages.value.find((candidate) => candidate.id === replyId);
+    const question = messages.value.find((candidate) => candidate.id === reply?.parentId);
+    if (!conversation.value || !question || streaming.value) return false;
+    const kept = question.attachments.filter((file) => file.kind !== 'image');
+    if (!question.content.trim() && kept.length === 0) return false;
+    return (
+      (await start({
+        conversationId: conversation.value.id,
+        content: question.content,
+        mode: 'edit',
+        targetMessageId: question.id,
+        attachments: kept.map(({ id, name }) => ({ id, name })),
       })) !== null
     );
   }
@@ -335,6 +362,11 @@ export const useChatStore = defineStore('chat', () => {
     pinned,
     announcement,
     draft,
+    pendingAttachments: attachments.pending,
+    attachmentProblem: attachments.problem,
+    preparingAttachments: attachments.preparing,
+    addAttachments: attachments.add,
+    removeAttachment: attachments.remove,
     activeReply,
     streaming,
     liveFor,
@@ -352,6 +384,7 @@ export const useChatStore = defineStore('chat', () => {
     stop,
     regenerate,
     editAndResend,
+    resendWithoutImages,
     continueReply,
     openAt,
     showVersion,

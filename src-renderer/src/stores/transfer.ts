@@ -55,10 +55,17 @@ export const useTransferStore = defineStore('transfer', () => {
     });
   }
 
-  /** Exports every conversation in `format` to a file the user picks. */
-  async function exportAll(format: ExportFormat): Promise<void> {
+  /**
+   * Exports every conversation in `format` to a file the user picks. JSON holds
+   * attachments as base64 or, with `folder`, beside it; Markdown always links a folder.
+   */
+  async function exportAll(format: ExportFormat, attachments: 'embed' | 'folder' = 'embed'): Promise<void> {
     await run(`export-${format}`, async () => {
-      savedTo.value = (await unwrap(bridge().history.export({ conversationId: null, format }))).savedTo;
+      savedTo.value = (
+        await unwrap(
+          bridge().history.export({ conversationId: null, format, ...(format === 'json' ? { attachments } : {}) }),
+        )
+      ).savedTo;
       exportCancelled.value = savedTo.value === null && cancelling.value;
     });
   }

@@ -22,6 +22,8 @@ export const useUiStore = defineStore('ui', () => {
   const revealMessageId = ref<string | null>(null);
   const renaming = ref(false);
   const composerFocusRequests = ref(0);
+  /** Bumped to open the open conversation's settings (to choose another model). */
+  const conversationSettingsRequests = ref(0);
   const sidebarSearchFocusRequests = ref(0);
   const toasts = ref<Toast[]>([]);
   let nextToastId = 1;
@@ -76,6 +78,7 @@ export const useUiStore = defineStore('ui', () => {
     revealMessageId,
     renaming,
     composerFocusRequests,
+    conversationSettingsRequests,
     sidebarSearchFocusRequests,
     toasts,
     openSettings,

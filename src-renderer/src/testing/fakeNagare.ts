@@ -57,6 +57,11 @@ const DEFAULT_ANSWERS: { [C in InvokeChannel]: Answer<C> } = {
   'chat.start': notFaked('chat.start'),
   'chat.cancel': () => ok(undefined),
 
+  'attachments.add': notFaked('attachments.add'),
+  'attachments.read': notFaked('attachments.read'),
+  'attachments.open': () => ok(undefined),
+  'attachments.save': () => ok({ savedTo: null }),
+
   'quickAsk.send': notFaked('quickAsk.send'),
   'quickAsk.hide': () => ok(undefined),
   'quickAsk.openInMain': () => ok(undefined),

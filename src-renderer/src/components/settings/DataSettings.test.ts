@@ -45,11 +45,23 @@ describe('DataSettings', () => {
     expect(harness.fake.api.history.export).toHaveBeenLastCalledWith({ conversationId: null, format: 'markdown' });
     expect(byTestId(view, 'data-result').text()).toBe('Saved to /home/me/nagare.md');
 
-    // Cancelled: nothing is claimed.
+    // Cancelled: nothing is claimed. JSON carries attachments inside unless the folder is chosen.
     await byTestId(view, 'export-json').trigger('click');
     await flushPromises();
-    expect(harness.fake.api.history.export).toHaveBeenLastCalledWith({ conversationId: null, format: 'json' });
+    expect(harness.fake.api.history.export).toHaveBeenLastCalledWith({
+      conversationId: null,
+      format: 'json',
+      attachments: 'embed',
+    });
     expect(byTestId(view, 'data-result').exists()).toBe(false);
+    await byTestId(view, 'export-attachments-folder').setValue(true);
+    await byTestId(view, 'export-json').trigger('click');
+    await flushPromises();
+    expect(harness.fake.api.history.export).toHaveBeenLastCalledWith({
+      conversationId: null,
+      format: 'json',
+      attachments: 'folder',
+    });
   });
 
   it('shows progress while importing, then the report: added, already present, left out and why', async () => {
