@@ -356,9 +356,9 @@ describe('stream logs and drafts', () => {
     expect(store.repo.streamLogStorage()).toEqual({ bytes: 0, messages: 0 });
   });
 
-  it('bounds a log to 2 MB by dropping the last entries', () => {
+  it('bounds a log to 8 MB by dropping the last entries', () => {
     const { ids } = chat(1);
-    const big = log(5000, 1000);
+    const big = log(10_000, 1000);
     const saved = store.repo.saveStreamLog(ids[1] ?? '', big);
     expect(saved.truncated).toBe(true);
     expect(saved.bytes).toBeLessThanOrEqual(MAX_STREAM_LOG_BYTES);

@@ -36,8 +36,11 @@ import { HistorySearch } from './search';
 
 /** How long a deleted conversation can be restored. */
 export const UNDO_WINDOW_MS = 10_000;
-/** The largest stream log kept per message; longer logs lose their last entries. */
-export const MAX_STREAM_LOG_BYTES = 2 * 1024 * 1024;
+/**
+ * The largest stream log kept per message; longer logs lose their last entries. Room for the
+ * JSON of a log at the live cap (`DEFAULT_MAX_LOG_CHARS`): a 20,000-token reply is kept whole.
+ */
+export const MAX_STREAM_LOG_BYTES = 8 * 1024 * 1024;
 /** Automatic titles are cut to this many characters. */
 export const AUTO_TITLE_LENGTH = 60;
 

@@ -23,9 +23,17 @@ export interface VirtualRow<T> {
 
 export interface VirtualRowsOptions<T> {
   items: Ref<readonly T[]>;
-  keyOf: (item: T) => string;
+  /** A key that stays with the row when rows are added or removed around it. */
+  keyOf: (item: T, index: number) => string;
   /** Height in pixels assumed for a row not yet measured. */
   estimate: number;
+  /**
+   * Rows are alike (the inspector's timeline): once the first row is measured, its height is the
+   * estimate. With an estimate off by a few pixels per row, a long jump (End, the scroll bar) lands
+   * short: each row measured on the way corrects the position, which stops the browser's scroll.
+   * Only for lists that open at their start, where no row above the reader is estimated yet.
+   */
+  estimateFromFirstRow?: boolean;
   /** Extra pixels rendered above and below the viewport. */
   overscan?: number;
   container: Ref<HTMLElement | null>;
@@ -49,6 +57,9 @@ export function resizeMovesReader(
 }
 
 export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
+  let estimate = options.estimate;
+  let learnEstimate = options.estimateFromFirstRow ?? false;
+
   // Tanstack learns the scroll position from scroll events, which come at the next frame. Rows added
   // above in between (an older page arriving just after a scroll) would be anchored to the position
   // before that scroll, putting the reader back by its distance. So tell it the position first: this
@@ -65,10 +76,10 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
       return {
         count: items.length,
         getScrollElement: () => options.container.value,
-        estimateSize: () => options.estimate,
+        estimateSize: () => estimate,
         // Tanstack counts overscan in rows; callers think in pixels of the viewport.
         overscan: Math.ceil((options.overscan ?? 600) / options.estimate),
-        getItemKey: (index: number) => options.keyOf(items[index]!),
+        getItemKey: (index: number) => options.keyOf(items[index]!, index),
         anchorTo: options.anchor ?? 'start',
       };
     }),
@@ -96,6 +107,11 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
    * the list scrolled is measured on a later render.
    */
   function measure(element: unknown): void {
+    if (learnEstimate && element instanceof HTMLElement && element.offsetHeight > 0) {
+      // Before tanstack measures it, so that the rows after it are laid out with this height.
+      estimate = element.offsetHeight;
+      learnEstimate = false;
+    }
     // Null when a row leaves the DOM: lets tanstack stop observing the rows that are gone.
     virtualizer.value.measureElement(element instanceof Element ? element : null);
   }
