@@ -11,6 +11,8 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'src-main/index.ts'),
           // Imports and exports run in a worker thread, started from out/main/transferWorker.js.
           transferWorker: resolve(import.meta.dirname, 'src-main/transfer/transferWorker.ts'),
+          // The history's health check runs in one too, after the window shows (out/main/healthCheckWorker.js).
+          healthCheckWorker: resolve(import.meta.dirname, 'src-main/history/healthCheckWorker.ts'),
         },
       },
     },
