@@ -4,6 +4,7 @@
  * runs the ones whose name contains NAME.
  */
 import { cpus, totalmem } from 'node:os';
+import { runColdStartBench } from './coldStart';
 import { runHistoryBench } from './historySearch';
 import { runImportExportBench } from './importExport';
 import { runIpcRateBench } from './ipcRate';
@@ -16,6 +17,7 @@ const benches: Array<[string, () => Promise<string>]> = [
   ['history', runHistoryBench],
   ['import-export', runImportExportBench],
   ['renderer', runRendererBench],
+  ['cold-start', runColdStartBench],
 ];
 
 const filter = process.argv[2] ?? '';

@@ -65,7 +65,12 @@ const HEALTH_CHECK_DELAY_MS = Number(process.env.NAGARE_HEALTH_CHECK_DELAY_MS) |
 /** How long a damaged history's replacement waits for stopped replies and transfers to let go of it. */
 const SETTLE_BEFORE_REPLACING_MS = 5_000;
 
+/** Milliseconds since the epoch, to the fraction: start-up's marks, comparable with the renderer's `performance.timeOrigin`. */
+const epochNow = () => performance.timeOrigin + performance.now();
+
 export async function startNagare(): Promise<RunningApp> {
+  // What start-up spends before the window can paint, logged once it shows (bench/coldStart.ts reads it).
+  const startupMarks: Record<string, number> = { processStarted: performance.timeOrigin, servicesStarted: epochNow() };
   const platform = createElectronPlatform();
   const events = new EventSink(electronMessenger);
   hardenSession(session.defaultSession, isAppUrl);
@@ -169,6 +174,7 @@ export async function startNagare(): Promise<RunningApp> {
   let shownOnce = false;
   const openMainWindow = () => {
     const saved = windowState.read();
+    startupMarks.windowRequested ??= epochNow();
     const window = createAppWindow({
       ...guards,
       bundleDir,
@@ -177,9 +183,11 @@ export async function startNagare(): Promise<RunningApp> {
       backgroundColor: backgroundColor(),
     });
     if (saved.maximized) window.maximize();
+    startupMarks.windowCreated ??= epochNow();
     window.once('ready-to-show', () => {
       if (shownOnce) return;
       shownOnce = true;
+      startupMarks.windowShown = epochNow();
       afterFirstShow();
     });
     const windowId = window.id;
@@ -324,6 +332,14 @@ export async function startNagare(): Promise<RunningApp> {
   };
   /** What can wait until the window shows: the purge, an interrupted import's sweep, the health check. */
   const afterFirstShow = () => {
+    const since = (from: string, to: string) => Math.round((startupMarks[to] ?? NaN) - (startupMarks[from] ?? NaN));
+    logger.info('Started', {
+      marks: startupMarks,
+      beforeServicesMs: since('processStarted', 'servicesStarted'),
+      servicesMs: since('servicesStarted', 'windowRequested'),
+      windowMs: since('windowRequested', 'windowCreated'),
+      toShownMs: since('windowCreated', 'windowShown'),
+    });
     purgeExpiredDeletes();
     const database = storage.database;
     if (database && hasUnfinishedImports(database.db)) {
