@@ -6,6 +6,7 @@
 import { cpus, totalmem } from 'node:os';
 import { runColdStartBench } from './coldStart';
 import { runHistoryBench } from './historySearch';
+import { runInspectorBench } from './inspectorOpen';
 import { runImportExportBench } from './importExport';
 import { runIpcRateBench } from './ipcRate';
 import { runRendererBench } from './rendererPerformance';
@@ -18,6 +19,7 @@ const benches: Array<[string, () => Promise<string>]> = [
   ['import-export', runImportExportBench],
   ['renderer', runRendererBench],
   ['cold-start', runColdStartBench],
+  ['inspector', runInspectorBench],
 ];
 
 const filter = process.argv[2] ?? '';

@@ -134,7 +134,9 @@ export const useInspectorStore = defineStore('inspector', () => {
 
   async function fetchLog(id: string, expected: number): Promise<void> {
     try {
+      mark('nagare:inspector-log-requested');
       const next = await unwrap(bridge().inspector.log({ messageId: id }));
+      mark('nagare:inspector-log-received');
       if (expected !== generation) return;
       // An unchanged log keeps its object, so nothing derived from it is recomputed.
       if (!sameLog(log.value, next)) setLog(next, log.value !== null);
@@ -252,6 +254,15 @@ export const useInspectorStore = defineStore('inspector', () => {
     reset,
   };
 });
+
+/**
+ * A User Timing mark, replacing the last of its name so they never pile up: where the IPC of a
+ * log begins and ends, for profiling and for bench/inspectorOpen.ts to tell the app's time from it.
+ */
+function mark(name: string): void {
+  performance.clearMarks(name);
+  performance.mark(name);
+}
 
 /** Whether `next` still carries what main had measured when the reader was made, so it skipped reading. */
 function stillMeasured(measured: StreamLog['metrics'], next: StreamLog): boolean {
