@@ -67,6 +67,26 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['**/src-renderer/**'] }] },
   },
   {
+    // Services know nothing of IPC: they take plain data and report AppErrors and events through common/.
+    // (A later block replaces the rule's options for these files, so electron and the renderer are listed again.)
+    files: ['src-main/{common,streaming,history,secrets,providers,settings,inspector,logging,transfer}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [
+            { group: ['**/src-renderer/**'], message: 'Main never imports renderer code.' },
+            {
+              group: ['**/ipc', '**/ipc/**'],
+              message: 'Services do not import ipc/: use common/ (AppError, EventSink).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src-renderer/**/*.{ts,vue}'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['node:*', '**/src-main/**'] }],

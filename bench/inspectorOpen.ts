@@ -9,20 +9,19 @@
  * The log comes from main over IPC (`inspector.log`), which on the chromium
  * host crosses CDP. The inspector store marks (User Timing) when it asks and
  * when the answer arrives; main's own share of that wait (reading the saved log
- * from SQLite) is timed with the same repository code in this process, and the
+ * from SQLite) is timed with the same store code in this process, and the
  * rest of the wait is the host's transport. The app's share is the click to
  * the request, main's reading, and the answer to the panel painted.
  *
  * Run: `npm run bench -- inspector` after `npx electron-vite build` (about a minute).
  * `INSPECTOR_BENCH_RUNS=N` opens each N times (default 5).
  */
-import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
 import { startMockServer } from '../e2e/fixtures/mockServer';
 import { openHistoryDatabase } from '../src-main/history/database';
-import { HistoryRepository } from '../src-main/history/HistoryRepository';
+import { StreamLogStore } from '../src-main/history/StreamLogStore';
 import {
   buildAge,
   closeApp,
@@ -185,16 +184,16 @@ async function benchSize(app: LaunchedApp, tokens: number): Promise<SizeResult> 
     await page.keyboard.press('Escape');
     closes.push((await page.evaluate('window.__inspectorClose')) as CloseTimes);
   }
-  // Main's share of that round trip: the same repository reading the same saved log.
+  // Main's share of that round trip: the same store reading the same saved log.
   const { db } = openHistoryDatabase({ directory: app.userDataDir, now: Date.now });
   const mainReadMs: number[] = [];
   let events = 0;
   let logMb = 0;
   try {
-    const repository = new HistoryRepository(db, Date.now, randomUUID);
+    const streamLogs = new StreamLogStore(db, Date.now);
     for (let run = 0; run < RUNS; run++) {
       const started = performance.now();
-      const log = repository.getStreamLog(messageId);
+      const log = streamLogs.get(messageId);
       mainReadMs.push(performance.now() - started);
       events = log?.entries.filter((entry) => entry.type === 'event').length ?? 0;
       logMb = (log?.entries.reduce((sum, entry) => sum + entry.data.length, 0) ?? 0) / 2 ** 20;
@@ -280,7 +279,7 @@ function report(results: SizeResult[], host: LaunchedApp['host'], started: numbe
     "Methods: a click on the reply's Inspect button (its event timeStamp) → a MutationObserver sees the first timeline row",
     '→ a MessageChannel task after the next requestAnimationFrame (painted). Merged: the merged text is in the panel and the',
     '"reading" notice is gone. Escape: its keydown timeStamp → the panel gone → the frame after. The store marks the',
-    "inspector.log request and its answer (User Timing); main's reading is the same repository call timed in the bench.",
+    "inspector.log request and its answer (User Timing); main's reading is the same store call timed in the bench.",
     `Total bench time ${fixed((performance.now() - started) / 1000, 0)} s.`,
   );
   return lines.join('\n');

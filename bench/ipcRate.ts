@@ -11,8 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { startMockServer } from '../e2e/fixtures/mockServer';
 import type { ChatEvent } from '../src-preload/contract/types';
 import { openHistoryDatabase } from '../src-main/history/database';
-import { HistoryRepository } from '../src-main/history/HistoryRepository';
-import { EventSink, type WindowMessenger } from '../src-main/ipc/EventSink';
+import { createHistoryStores } from '../src-main/history/HistoryStores';
+import { EventSink, type WindowMessenger } from '../src-main/common/EventSink';
 import { ProviderRegistry, storedProvidersSchema } from '../src-main/providers/ProviderRegistry';
 import { JsonFile } from '../src-main/settings/JsonFile';
 import { ChatCompletionClient } from '../src-main/streaming/ChatCompletionClient';
@@ -44,9 +44,10 @@ async function oneRun(): Promise<{ perSecond: number; tokensPerMessage: number; 
     new JsonFile(join(dir, 'providers.json'), storedProvidersSchema, () => ({ providers: [] })),
   );
   providers.save({ presetId: 'custom', name: 'Mock', baseUrl: mock.url, defaultModel: 'mock-gpt' });
-  const history = new HistoryRepository(opened.db, Date.now, () => crypto.randomUUID());
+  const { history, streamLogs } = createHistoryStores(opened.db, Date.now, () => crypto.randomUUID());
   const chat = new ChatService({
     history: () => history,
+    streamLogs: () => streamLogs,
     providers,
     secrets: { getKeyForRequest: async () => null, knownSecretValues: () => [] },
     client: (idleTimeoutMs) => new ChatCompletionClient({ fetch, idleTimeoutMs }),

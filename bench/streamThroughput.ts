@@ -1,9 +1,10 @@
 /**
  * Stream decoding throughput: a 50 MB synthetic OpenAI chat completion stream,
  * cut into seeded random reads of 1–16 KiB, decoded three ways side by side:
- * (a) Nagare's full path, (b) eventsource-parser + JSON.parse alone (the floor),
- * (c) the official `openai` package's `Stream.fromSSEResponse`.
- * Prints figures; asserts nothing.
+ * (a) the path the app runs — `ChatCompletionClient.stream` with its raw log on,
+ * (b) eventsource-parser + JSON.parse alone (the floor), (c) the official `openai`
+ * package's `Stream.fromSSEResponse`. Each path reads the same reads from a real
+ * `Response` body, as `fetch` hands one over. Prints figures; asserts nothing.
  *
  * On these shared machines one 50 MB pass takes anywhere from 0.5 to 0.9 s for the
  * same work, so the paths take turns, each after a full collection (otherwise a path
@@ -13,7 +14,8 @@
  */
 import { createParser } from 'eventsource-parser';
 import { Stream } from 'openai/streaming';
-import { decodeChatCompletionStream } from '../src-main/streaming/chatCompletionStream';
+import { ChatCompletionClient } from '../src-main/streaming/ChatCompletionClient';
+import { bodyOf, eventStreamResponse, FAKE_PROVIDER } from '../src-main/streaming/testSupport';
 import { median } from './stats';
 
 const TARGET_BYTES = 50 * 1024 * 1024;
@@ -81,22 +83,28 @@ function buildCorpus(): { reads: Uint8Array[]; bytes: number; events: number; te
   return { reads, bytes: body.length, events, text };
 }
 
-async function* iterate(reads: Uint8Array[]): AsyncGenerator<Uint8Array> {
-  for (const r of reads) yield r;
-}
-
 type Path = (reads: Uint8Array[]) => Promise<number>;
 
-/** (a) The full path: bytes → SSE → typed events, as the app uses it. Returns text length. */
-const fullPath: Path = async (reads) => {
+/**
+ * (a) The app's path: the client's one read loop over a `fetch` answer — bytes → SSE events
+ * (each logged raw, up to the log's default cap) → typed events. Returns the text length.
+ */
+const appPath: Path = async (reads) => {
   let chars = 0;
-  for await (const event of decodeChatCompletionStream(iterate(reads))) {
+  const client = new ChatCompletionClient({ fetch: async () => eventStreamResponse(bodyOf(reads)) });
+  const stream = client.stream({
+    provider: FAKE_PROVIDER,
+    apiKey: 'sk-bench-0123456789abcdef',
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'Tell me about streams.' }],
+  });
+  for await (const event of stream) {
     if (event.type === 'text') chars += event.text.length;
   }
   return chars;
 };
 
-/** (b) The floor: TextDecoder + eventsource-parser + JSON.parse, nothing else. */
+/** (b) The floor: TextDecoder + eventsource-parser + JSON.parse over the same body, nothing else. */
 const parserOnly: Path = async (reads) => {
   let chars = 0;
   const decoder = new TextDecoder();
@@ -108,22 +116,19 @@ const parserOnly: Path = async (reads) => {
       if (typeof content === 'string') chars += content.length;
     },
   });
-  for await (const bytes of iterate(reads)) parser.feed(decoder.decode(bytes, { stream: true }));
+  const reader = bodyOf(reads).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parser.feed(decoder.decode(value, { stream: true }));
+  }
   return chars;
 };
 
-/** (c) The official SDK's SSE decoding, given an in-process Response: no network needed. */
+/** (c) The official SDK's SSE decoding, given the same body: no network needed. */
 const openaiSdk: Path = async (reads) => {
   let chars = 0;
-  let i = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = reads[i++];
-      if (next) controller.enqueue(next);
-      else controller.close();
-    },
-  });
-  const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+  const response = eventStreamResponse(bodyOf(reads));
   const stream = Stream.fromSSEResponse<{ choices: Array<{ delta?: { content?: string } }> }>(
     response,
     new AbortController(),
@@ -152,7 +157,7 @@ export async function runStreamThroughputBench(): Promise<string> {
   const corpus = buildCorpus();
   const mb = corpus.bytes / (1024 * 1024);
   const paths: Array<[string, Path]> = [
-    ['(a) decodeChatCompletionStream', fullPath],
+    ['(a) the app: ChatCompletionClient.stream', appPath],
     ['(b) eventsource-parser + JSON.parse', parserOnly],
     ['(c) openai Stream.fromSSEResponse', openaiSdk],
   ];
@@ -184,7 +189,7 @@ export async function runStreamThroughputBench(): Promise<string> {
     const perSecond = (ms: number): number => (mb * 1000) / ms;
     const eventsPerSecond = (corpus.events * 1000) / median(f.ms);
     lines.push(
-      `  ${f.name.padEnd(38)} ${perSecond(median(f.ms)).toFixed(1).padStart(7)} MiB/s ` +
+      `  ${f.name.padEnd(42)} ${perSecond(median(f.ms)).toFixed(1).padStart(7)} MiB/s ` +
         `(${perSecond(Math.max(...f.ms)).toFixed(1)}–${perSecond(Math.min(...f.ms)).toFixed(1)})  ` +
         `${(eventsPerSecond / 1e6).toFixed(2)} M events/s`,
     );

@@ -5,14 +5,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
 import type { MenuCommand } from '../src-preload/contract/types';
+import { AppError } from './common/AppError';
+import { EventSink } from './common/EventSink';
 import { backUpHistory } from './history/backup';
 import { checkInWorker, HealthRecord, type CheckReason } from './history/healthCheck';
-import type { HistoryRepository } from './history/HistoryRepository';
 import { HistoryStorage } from './history/HistoryStorage';
-import { AppError } from './ipc/AppError';
+import type { HistoryStores } from './history/HistoryStores';
 import { createDispatcher } from './ipc/dispatch';
 import { electronMessenger, registerIpcHandlers } from './ipc/electronIpc';
-import { EventSink } from './ipc/EventSink';
 import { createHandlers } from './ipc/handlers';
 import { Logger } from './logging/logger';
 import { createElectronPlatform } from './platform/electronPlatform';
@@ -62,8 +62,6 @@ const PURGE_EVERY_MS = 60_000;
  * loads. `NAGARE_HEALTH_CHECK_DELAY_MS` changes it, for tests that act before the check does.
  */
 const HEALTH_CHECK_DELAY_MS = Number(process.env.NAGARE_HEALTH_CHECK_DELAY_MS) || 1_000;
-/** How long a damaged history's replacement waits for stopped replies and transfers to let go of it. */
-const SETTLE_BEFORE_REPLACING_MS = 5_000;
 
 /** Milliseconds since the epoch, to the fraction: start-up's marks, comparable with the renderer's `performance.timeOrigin`. */
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -116,18 +114,21 @@ export async function startNagare(): Promise<RunningApp> {
     logger.warn('Could not read or write the history health record', { error });
   }
 
-  const requireHistory = (): HistoryRepository => {
-    const repository = storage.repository;
-    if (!repository) {
+  const requireStores = (): HistoryStores => {
+    const stores = storage.stores;
+    if (!stores) {
       throw new AppError('storage', storage.report.storageProblem ?? 'The history database could not be opened.');
     }
-    return repository;
+    return stores;
   };
+  const requireHistory = () => requireStores().history;
+  const requireStreamLogs = () => requireStores().streamLogs;
 
   const client = (idleTimeoutMs = settings.get().idleTimeoutSeconds * 1000) =>
     new ChatCompletionClient({ fetch: platform.fetch, idleTimeoutMs });
   const chat = new ChatService({
     history: requireHistory,
+    streamLogs: requireStreamLogs,
     providers,
     secrets,
     client,
@@ -244,7 +245,7 @@ export async function startNagare(): Promise<RunningApp> {
       backUpHistory(storage.database!.db, path);
     },
     conversationTitle: (conversationId) => requireHistory().getConversation(conversationId).title,
-    streamLog: (messageId) => chat.liveLog(messageId) ?? requireHistory().getStreamLog(messageId),
+    streamLog: (messageId) => chat.liveLog(messageId) ?? requireStreamLogs().get(messageId),
     sendProgress: (windowId, progress) => events.toWindow(windowId, 'transfer.progress', progress),
     onImported: () => events.toAll('history.changed', { conversationId: null, reason: 'imported' }),
     onSweepFailed: (error) => logger.warn('Could not remove an unfinished import', { error }),
@@ -260,6 +261,8 @@ export async function startNagare(): Promise<RunningApp> {
       providerSetup,
       secrets: secrets.rendererFace(),
       history: requireHistory,
+      streamLogs: requireStreamLogs,
+      drafts: () => requireStores().drafts,
       chat,
       startup: storage.report,
       transfers,
@@ -289,7 +292,7 @@ export async function startNagare(): Promise<RunningApp> {
   // Deleted conversations wait out their undo window, then go for good.
   const purgeExpiredDeletes = () => {
     try {
-      storage.repository?.purgeExpiredDeletes();
+      storage.stores?.history.purgeExpiredDeletes();
     } catch (error) {
       logger.warn('Could not purge deleted conversations', { error });
     }
@@ -303,11 +306,9 @@ export async function startNagare(): Promise<RunningApp> {
    * of it, it is moved aside, a fresh one takes its place, and every window is told (as at start-up).
    */
   const replaceDamagedHistory = async (problem: string) => {
+    // Each reply is saved as cancelled before cancelAll returns: into the damaged file, not the fresh one.
     chat.cancelAll();
-    const settled = Date.now() + SETTLE_BEFORE_REPLACING_MS;
     await transfers.stop();
-    // A cancelled reply writes its last words and its status as it ends: into the damaged file, not the fresh one.
-    while (chat.activeCount > 0 && Date.now() < settled) await new Promise((resolve) => setTimeout(resolve, 10));
     events.toAll('history.replaced', storage.replaceDamaged(problem));
   };
   const checkHistory = async (reason: CheckReason) => {

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StreamLog } from '../../src-preload/contract';
 import { HistoryError } from './errors';
-import { MAX_STREAM_LOG_BYTES, UNDO_WINDOW_MS, boundStreamLog, titleFromMessage } from './HistoryRepository';
-import { openStore, removeTempDirs, type TestStore } from './testSupport';
+import { UNDO_WINDOW_MS, titleFromMessage } from './HistoryRepository';
+import { openStore, removeTempDirs, seedChat, type TestStore } from './testSupport';
 
 let store: TestStore;
 beforeEach(() => {
@@ -24,16 +23,7 @@ function codeOf(work: () => unknown): string | null {
 
 /** user → assistant → user → assistant, returning the ids. */
 function chat(turns: number, conversationId = store.repo.createConversation().id) {
-  let parent: string | null = null;
-  const ids: string[] = [];
-  for (let i = 0; i < turns; i++) {
-    const user = store.repo.addUserMessage(conversationId, parent, `question ${i}`);
-    const reply = store.repo.beginAssistantMessage(conversationId, user.id, 'model-a');
-    store.repo.finishMessage(reply.id, { status: 'complete', content: `answer ${i}` });
-    ids.push(user.id, reply.id);
-    parent = reply.id;
-  }
-  return { conversationId, ids };
+  return seedChat(store.repo, turns, conversationId);
 }
 
 describe('conversations', () => {
@@ -315,68 +305,136 @@ describe('branches and versions', () => {
   });
 });
 
-describe('stream logs and drafts', () => {
-  const log = (entries: number, size = 100): StreamLog => ({
-    request: {
-      providerName: 'p',
-      url: 'https://x',
-      model: 'm',
-      parameters: {},
-      messageCount: 1,
-      body: '{}',
-      headers: {},
-    },
-    response: { status: 200, headers: {} },
-    metrics: {},
-    entries: Array.from({ length: entries }, (_, i) => ({
-      at: i,
-      type: 'event',
-      event: '',
-      id: '',
-      data: 'd'.repeat(size),
-    })),
-    truncated: false,
-    keyEnvVar: 'OPENAI_API_KEY',
+describe('turns', () => {
+  /** Everything a refused turn could have touched: rows, titles, active branches, times. */
+  function snapshot(): unknown {
+    return {
+      conversations: store.opened.db
+        .prepare('SELECT id, title, updated_at, active_leaf_id FROM conversations ORDER BY id')
+        .all(),
+      messages: store.opened.db.prepare('SELECT id, status, content, error_code FROM messages ORDER BY id').all(),
+    };
+  }
+
+  it('send starts a new conversation with the question and a streaming reply, in one go', () => {
+    const turn = store.repo.beginTurn({
+      conversationId: null,
+      newConversation: { providerId: 'p1', model: 'm1' },
+      mode: 'send',
+      content: 'What is a river?\nAsked twice.',
+      model: 'm1',
+    });
+    expect(turn.created).toBe(true);
+    expect(turn.conversation).toMatchObject({ title: 'What is a river?', providerId: 'p1', model: 'm1' });
+    expect(turn.userMessage).toMatchObject({ role: 'user', parentId: null, content: 'What is a river?\nAsked twice.' });
+    expect(turn.reply).toMatchObject({ role: 'assistant', status: 'streaming', parentId: turn.userMessage?.id });
+    expect(turn.context).toEqual([{ role: 'user', content: 'What is a river?\nAsked twice.' }]);
+    expect(store.repo.openConversation({ conversationId: turn.conversation.id }).messages.map((m) => m.id)).toEqual([
+      turn.userMessage?.id,
+      turn.reply.id,
+    ]);
   });
 
-  it('saves, reads, measures and prunes logs', () => {
-    const { ids } = chat(2);
-    expect(store.repo.saveStreamLog(ids[1] ?? '', log(3))).toMatchObject({ truncated: false });
-    store.repo.saveStreamLog(ids[3] ?? '', log(5));
-    expect(store.repo.getStreamLog(ids[1] ?? '')?.entries).toHaveLength(3);
-    expect(store.repo.getMessage(ids[1] ?? '').hasStreamLog).toBe(true);
-    expect(store.repo.getMessage(ids[0] ?? '').hasStreamLog).toBe(false);
-    const storage = store.repo.streamLogStorage();
-    expect(storage.messages).toBe(2);
-    expect(storage.bytes).toBe(JSON.stringify(log(3)).length + JSON.stringify(log(5)).length);
-    expect(store.repo.pruneStreamLogs(JSON.stringify(log(5)).length)).toBe(1);
-    expect(store.repo.getStreamLog(ids[1] ?? '')).toBeNull();
-    expect(store.repo.getStreamLog(ids[3] ?? '')).not.toBeNull();
-    expect(store.repo.pruneStreamLogs()).toBe(1);
-    expect(store.repo.streamLogStorage()).toEqual({ bytes: 0, messages: 0 });
+  it('send follows the active branch; edit, regenerate and continue replace what each mode says', () => {
+    const { conversationId, ids } = chat(2);
+    const [q0, a0, q1, a1] = ids as [string, string, string, string];
+    const base = { conversationId, content: '', model: 'm2' } as const;
+
+    const sent = store.repo.beginTurn({ ...base, mode: 'send', content: 'third question' });
+    expect(sent.created).toBe(false);
+    expect(sent.userMessage?.parentId).toBe(a1);
+    expect(sent.context.map((turn) => turn.content)).toEqual([
+      'question 0',
+      'answer 0',
+      'question 1',
+      'answer 1',
+      'third question',
+    ]);
+    store.repo.finishMessage(sent.reply.id, { status: 'complete', content: 'third answer' });
+
+    // Edit: a new version of question 1, beside it, answered afresh.
+    const edited = store.repo.beginTurn({ ...base, mode: 'edit', content: 'question 1, better', targetMessageId: q1 });
+    expect(edited.userMessage).toMatchObject({ parentId: a0, versionIndex: 2, versionCount: 2 });
+    expect(edited.reply.parentId).toBe(edited.userMessage?.id);
+    expect(edited.context.at(-1)).toEqual({ role: 'user', content: 'question 1, better' });
+    store.repo.finishMessage(edited.reply.id, { status: 'complete', content: 'better answer' });
+
+    // Regenerate a reply: a new version of it under the same question.
+    const again = store.repo.beginTurn({ ...base, mode: 'regenerate', targetMessageId: a0 });
+    expect(again.userMessage).toBeNull();
+    expect(again.reply).toMatchObject({ parentId: q0, model: 'm2', versionIndex: 2, versionCount: 2 });
+    expect(again.context).toEqual([{ role: 'user', content: 'question 0' }]);
+    store.repo.finishMessage(again.reply.id, { status: 'complete', content: 'answer 0, again' });
+
+    // Regenerate a question: it is answered again.
+    const answered = store.repo.beginTurn({ ...base, mode: 'regenerate', targetMessageId: q0 });
+    expect(answered.reply.parentId).toBe(q0);
+    store.repo.finishMessage(answered.reply.id, { status: 'interrupted', content: 'cut o' });
+
+    // Continue: the cut-off reply itself streams again and becomes the active branch.
+    const continued = store.repo.beginTurn({ ...base, mode: 'continue', targetMessageId: answered.reply.id });
+    expect(continued.reply).toMatchObject({ id: answered.reply.id, status: 'streaming', content: 'cut o' });
+    expect(continued.context).toEqual([
+      { role: 'user', content: 'question 0' },
+      { role: 'assistant', content: 'cut o' },
+    ]);
+    expect(store.repo.openConversation({ conversationId }).messages.at(-1)?.id).toBe(answered.reply.id);
   });
 
-  it('bounds a log to 8 MB by dropping the last entries', () => {
-    const { ids } = chat(1);
-    const big = log(10_000, 1000);
-    const saved = store.repo.saveStreamLog(ids[1] ?? '', big);
-    expect(saved.truncated).toBe(true);
-    expect(saved.bytes).toBeLessThanOrEqual(MAX_STREAM_LOG_BYTES);
-    const read = store.repo.getStreamLog(ids[1] ?? '');
-    expect(read?.truncated).toBe(true);
-    expect(read?.entries.length).toBeGreaterThan(1000);
-    expect(read?.entries[0]?.at).toBe(0);
-    const tiny = boundStreamLog({ ...big, request: { ...big.request, body: 'b'.repeat(5000) } }, 1000);
-    expect(Buffer.byteLength(tiny.text)).toBeLessThanOrEqual(1000);
+  it.each([
+    ['a blank send', { mode: 'send', content: ' \n\t' }, 'invalid_request'],
+    ['a blank edit', { mode: 'edit', content: '  ', target: 'question' }, 'invalid_request'],
+    ['an edit of a reply', { mode: 'edit', content: 'x', target: 'reply' }, 'invalid_request'],
+    ['a regenerate without a target', { mode: 'regenerate' }, 'invalid_request'],
+    ['a regenerate of a message that is gone', { mode: 'regenerate', target: 'gone' }, 'missing'],
+    ['a regenerate of another conversation’s reply', { mode: 'regenerate', target: 'elsewhere' }, 'invalid_request'],
+    ['a continue of a question', { mode: 'continue', target: 'question' }, 'invalid_request'],
+    ['a continue without a target', { mode: 'continue' }, 'invalid_request'],
+  ] as const)('refuses %s and writes nothing', (_name, turn, code) => {
+    const { conversationId, ids } = chat(1);
+    const elsewhere = chat(1).ids[1] ?? '';
+    const targets = { question: ids[0], reply: ids[1], gone: 'no-such-message', elsewhere };
+    const target = 'target' in turn ? targets[turn.target] : undefined;
+    const before = snapshot();
+    for (const into of [conversationId, null]) {
+      const refused = codeOf(() =>
+        store.repo.beginTurn({
+          conversationId: into,
+          mode: turn.mode,
+          content: 'content' in turn ? turn.content : '',
+          targetMessageId: target,
+          model: 'm',
+        }),
+      );
+      // Into a new conversation the same turn is refused too (a target there is in another conversation).
+      expect(refused, into ?? 'a new conversation').toBe(code);
+      expect(snapshot()).toEqual(before);
+    }
   });
 
-  it('keeps drafts; an empty text deletes', () => {
-    expect(store.repo.getDraft('new')).toBe('');
-    store.repo.setDraft('new', 'half a thought');
-    expect(store.repo.getDraft('new')).toBe('half a thought');
-    store.repo.setDraft('new', '');
-    expect(store.repo.getDraft('new')).toBe('');
-    const n = store.opened.db.prepare('SELECT count(*) AS n FROM drafts').get() as { n: number };
-    expect(n.n).toBe(0);
+  it('refuses a turn into a conversation that is gone', () => {
+    const { conversationId } = chat(1);
+    store.repo.deleteConversation(conversationId);
+    const before = snapshot();
+    expect(codeOf(() => store.repo.beginTurn({ conversationId, mode: 'send', content: 'hi', model: 'm' }))).toBe(
+      'missing',
+    );
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('writes all of a turn or none of it: a failing reply row takes the new conversation and question with it', () => {
+    const before = snapshot();
+    store.opened.db.exec(
+      `CREATE TEMP TRIGGER refuse_replies BEFORE INSERT ON messages WHEN new.role = 'assistant'
+       BEGIN SELECT RAISE(ABORT, 'no room for the reply'); END`,
+    );
+    expect(() =>
+      store.repo.beginTurn({ conversationId: null, mode: 'send', content: 'Will this be kept?', model: 'm' }),
+    ).toThrow(/no room for the reply/);
+    expect(snapshot()).toEqual(before);
+    store.opened.db.exec('DROP TRIGGER refuse_replies');
+    expect(store.repo.beginTurn({ conversationId: null, mode: 'send', content: 'And now?', model: 'm' }).created).toBe(
+      true,
+    );
   });
 });

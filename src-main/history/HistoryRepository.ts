@@ -1,6 +1,8 @@
 /**
- * The history store: conversations, message trees with versions, soft delete
- * with undo, stream logs, drafts and search, on one SQLite database.
+ * The history store: conversations, message trees with versions, the turn
+ * rules (what a send, edit, regenerate or continue writes), soft delete with
+ * undo, and search, on one SQLite database. Stream logs and drafts have their
+ * own stores on the same database (`StreamLogStore`, `DraftStore`).
  *
  * Every method is synchronous (libsql is), short, and turns disk failures
  * into `HistoryError('storage')` so the caller can keep what it holds in
@@ -18,9 +20,9 @@ import type {
   OpenedConversation,
   Page,
   SearchHit,
-  StreamLog,
   Usage,
 } from '../../src-preload/contract';
+import type { ChatStartInput } from '../../src-preload/contract/schemas';
 import type { HistoryDatabase } from './database';
 import { HistoryError, guardStorage } from './errors';
 import {
@@ -36,11 +38,6 @@ import { HistorySearch } from './search';
 
 /** How long a deleted conversation can be restored. */
 export const UNDO_WINDOW_MS = 10_000;
-/**
- * The largest stream log kept per message; longer logs lose their last entries. Room for the
- * JSON of a log at the live cap (`DEFAULT_MAX_LOG_CHARS`): a 20,000-token reply is kept whole.
- */
-export const MAX_STREAM_LOG_BYTES = 8 * 1024 * 1024;
 /** Automatic titles are cut to this many characters. */
 export const AUTO_TITLE_LENGTH = 60;
 
@@ -82,6 +79,65 @@ export interface ContextMessage {
   role: MessageRole;
   content: string;
 }
+
+/** What a turn does: send a new message, edit one of the user's, regenerate a reply, or continue a cut-off one. */
+export type TurnMode = ChatStartInput['mode'];
+
+/** What starts a reply; see {@link HistoryRepository.beginTurn}. */
+export interface TurnRequest {
+  /** The conversation the turn belongs to; null starts a new one with `newConversation`'s settings. */
+  conversationId: string | null;
+  newConversation?: NewConversation;
+  mode: TurnMode;
+  /** What the user typed, for `send` and `edit`; not used otherwise. */
+  content: string;
+  /** The message an edit, a regenerate or a continue acts on. */
+  targetMessageId?: string | null;
+  /** The model that writes the reply. */
+  model: string | null;
+}
+
+/** What a turn wrote, and what to send the model. */
+export interface BegunTurn {
+  conversation: Conversation;
+  /** True when the turn created the conversation. */
+  created: boolean;
+  /** The user's new message (send, edit); null for regenerate and continue. */
+  userMessage: MessageView | null;
+  /** The reply row, `streaming`: a new row for send, edit and regenerate; the cut-off reply itself for continue. */
+  reply: MessageView;
+  /**
+   * The turns from the root to what the model answers (for continue, up to and including the
+   * cut-off reply), without the system prompt.
+   */
+  context: ContextMessage[];
+}
+
+/** A message row about to be written. */
+interface NewMessage {
+  conversationId: string;
+  parentId: string | null;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  model: string | null;
+}
+
+/** What the user typed, as a row. */
+function userMessage(conversationId: string, parentId: string | null, content: string): NewMessage {
+  return { conversationId, parentId, role: 'user', content, status: 'complete', model: null };
+}
+
+/** An empty reply row, streaming until it ends. */
+function streamingReply(conversationId: string, parentId: string | null, model: string | null): NewMessage {
+  return { conversationId, parentId, role: 'assistant', content: '', status: 'streaming', model };
+}
+
+/** The writes a turn will make, decided before any of them runs. */
+type TurnPlan =
+  | { kind: 'ask'; parentId: string | null; content: string }
+  | { kind: 'answer'; parentId: string }
+  | { kind: 'resume'; messageId: string };
 
 /** The automatic title for a conversation: the first non-empty line of `content`, trimmed and cut. */
 export function titleFromMessage(content: string): string {
@@ -147,6 +203,11 @@ export class HistoryRepository {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       touch: db.prepare('UPDATE conversations SET updated_at = ?, active_leaf_id = ? WHERE id = ?'),
+      titleIfUntitled: db.prepare("UPDATE conversations SET title = ? WHERE id = ? AND title = ''"),
+      insertConversation: db.prepare(
+        `INSERT INTO conversations (id, title, created_at, updated_at, provider_id, model, system_prompt, parameters)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       chain: db.prepare(
         `WITH RECURSIVE chain(id, depth) AS (
            SELECT ?, 0
@@ -177,26 +238,7 @@ export class HistoryRepository {
 
   /** Creates an empty conversation. An empty title is filled from the first user message. */
   createConversation(input: NewConversation = {}): Conversation {
-    return guardStorage(() => {
-      const id = this.newId();
-      const time = this.now();
-      this.db
-        .prepare(
-          `INSERT INTO conversations (id, title, created_at, updated_at, provider_id, model, system_prompt, parameters)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          input.title?.trim() ?? '',
-          time,
-          time,
-          input.providerId ?? null,
-          input.model ?? null,
-          input.systemPrompt ?? '',
-          JSON.stringify(input.parameters ?? {}),
-        );
-      return this.getConversation(id);
-    });
+    return guardStorage(() => this.getConversation(this.writeConversation(input)));
   }
 
   /** A conversation that is not deleted; `missing` otherwise. */
@@ -332,7 +374,7 @@ export class HistoryRepository {
 
   /** Adds what the user typed under `parentId` (null for the first message) and makes it the active leaf. */
   addUserMessage(conversationId: string, parentId: string | null, content: string): MessageView {
-    return this.insertMessage(conversationId, parentId, 'user', content, 'complete', null);
+    return this.insertMessage(userMessage(conversationId, parentId, content));
   }
 
   /**
@@ -341,7 +383,7 @@ export class HistoryRepository {
    * reply under the same parent is a new version (regenerate).
    */
   beginAssistantMessage(conversationId: string, parentId: string | null, model: string | null): MessageView {
-    return this.insertMessage(conversationId, parentId, 'assistant', '', 'streaming', model);
+    return this.insertMessage(streamingReply(conversationId, parentId, model));
   }
 
   /**
@@ -351,13 +393,49 @@ export class HistoryRepository {
   resumeMessage(messageId: string): MessageView {
     return guardStorage(() => {
       const row = this.messageRow(messageId);
-      this.db.transaction(() => {
-        this.db
-          .prepare("UPDATE messages SET status = 'streaming', error_code = NULL, error_message = NULL WHERE id = ?")
-          .run(messageId);
-        this.activate(messageId);
-      })();
+      this.db.transaction(() => this.writeResume(row.id))();
       return this.getMessage(row.id);
+    });
+  }
+
+  /**
+   * Starts a reply: checks that the turn makes sense, then writes it in one transaction (a new
+   * conversation if it has none yet, the user's message, the streaming reply row) so that a
+   * refused or failed turn leaves nothing behind. Which message each mode answers:
+   * - `send`: a new user message after the active branch's last message, and a reply to it;
+   * - `edit`: a new version of a user message (a sibling under the same parent), and a reply to it;
+   * - `regenerate`: a new reply to a user message, or a new version of a reply (a sibling of it);
+   * - `continue`: the cut-off reply itself streams again, after the text it already has.
+   * @throws HistoryError `invalid_request` for a turn that makes no sense, `missing` for a target that is gone
+   */
+  beginTurn(turn: TurnRequest): BegunTurn {
+    return guardStorage(() => {
+      const existing = turn.conversationId === null ? null : this.conversationRow(turn.conversationId);
+      const plan = this.planTurn(turn, existing);
+      const written = this.db.transaction(() => {
+        const conversationId = existing?.id ?? this.writeConversation(turn.newConversation ?? {});
+        switch (plan.kind) {
+          case 'ask': {
+            const userId = this.writeMessage(userMessage(conversationId, plan.parentId, plan.content));
+            const replyId = this.writeMessage(streamingReply(conversationId, userId, turn.model));
+            return { conversationId, userId, replyId, contextEnd: userId };
+          }
+          case 'answer': {
+            const replyId = this.writeMessage(streamingReply(conversationId, plan.parentId, turn.model));
+            return { conversationId, userId: null, replyId, contextEnd: plan.parentId };
+          }
+          case 'resume':
+            this.writeResume(plan.messageId);
+            return { conversationId, userId: null, replyId: plan.messageId, contextEnd: plan.messageId };
+        }
+      })();
+      return {
+        conversation: this.getConversation(written.conversationId),
+        created: existing === null,
+        userMessage: written.userId === null ? null : this.getMessage(written.userId),
+        reply: this.getMessage(written.replyId),
+        context: this.buildContext(written.contextEnd),
+      };
     });
   }
 
@@ -506,117 +584,89 @@ export class HistoryRepository {
     return this.searcher.search(query, limit);
   }
 
-  // ── Stream logs ────────────────────────────────────────────────────────
-
-  /**
-   * Keeps the raw stream of a reply for the inspector, bounded to
-   * `MAX_STREAM_LOG_BYTES`: past that, the last entries are dropped and the
-   * log is marked truncated. Replaces any earlier log of the message.
-   */
-  saveStreamLog(messageId: string, log: StreamLog): { bytes: number; truncated: boolean } {
-    return guardStorage(() => {
-      this.messageRow(messageId);
-      const { text, truncated } = boundStreamLog(log, MAX_STREAM_LOG_BYTES);
-      const bytes = Buffer.byteLength(text, 'utf8');
-      this.db
-        .prepare(
-          `INSERT INTO stream_logs (message_id, log, bytes, created_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (message_id) DO UPDATE SET log = excluded.log, bytes = excluded.bytes, created_at = excluded.created_at`,
-        )
-        .run(messageId, text, bytes, this.now());
-      return { bytes, truncated };
-    });
-  }
-
-  /** The saved stream log of a message, or null. */
-  getStreamLog(messageId: string): StreamLog | null {
-    return guardStorage(() => {
-      const row = this.db.prepare('SELECT log FROM stream_logs WHERE message_id = ?').get(messageId) as
-        { log: string } | undefined;
-      return row ? (JSON.parse(row.log) as StreamLog) : null;
-    });
-  }
-
-  /** How much the saved stream logs take. */
-  streamLogStorage(): { bytes: number; messages: number } {
-    return guardStorage(() => {
-      const row = this.db
-        .prepare('SELECT coalesce(sum(bytes), 0) AS bytes, count(*) AS messages FROM stream_logs')
-        .get() as {
-        bytes: number;
-        messages: number;
-      };
-      return { bytes: row.bytes, messages: row.messages };
-    });
-  }
-
-  /** Deletes the oldest stream logs until at most `keepBytes` remain (all by default). Returns how many went. */
-  pruneStreamLogs(keepBytes = 0): number {
-    return guardStorage(() => {
-      return this.db
-        .prepare(
-          `DELETE FROM stream_logs WHERE message_id IN (
-             SELECT message_id FROM (
-               SELECT message_id, sum(bytes) OVER (ORDER BY created_at DESC, rowid DESC) AS running FROM stream_logs
-             ) WHERE running > ?
-           )`,
-        )
-        .run(keepBytes).changes;
-    });
-  }
-
-  // ── Drafts ─────────────────────────────────────────────────────────────
-
-  /** The unsent text kept under `key` (a conversation id, or a key for a new chat); '' if none. */
-  getDraft(key: string): string {
-    return guardStorage(() => {
-      const row = this.db.prepare('SELECT text FROM drafts WHERE key = ?').get(key) as { text: string } | undefined;
-      return row?.text ?? '';
-    });
-  }
-
-  /** Keeps unsent text; an empty text removes the draft. */
-  setDraft(key: string, text: string): void {
-    guardStorage(() => {
-      if (text === '') {
-        this.db.prepare('DELETE FROM drafts WHERE key = ?').run(key);
-        return;
-      }
-      this.db
-        .prepare(
-          `INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
-        )
-        .run(key, text, this.now());
-    });
-  }
-
   // ── Internals ──────────────────────────────────────────────────────────
 
-  private insertMessage(
-    conversationId: string,
-    parentId: string | null,
-    role: MessageRole,
-    content: string,
-    status: MessageStatus,
-    model: string | null,
-  ): MessageView {
-    return guardStorage(() => {
-      const conversation = this.conversationRow(conversationId);
-      if (parentId !== null) this.messageInConversation(parentId, conversationId);
-      const id = this.newId();
-      const time = this.now();
-      this.db.transaction(() => {
-        this.statements.insertMessage.run(id, conversationId, parentId, role, content, status, model, time);
-        this.statements.touch.run(time, id, conversationId);
-        if (role === 'user' && conversation.title === '') {
-          const title = titleFromMessage(content);
-          if (title !== '')
-            this.db.prepare('UPDATE conversations SET title = ? WHERE id = ?').run(title, conversationId);
+  /** Every check a turn needs, run before anything is written; answers what to write. */
+  private planTurn(turn: TurnRequest, conversation: ConversationRow | null): TurnPlan {
+    const target = turn.targetMessageId ? this.messageRow(turn.targetMessageId) : null;
+    if (target && target.conversation_id !== conversation?.id) {
+      throw new HistoryError('invalid_request', 'That message belongs to another conversation.');
+    }
+    const typed = (): string => {
+      if (!turn.content.trim()) throw new HistoryError('invalid_request', 'There is nothing to send.');
+      return turn.content;
+    };
+    switch (turn.mode) {
+      case 'send':
+        return { kind: 'ask', parentId: conversation ? this.activeLeaf(conversation) : null, content: typed() };
+      case 'edit':
+        if (!target || target.role !== 'user') {
+          throw new HistoryError('invalid_request', 'Only your own messages can be edited.');
         }
-      })();
+        return { kind: 'ask', parentId: target.parent_id, content: typed() };
+      case 'regenerate': {
+        if (!target) throw new HistoryError('invalid_request', 'Choose a reply to regenerate.');
+        // Regenerating a user message answers it again; regenerating a reply makes a new version of it.
+        const parentId = target.role === 'user' ? target.id : target.parent_id;
+        if (!parentId) throw new HistoryError('invalid_request', 'That reply has no question to answer.');
+        return { kind: 'answer', parentId };
+      }
+      case 'continue':
+        if (!target || target.role !== 'assistant') {
+          throw new HistoryError('invalid_request', 'Only a reply can be continued.');
+        }
+        return { kind: 'resume', messageId: target.id };
+    }
+  }
+
+  private insertMessage(message: NewMessage): MessageView {
+    return guardStorage(() => {
+      this.conversationRow(message.conversationId);
+      if (message.parentId !== null) this.messageInConversation(message.parentId, message.conversationId);
+      const id = this.db.transaction(() => this.writeMessage(message))();
       return this.getMessage(id);
     });
+  }
+
+  /** Inserts a conversation; the caller checks and runs it in a transaction if it needs one. Returns its id. */
+  private writeConversation(input: NewConversation): string {
+    const id = this.newId();
+    const time = this.now();
+    this.statements.insertConversation.run(
+      id,
+      input.title?.trim() ?? '',
+      time,
+      time,
+      input.providerId ?? null,
+      input.model ?? null,
+      input.systemPrompt ?? '',
+      JSON.stringify(input.parameters ?? {}),
+    );
+    return id;
+  }
+
+  /**
+   * Inserts a message as the conversation's active leaf, and titles an untitled conversation
+   * from a user message. The caller checks the parent and runs it in a transaction. Returns its id.
+   */
+  private writeMessage({ conversationId, parentId, role, content, status, model }: NewMessage): string {
+    const id = this.newId();
+    const time = this.now();
+    this.statements.insertMessage.run(id, conversationId, parentId, role, content, status, model, time);
+    this.statements.touch.run(time, id, conversationId);
+    if (role === 'user') {
+      const title = titleFromMessage(content);
+      if (title !== '') this.statements.titleIfUntitled.run(title, conversationId);
+    }
+    return id;
+  }
+
+  /** Marks a cut-off reply as streaming again and activates its branch; run in a transaction. */
+  private writeResume(messageId: string): void {
+    this.db
+      .prepare("UPDATE messages SET status = 'streaming', error_code = NULL, error_message = NULL WHERE id = ?")
+      .run(messageId);
+    this.activate(messageId);
   }
 
   /** Points the conversation's active leaf at the newest leaf below `messageId`; returns the conversation id. */
@@ -678,37 +728,4 @@ export class HistoryRepository {
   private requireChange(result: { changes: number }): void {
     if (result.changes === 0) throw new HistoryError('missing', 'This conversation no longer exists.');
   }
-}
-
-/**
- * Serializes a stream log within `maxBytes`, keeping the first entries (the
- * start of a stream is what explains it) and cutting an oversized request body.
- */
-export function boundStreamLog(log: StreamLog, maxBytes: number): { text: string; truncated: boolean } {
-  const whole = JSON.stringify(log);
-  if (Buffer.byteLength(whole, 'utf8') <= maxBytes) return { text: whole, truncated: log.truncated };
-  const fits = (count: number, body: string): string | null => {
-    const text = JSON.stringify({
-      ...log,
-      request: { ...log.request, body },
-      entries: log.entries.slice(0, count),
-      truncated: true,
-    });
-    return Buffer.byteLength(text, 'utf8') <= maxBytes ? text : null;
-  };
-  let body = log.request.body;
-  while (fits(0, body) === null && body.length > 0) body = body.slice(0, Math.floor(body.length / 2));
-  let low = 0;
-  let high = log.entries.length;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (fits(middle, body) !== null) low = middle;
-    else high = middle - 1;
-  }
-  return {
-    text:
-      fits(low, body) ??
-      JSON.stringify({ ...log, request: { ...log.request, body: '' }, entries: [], truncated: true }),
-    truncated: true,
-  };
 }

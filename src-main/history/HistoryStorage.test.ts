@@ -46,7 +46,7 @@ describe('HistoryStorage', () => {
     storage.open();
     try {
       expect(storage.report).toEqual({ recoveredDatabasePath: null, damagedWalPath: null, storageProblem: null });
-      expect(storage.repository!.getMessage(replyId).status).toBe('interrupted');
+      expect(storage.stores!.history.getMessage(replyId).status).toBe('interrupted');
     } finally {
       storage.close();
     }
@@ -65,9 +65,9 @@ describe('HistoryStorage', () => {
     try {
       // Opening read the header and the schema only: the damage is for the health check to find.
       expect(storage.report.recoveredDatabasePath).toBeNull();
-      const before = storage.repository!;
+      const before = storage.stores!;
       expect(
-        before
+        before.history
           .listConversations({ limit: 100 })
           .items.map((item) => item.title)
           .sort(),
@@ -80,11 +80,11 @@ describe('HistoryStorage', () => {
       expect(fs.readFileSync(report.recoveredDatabasePath!).equals(damaged)).toBe(true);
       expect(logged).toContainEqual({ level: 'warn', message: 'The history was damaged and was moved aside' });
 
-      // A fresh history in its place, through a new repository; the old one is not used again.
-      expect(storage.repository).not.toBe(before);
-      expect(storage.repository!.listConversations().items).toEqual([]);
-      storage.repository!.createConversation({ title: 'after the damage' });
-      expect(storage.repository!.listConversations().items.map((item) => item.title)).toEqual(['after the damage']);
+      // A fresh history in its place, through new stores; the old one is not used again.
+      expect(storage.stores).not.toBe(before);
+      expect(storage.stores!.history.listConversations().items).toEqual([]);
+      storage.stores!.history.createConversation({ title: 'after the damage' });
+      expect(storage.stores!.history.listConversations().items.map((item) => item.title)).toEqual(['after the damage']);
       expect(storage.database!.path).toBe(file);
     } finally {
       storage.close();
@@ -99,19 +99,19 @@ describe('HistoryStorage', () => {
     try {
       expect(storage.report.recoveredDatabasePath).toMatch(/nagare\.db\.corrupt-/);
       expect(storage.report.storageProblem).toBeNull();
-      expect(storage.repository!.listConversations().items).toEqual([]);
+      expect(storage.stores!.history.listConversations().items).toEqual([]);
     } finally {
       storage.close();
     }
   });
 
-  it('says why when storage cannot be opened, and has no repository then', () => {
+  it('says why when storage cannot be opened, and has no stores then', () => {
     const dir = makeTempDir();
     const notAFolder = path.join(dir, 'file');
     fs.writeFileSync(notAFolder, 'x');
     const { storage } = storageIn(path.join(notAFolder, 'userData'));
     storage.open();
-    expect(storage.repository).toBeNull();
+    expect(storage.stores).toBeNull();
     expect(storage.report.storageProblem).toMatch(/could not|read-only|folder/i);
     expect(() => storage.close()).not.toThrow();
   });

@@ -1,11 +1,11 @@
 /**
  * The open history database and everything bound to its connection: main's
- * write-gated connection, the repository and the idle checkpointer. It opens
+ * write-gated connection, the history stores and the idle checkpointer. It opens
  * them at start-up, and replaces them with a fresh database when the one open
  * turns out to be damaged (found by the health check after the window showed,
  * or by the first queries at start-up), keeping the damaged file aside.
  *
- * Callers reach the repository through `repository` each time, never keep it:
+ * Callers reach the stores through `stores` each time, never keep it:
  * after a replacement it is another object, on another file.
  */
 import { gatedDatabase, type WriteGate } from '../transfer/writeGate';
@@ -18,7 +18,7 @@ import {
   type OpenedHistoryDatabase,
 } from './database';
 import { isCorruption } from './errors';
-import { HistoryRepository } from './HistoryRepository';
+import { createHistoryStores, type HistoryStores } from './HistoryStores';
 import { IdleCheckpointer } from './IdleCheckpointer';
 
 /** Dependencies of {@link HistoryStorage}. */
@@ -40,14 +40,14 @@ export class HistoryStorage {
   readonly report: StorageReport = { recoveredDatabasePath: null, damagedWalPath: null, storageProblem: null };
   private opened: OpenedHistoryDatabase | null = null;
   private connection: HistoryDatabase | null = null;
-  private repo: HistoryRepository | null = null;
+  private openStores: HistoryStores | null = null;
   private checkpointer: IdleCheckpointer | null = null;
 
   constructor(private readonly deps: HistoryStorageDependencies) {}
 
-  /** The repository on the open database; null when storage could not be opened. */
-  get repository(): HistoryRepository | null {
-    return this.repo;
+  /** The stores on the open database; null when storage could not be opened. */
+  get stores(): HistoryStores | null {
+    return this.openStores;
   }
 
   /** The open database (its path, its raw connection for backups); null when storage could not be opened. */
@@ -68,7 +68,7 @@ export class HistoryStorage {
       this.report.damagedWalPath = this.opened!.damagedWalPath;
       let interrupted: number;
       try {
-        interrupted = this.repo!.markInterruptedOnStartup();
+        interrupted = this.openStores!.history.markInterruptedOnStartup();
       } catch (error) {
         if (!isDamage(error)) throw error;
         this.replaceDamaged(String(error));
@@ -128,7 +128,7 @@ export class HistoryStorage {
   private attach(opened: OpenedHistoryDatabase): void {
     this.opened = opened;
     this.connection = gatedDatabase(opened.db, this.deps.writeGate);
-    this.repo = new HistoryRepository(this.connection, this.deps.now, this.deps.newId);
+    this.openStores = createHistoryStores(this.connection, this.deps.now, this.deps.newId);
     this.checkpointer = new IdleCheckpointer({
       db: opened.db,
       now: this.deps.now,
@@ -141,7 +141,7 @@ export class HistoryStorage {
   private detach(): void {
     this.checkpointer?.stop();
     this.checkpointer = null;
-    this.repo = null;
+    this.openStores = null;
     this.connection = null;
     this.opened = null;
   }

@@ -1,27 +1,20 @@
 /**
- * Typed failures of the history store. They carry a contract error code so
- * the IPC layer can answer them as data without guessing.
+ * Typed failures of the history store, and the rules that tell a disk
+ * problem from a bug.
  */
-import type { AppErrorCode, NagareErrorShape } from '../../src-preload/contract/errors';
+import type { AppErrorCode } from '../../src-preload/contract/errors';
+import { AppError } from '../common/AppError';
 
 /** The contract codes the history store can fail with. */
 export type HistoryErrorCode = Extract<AppErrorCode, 'storage' | 'import_invalid' | 'missing' | 'invalid_request'>;
 
-/** A failure of the history store; `toShape()` is what crosses IPC. */
-export class HistoryError extends Error {
-  override readonly name = 'HistoryError';
+/** A failure of the history store. */
+export class HistoryError extends AppError {
+  declare readonly code: HistoryErrorCode;
 
-  constructor(
-    readonly code: HistoryErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  /** The serialized form for IPC; never includes the cause, which may hold paths or SQL. */
-  toShape(): NagareErrorShape {
-    return { code: this.code, message: this.message };
+  constructor(code: HistoryErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'HistoryError';
   }
 }
 

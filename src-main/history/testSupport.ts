@@ -6,8 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'libsql';
+import { afterEach, beforeEach } from 'vitest';
 import { closeHistoryDatabase, openHistoryDatabase, type OpenedHistoryDatabase } from './database';
-import { HistoryRepository } from './HistoryRepository';
+import type { DraftStore } from './DraftStore';
+import type { HistoryRepository } from './HistoryRepository';
+import { createHistoryStores } from './HistoryStores';
+import type { StreamLogStore } from './StreamLogStore';
 
 /** A fresh temporary folder; removed by `removeTempDirs`. */
 export function makeTempDir(): string {
@@ -49,20 +53,59 @@ export function makeIds(prefix = 'id'): () => string {
   return () => `${prefix}-${++next}`;
 }
 
-/** An opened database and a repository on it. */
+/** An opened database and the stores on it. */
 export interface TestStore {
   dir: string;
   opened: OpenedHistoryDatabase;
   repo: HistoryRepository;
+  streamLogs: StreamLogStore;
+  drafts: DraftStore;
   clock: TestClock;
   close: () => void;
 }
 
-/** Opens (or reopens) the database in `dir` with a repository, as the app would. */
+/** Opens (or reopens) the database in `dir` with its stores, as the app would. */
 export function openStore(dir: string = makeTempDir(), clock: TestClock = makeClock(), newId = makeIds()): TestStore {
   const opened = openHistoryDatabase({ directory: dir, now: clock.now });
-  const repo = new HistoryRepository(opened.db, clock.now, newId);
-  return { dir, opened, repo, clock, close: () => closeHistoryDatabase(opened.db) };
+  const { history, streamLogs, drafts } = createHistoryStores(opened.db, clock.now, newId);
+  return { dir, opened, repo: history, streamLogs, drafts, clock, close: () => closeHistoryDatabase(opened.db) };
+}
+
+/** A fresh store for every test, closed and removed after it; read it inside tests. */
+export function useFreshStore(): { readonly current: TestStore } {
+  let store: TestStore | undefined;
+  beforeEach(() => {
+    store = openStore();
+  });
+  afterEach(() => {
+    store?.close();
+    store = undefined;
+    removeTempDirs();
+  });
+  return {
+    get current(): TestStore {
+      if (!store) throw new Error('The store exists only while a test runs.');
+      return store;
+    },
+  };
+}
+
+/** user → assistant → user → assistant…, each reply complete; returns the ids in that order. */
+export function seedChat(
+  repo: HistoryRepository,
+  turns: number,
+  conversationId = repo.createConversation().id,
+): { conversationId: string; ids: string[] } {
+  let parent: string | null = null;
+  const ids: string[] = [];
+  for (let i = 0; i < turns; i++) {
+    const user = repo.addUserMessage(conversationId, parent, `question ${i}`);
+    const reply = repo.beginAssistantMessage(conversationId, user.id, 'model-a');
+    repo.finishMessage(reply.id, { status: 'complete', content: `answer ${i}` });
+    ids.push(user.id, reply.id);
+    parent = reply.id;
+  }
+  return { conversationId, ids };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { RawStreamEntry, StreamLog } from '../../src-preload/contract/types';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 import { createEventStreamDecoder } from '../streaming/eventStream';
 
 const META = 'nagare-meta ';

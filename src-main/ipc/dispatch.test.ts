@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { invokeChannels, type InvokeChannel } from '../../src-preload/contract';
-import { AppError } from './AppError';
+import { AppError } from '../common/AppError';
 import { createDispatcher, type CallerInfo, type Handlers } from './dispatch';
 
 const appUrl = 'file:///app/out/renderer/index.html';

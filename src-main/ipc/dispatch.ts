@@ -10,7 +10,7 @@ import {
   type ParsedInputOf,
   type Result,
 } from '../../src-preload/contract';
-import { expectedErrorShape, toErrorShape } from './AppError';
+import { expectedErrorShape, toErrorShape } from '../common/AppError';
 
 /** What a handler knows about its caller: plain data, never an Electron object. */
 export interface CallContext {

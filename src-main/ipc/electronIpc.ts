@@ -2,7 +2,7 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { invokeChannels, type InvokeChannel } from '../../src-preload/contract';
 import type { CallerInfo, createDispatcher } from './dispatch';
-import type { WindowMessenger } from './EventSink';
+import type { WindowMessenger } from '../common/EventSink';
 
 function describeCaller(event: IpcMainInvokeEvent): CallerInfo {
   const window = BrowserWindow.fromWebContents(event.sender);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Conversation, ImportReport, Settings } from '../../src-preload/contract/types';
 import { sampleStreamLog } from '../transfer/testSupport';
-import { AppError } from './AppError';
+import { AppError } from '../common/AppError';
 import { createHandlers, type HandlerHistory, type HandlerServices } from './handlers';
 
 const context = { windowId: 7 };
@@ -48,12 +48,13 @@ function fakes() {
     deleteMessage: vi.fn(),
     openAtMessage: vi.fn(() => ({ conversation, messages: [], olderCursor: null })),
     search: vi.fn(() => []),
-    getDraft: vi.fn(() => 'draft'),
-    setDraft: vi.fn(),
-    getStreamLog: vi.fn(() => log),
-    streamLogStorage: vi.fn(() => ({ bytes: 10, messages: 1 })),
-    pruneStreamLogs: vi.fn(() => 1),
   };
+  const streamLogs: ReturnType<HandlerServices['streamLogs']> = {
+    get: vi.fn(() => log),
+    storage: vi.fn(() => ({ bytes: 10, messages: 1 })),
+    prune: vi.fn(() => 1),
+  };
+  const drafts: ReturnType<HandlerServices['drafts']> = { get: vi.fn(() => 'draft'), set: vi.fn() };
   const transfers: HandlerServices['transfers'] = {
     backUpHistory: vi.fn(async () => ({ savedTo: '/chosen/backup.db' })),
     exportHistory: vi.fn(async () => ({ savedTo: '/chosen/file.json' })),
@@ -81,6 +82,8 @@ function fakes() {
     },
     secrets: { status: vi.fn(), set: vi.fn(), clear: vi.fn(async () => undefined) },
     history: () => history,
+    streamLogs: () => streamLogs,
+    drafts: () => drafts,
     chat: {
       start: vi.fn(async () => ({ streamId: 's', conversationId: 'c1', userMessageId: 'u', assistantMessageId: 'a' })),
       cancel: vi.fn(),
@@ -90,7 +93,7 @@ function fakes() {
     startup: { recoveredDatabasePath: null, damagedWalPath: null, storageProblem: null },
     quickAsk: { hide: vi.fn(), openInMain: vi.fn() },
   };
-  return { services, history, transfers, handlers: createHandlers(services) };
+  return { services, history, streamLogs, drafts, transfers, handlers: createHandlers(services) };
 }
 
 describe('createHandlers', () => {
@@ -130,7 +133,7 @@ describe('createHandlers', () => {
   });
 
   it('passes history operations straight to the store', async () => {
-    const { handlers, history } = fakes();
+    const { handlers, history, streamLogs, drafts } = fakes();
     handlers['history.rename']({ conversationId: 'c1', title: 'New' }, context);
     expect(history.rename).toHaveBeenCalledWith('c1', 'New');
     expect(handlers['history.delete']({ conversationId: 'c1' }, context)).toEqual({
@@ -139,10 +142,10 @@ describe('createHandlers', () => {
     });
     expect(handlers['drafts.get']({ key: 'k' }, context)).toBe('draft');
     handlers['drafts.set']({ key: 'k', text: 'x' }, context);
-    expect(history.setDraft).toHaveBeenCalledWith('k', 'x');
+    expect(drafts.set).toHaveBeenCalledWith('k', 'x');
     // The live log wins over the saved one; without it, the saved one answers.
     expect(await handlers['inspector.log']({ messageId: 'm1' }, context)).toBe(log);
-    expect(history.getStreamLog).toHaveBeenCalledWith('m1');
+    expect(streamLogs.get).toHaveBeenCalledWith('m1');
   });
 
   it('tells app facts and opens only web and mail links', async () => {

@@ -1,7 +1,10 @@
 /** The main-side handler map: one entry per contract channel, each a thin call into a service. */
 import type { Settings, StorageReport } from '../../src-preload/contract/types';
 import type { settingsUpdateInput } from '../../src-preload/contract/schemas';
+import { AppError } from '../common/AppError';
+import type { DraftStore } from '../history/DraftStore';
 import type { HistoryRepository } from '../history/HistoryRepository';
+import type { StreamLogStore } from '../history/StreamLogStore';
 import type { Platform } from '../platform/electronPlatform';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
 import type { ProvidersService } from '../providers/ProvidersService';
@@ -11,7 +14,6 @@ import type { SettingsService } from '../settings/SettingsService';
 import type { ChatService } from '../streaming/ChatService';
 import type { FileTransferService } from '../transfer/FileTransferService';
 import { externalUrl } from '../windows/security';
-import { AppError } from './AppError';
 import type { z } from 'zod';
 import type { CallContext, Handlers } from './dispatch';
 
@@ -29,11 +31,6 @@ export type HandlerHistory = Pick<
   | 'deleteMessage'
   | 'openAtMessage'
   | 'search'
-  | 'getDraft'
-  | 'setDraft'
-  | 'getStreamLog'
-  | 'streamLogStorage'
-  | 'pruneStreamLogs'
 >;
 
 /** The services the handlers call; main builds them in composition.ts, tests pass typed fakes. */
@@ -47,8 +44,10 @@ export interface HandlerServices {
   providerSetup: Pick<ProvidersService, 'save' | 'remove' | 'models' | 'verify'>;
   /** The write-only face: status, set, clear. */
   secrets: SecretsApi;
-  /** Throws a storage error when start-up could not open the database. */
+  /** These three throw a storage error when start-up could not open the database. */
   history: () => HandlerHistory;
+  streamLogs: () => Pick<StreamLogStore, 'get' | 'storage' | 'prune'>;
+  drafts: () => Pick<DraftStore, 'get' | 'set'>;
   chat: Pick<ChatService, 'start' | 'cancel' | 'liveLog'>;
   /** Backup, export, import and `.sse` files, behind the dialog port. */
   transfers: Pick<
@@ -64,7 +63,7 @@ export interface HandlerServices {
 }
 
 export function createHandlers(services: HandlerServices): Handlers {
-  const { platform, settings, providers, providerSetup, secrets, chat, history } = services;
+  const { platform, settings, providers, providerSetup, secrets, chat, history, streamLogs, drafts } = services;
 
   return {
     'app.info': () => ({
@@ -121,18 +120,18 @@ export function createHandlers(services: HandlerServices): Handlers {
     'history.backup': () => services.transfers.backUpHistory(),
     'transfer.cancel': () => services.transfers.cancel(),
 
-    'drafts.get': ({ key }) => history().getDraft(key),
-    'drafts.set': ({ key, text }) => history().setDraft(key, text),
+    'drafts.get': ({ key }) => drafts().get(key),
+    'drafts.set': ({ key, text }) => drafts().set(key, text),
 
     'settings.get': () => settings.get(),
     'settings.update': (patch) => services.updateSettings(patch),
 
-    'inspector.log': ({ messageId }) => chat.liveLog(messageId) ?? history().getStreamLog(messageId),
+    'inspector.log': ({ messageId }) => chat.liveLog(messageId) ?? streamLogs().get(messageId),
     'inspector.saveStream': (input) => services.transfers.saveStream(input),
     'inspector.openStream': () => services.transfers.openStream(),
-    'inspector.storage': () => history().streamLogStorage(),
+    'inspector.storage': () => streamLogs().storage(),
     'inspector.prune': () => {
-      history().pruneStreamLogs();
+      streamLogs().prune();
     },
   };
 }

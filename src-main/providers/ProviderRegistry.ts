@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { isUnencryptedRemote } from '../../src-preload/contract/baseUrl';
 import type { ProviderView } from '../../src-preload/contract/types';
 import type { providerSaveInput } from '../../src-preload/contract/schemas';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 import type { JsonFile } from '../settings/JsonFile';
 import { findPreset } from './presets';
 

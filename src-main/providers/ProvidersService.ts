@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { baseUrlProblem, keyOrigin, type BaseUrlProblem } from '../../src-preload/contract/baseUrl';
 import type { providerSaveInput } from '../../src-preload/contract/schemas';
 import type { ProviderView } from '../../src-preload/contract/types';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 import type { SecretsApi, SecretsReader } from '../secrets/SecretsService';
 import type { ChatCompletionClient } from '../streaming/ChatCompletionClient';
 import type { ProviderRegistry } from './ProviderRegistry';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { classifyKeychainError, KeytarSecretStore, type KeytarApi } from './KeytarSecretStore';
 import { KeychainUnavailableError } from './SecretStore';
 
@@ -34,7 +34,25 @@ function storeOn(keytar: FakeKeytar, platform: NodeJS.Platform = 'linux') {
   });
 }
 
+/** A promise and whether it has settled yet. */
+function settled<T>(promise: Promise<T>): { promise: Promise<T>; readonly done: boolean } {
+  let done = false;
+  const tracked = promise.finally(() => {
+    done = true;
+  });
+  return {
+    promise: tracked,
+    get done() {
+      return done;
+    },
+  };
+}
+
 describe('KeytarSecretStore', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('files keys under the service Nagare with the provider id as account', async () => {
     const keytar = new FakeKeytar();
     const store = storeOn(keytar);
@@ -109,16 +127,25 @@ describe('KeytarSecretStore', () => {
     expect((await storeOn(keytar, platform).probe()).problem).toContain(fix);
   });
 
-  it('gives up on a keychain that does not answer, without hanging', async () => {
+  it('gives up on a keychain that does not answer after its timeout, and not before', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const keytar = new FakeKeytar();
     keytar.hang = true;
     const store = storeOn(keytar);
-    const started = Date.now();
-    const state = await store.probe();
+    const probe = settled(store.probe());
+    await vi.advanceTimersByTimeAsync(49);
+    expect(probe.done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const state = await probe.promise;
     expect(state.available).toBe(false);
     expect(state.problem).toContain('did not answer in time');
-    await expect(store.get('openai')).rejects.toMatchObject({ reason: 'timeout' });
-    expect(Date.now() - started).toBeLessThan(2_000);
+
+    const read = settled(store.get('openai'));
+    read.promise.catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(79);
+    expect(read.done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(read.promise).rejects.toMatchObject({ reason: 'timeout' });
   });
 
   it('probes by reading an account it never writes', async () => {

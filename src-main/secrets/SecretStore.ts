@@ -4,6 +4,7 @@
  */
 
 import type { AppErrorCode } from '../../src-preload/contract';
+import { AppError } from '../common/AppError';
 
 /** A store of secrets by account name (Nagare uses the provider id as the account). */
 export interface SecretStore {
@@ -56,13 +57,13 @@ export function keychainFix(platform: NodeJS.Platform): string {
  * `cause` keeps the raw failure for the log. Nagare never falls back to storing the key in
  * plain text when this happens: the user can keep a key for this session only instead.
  */
-export class KeychainUnavailableError extends Error {
-  /** The contract error code (`errors.ts`), so the IPC layer can pass it on as data. */
-  readonly code: Extract<AppErrorCode, 'keychain_unavailable'> = 'keychain_unavailable';
+export class KeychainUnavailableError extends AppError {
+  declare readonly code: Extract<AppErrorCode, 'keychain_unavailable'>;
   readonly reason: KeychainFailure;
 
   constructor(options: { reason: KeychainFailure; platform: NodeJS.Platform; cause?: unknown }) {
     super(
+      'keychain_unavailable',
       `${WHAT_HAPPENED[options.reason]} ${keychainFix(options.platform)} ` +
         'Or keep the key for this session only (it is forgotten when Nagare quits).',
       { cause: options.cause },

@@ -1,4 +1,5 @@
 import type { AppErrorCode, KeychainState, SecretStatus, SecretsOverview } from '../../src-preload/contract';
+import { AppError } from '../common/AppError';
 import { KeychainUnavailableError, type SecretStore } from './SecretStore';
 
 /** The OS keychain as the service needs it: a store that can also say whether it works. */
@@ -53,13 +54,12 @@ export interface SecretsReader {
 }
 
 /** A failure of the secrets service that is not the keychain's; `code` is a contract error code. */
-export class SecretsError extends Error {
-  readonly code: Extract<AppErrorCode, 'no_key' | 'invalid_request'>;
+export class SecretsError extends AppError {
+  declare readonly code: Extract<AppErrorCode, 'no_key' | 'invalid_request'>;
 
   constructor(code: SecretsError['code'], message: string) {
-    super(message);
+    super(code, message);
     this.name = 'SecretsError';
-    this.code = code;
   }
 }
 

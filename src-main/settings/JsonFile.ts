@@ -1,8 +1,8 @@
 /** A small JSON document on disk: validated on read, written atomically, a corrupt file kept aside. */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import type { z } from 'zod';
+import { AppError } from '../common/AppError';
 import { writeFileAtomically } from '../common/writeFileAtomically';
-import { AppError } from '../ipc/AppError';
 
 export class JsonFile<S extends z.ZodType> {
   constructor(

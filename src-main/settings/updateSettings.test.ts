@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Settings } from '../../src-preload/contract/types';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 import { updateSettings, type SettingsEffects } from './updateSettings';
 
 function setUp(shortcutAccepted: (accelerator: string) => boolean) {

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Settings } from '../../src-preload/contract';
 import type { settingsUpdateInput } from '../../src-preload/contract/schemas';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 import type { SettingsService } from './SettingsService';
 
 /** What applying settings needs besides the settings file. */

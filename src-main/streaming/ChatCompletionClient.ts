@@ -1,8 +1,8 @@
 /**
  * Sends one streaming chat completion over HTTP and turns it into typed
  * events, with timeouts, cancellation, metrics and a bounded raw log for the
- * inspector. `fetch` is injected: Electron's `net.fetch` in the app, Node's
- * `fetch` in tests.
+ * inspector: this is where bytes become tokens. `fetch` is injected: Electron's
+ * `net.fetch` in the app, Node's `fetch` in tests.
  */
 import type { GenerationParameters, RawStreamEntry, StreamMetrics, Usage } from '../../src-preload/contract/types';
 import {
@@ -28,7 +28,7 @@ import {
   scrubSecrets,
   StreamError,
 } from './errors';
-import { createEventStreamDecoder } from './eventStream';
+import { createEventStreamDecoder, type EventStreamDecoder } from './eventStream';
 
 /** Dependencies and limits of the client. */
 export interface ChatCompletionClientOptions {
@@ -145,11 +145,23 @@ export class ChatCompletionClient {
   }
 }
 
+/** Why the stream's own AbortController fired. */
+type AbortReason = 'cancelled' | 'connect-timeout' | 'idle-timeout';
+
+const ITERATION_DONE: IteratorResult<ChatStreamEvent> = { value: undefined, done: true };
+
 /**
- * One streaming reply. Iterate it once; afterwards (or during) read `metrics`,
- * `entries`, `response` and `request` for the inspector.
+ * One streaming reply, and the one loop in Nagare that turns its bytes into
+ * events: network reads → SSE events (each one logged raw for the inspector) →
+ * chat events, one read at a time. Iterate it once; afterwards (or during) read
+ * `text`, `metrics`, `entries`, `response` and `request`.
+ *
+ * A hand-written iterator rather than an async generator: a generator pays for an
+ * await on every yield, which at hundreds of thousands of events per second is a
+ * large share of the decoding cost. The events of one read are handed out from a
+ * queue with already-resolved promises; only a read awaits.
  */
-export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent> {
+export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, AsyncIterator<ChatStreamEvent> {
   /** The request as sent, with secret headers removed. */
   readonly request: { url: string; headers: Record<string, string>; body: string };
   /** The response status and headers (secret ones removed); null status until headers arrive. */
@@ -159,180 +171,286 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent> {
   readonly entries: RawStreamEntry[] = [];
   /** True once the raw log hit its cap and dropped entries. */
   truncated = false;
-  /** Reply text; complete once iteration has ended. */
-  text = '';
   private readonly options: Required<ChatCompletionClientOptions>;
   private readonly input: ChatStreamRequest;
   private readonly httpRequest: HttpRequest;
+  private readonly host: string;
+  private readonly mapper: ChatCompletionEventMapper;
+  private readonly decoder: EventStreamDecoder;
+  private readonly controller = new AbortController();
+  private readonly queue: ChatStreamEvent[] = [];
+  private head = 0;
+  private phase: 'idle' | 'open' | 'ended' = 'idle';
+  private iterated = false;
+  private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  /** A failure of the transport (HTTP status, network, abort); it wins over the mapper's own ending. */
+  private failure: StreamError | null = null;
+  private abortReason: AbortReason | null = null;
+  /** The mapper's `done` or `error`, held until the queue before it has been handed out. */
+  private terminal: ChatStreamEvent | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private startedAt = 0;
+  private lastByteAt = 0;
+  /** When the read being decoded arrived, in ms since the start: the time of each of its events in the log. */
+  private readAt = 0;
   private logChars = 0;
-  private started = false;
 
   /** Use {@link ChatCompletionClient.stream}. */
   constructor(options: Required<ChatCompletionClientOptions>, input: ChatStreamRequest) {
     this.options = options;
     this.input = input;
     this.httpRequest = buildChatRequest(input);
+    this.host = hostOf(this.httpRequest.url);
     this.request = {
       url: this.httpRequest.url,
       headers: redactHeaders(this.httpRequest.headers),
       body: this.httpRequest.body ?? '',
     };
+    this.mapper = new ChatCompletionEventMapper((event) => {
+      if (event.type === 'done' || event.type === 'error') {
+        this.terminal = event;
+        return;
+      }
+      if (this.metrics.timeToFirstTokenMs === undefined && isToken(event))
+        this.metrics.timeToFirstTokenMs = this.since();
+      this.queue.push(event);
+    });
+    const maxEventChars = options.maxEventChars;
+    this.decoder = createEventStreamDecoder(
+      (event) => {
+        // The raw-log hook: every SSE event, until the log's cap.
+        if (!this.truncated) this.log('event', event.event, event.id, event.data);
+        if (event.data.length > maxEventChars)
+          this.mapper.fail('protocol', 'The server sent an event that is too large.');
+        else this.mapper.handle(event);
+      },
+      undefined,
+      {
+        maxBufferChars: maxEventChars,
+        onComment: (comment) => {
+          if (!this.truncated) this.log('comment', '', '', comment);
+        },
+      },
+    );
+  }
+
+  /** The reply text so far; the whole reply once iteration has ended. Main keeps no other copy of it. */
+  get text(): string {
+    return this.mapper.text;
+  }
+
+  /** The reasoning text so far. */
+  get reasoning(): string {
+    return this.mapper.reasoning;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ChatStreamEvent> {
-    if (this.started) throw new Error('A chat completion stream can be iterated only once.');
-    this.started = true;
-    return this.run();
+    if (this.iterated) throw new Error('A chat completion stream can be iterated only once.');
+    this.iterated = true;
+    return this;
   }
 
-  private log(entry: RawStreamEntry): void {
+  /**
+   * The next event; the last one is always one `done` or `error` (with metrics). Rejects only
+   * for a bug in Nagare, never for what the server or the network did.
+   */
+  next(): Promise<IteratorResult<ChatStreamEvent>> {
+    if (this.head < this.queue.length) return Promise.resolve(this.take());
+    return this.fill().catch((error: unknown) => {
+      this.phase = 'ended';
+      this.release();
+      throw error;
+    });
+  }
+
+  /** Called when the consumer stops early (`break`): the request is aborted and the socket closed. */
+  async return(): Promise<IteratorResult<ChatStreamEvent>> {
+    this.queue.length = 0;
+    this.head = 0;
+    if (this.phase !== 'ended') {
+      this.phase = 'ended';
+      this.release();
+    }
+    return ITERATION_DONE;
+  }
+
+  private take(): IteratorResult<ChatStreamEvent> {
+    const value = this.queue[this.head++] as ChatStreamEvent;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    }
+    return { value, done: false };
+  }
+
+  /** The loop: reads until a read gives events (or the stream ends), then hands out the first. */
+  private async fill(): Promise<IteratorResult<ChatStreamEvent>> {
+    while (this.head >= this.queue.length) {
+      if (this.phase === 'ended') return ITERATION_DONE;
+      if (this.phase === 'idle') {
+        await this.open();
+        continue;
+      }
+      const reader = this.reader;
+      if (!reader || this.failure || this.abortReason || this.mapper.finished) {
+        this.end();
+        continue;
+      }
+      let read: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        read = await reader.read();
+      } catch (error) {
+        this.failure = this.transportFailure(error);
+        continue;
+      }
+      // After an abort whatever the read returned is moot: the next turn ends with the abort's error.
+      if (this.abortReason) continue;
+      if (read.done) {
+        this.decoder.end();
+        this.mapper.end();
+      } else {
+        this.decode(read.value);
+      }
+    }
+    return this.take();
+  }
+
+  /** Sends the request and checks the answer; leaves a body reader, or a failure. */
+  private async open(): Promise<void> {
+    this.phase = 'open';
+    const { now, fetch: doFetch, connectTimeoutMs, idleTimeoutMs } = this.options;
+    this.startedAt = now();
+    const callerSignal = this.input.signal;
+    if (callerSignal?.aborted) {
+      this.abortReason = 'cancelled';
+      return;
+    }
+    callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
+    this.timer = setTimeout(() => this.abort('connect-timeout'), connectTimeoutMs);
+    try {
+      const response = await doFetch(this.httpRequest.url, {
+        method: 'POST',
+        headers: this.httpRequest.headers,
+        body: this.httpRequest.body ?? null,
+        signal: this.controller.signal,
+      });
+      clearTimeout(this.timer);
+      this.lastByteAt = now();
+      this.armIdle(idleTimeoutMs);
+      this.response.status = response.status;
+      this.response.headers = redactHeaders(response.headers);
+      const contentType = response.headers.get('content-type');
+      if (!response.ok || !isEventStream(contentType)) {
+        const body = await readText(response, ERROR_BODY_LIMIT);
+        this.readAt = this.since();
+        this.log('error-body', '', '', body);
+        this.failure = response.ok
+          ? errorFromWrongContentType(response.status, contentType, body)
+          : errorFromResponse({ status: response.status, retryAfter: response.headers.get('retry-after'), body });
+      } else if (!response.body) {
+        this.failure = new StreamError('protocol', 'The server answered without a body.', { status: response.status });
+      } else {
+        this.reader = response.body.getReader();
+      }
+    } catch (error) {
+      this.failure = this.transportFailure(error);
+    }
+  }
+
+  /** One network read: its SSE events logged and mapped, its text deltas merged into one event. */
+  private decode(bytes: Uint8Array): void {
+    this.lastByteAt = this.options.now();
+    this.readAt = round(this.lastByteAt - this.startedAt);
+    this.metrics.timeToFirstByteMs ??= this.readAt;
+    pushGuarded(this.decoder, bytes, this.mapper);
+    this.mapper.flush();
+  }
+
+  /** Closes the request and queues the one ending event. */
+  private end(): void {
+    this.phase = 'ended';
+    this.release();
+    // An abort ends the reply unless the server had already ended it.
+    if (!this.failure && this.abortReason && !this.mapper.finished) this.failure = this.abortFailure(this.abortReason);
+    // The mapper's ending (done, upstream or protocol error) counts unless the transport failed first.
+    const ending = this.failure ? null : this.terminal;
+    this.finishMetrics();
+    if (ending?.type === 'done') {
+      this.queue.push({ ...ending, usage: this.usage(), metrics: this.metrics });
+      return;
+    }
+    const error = this.failure ?? (ending?.type === 'error' ? ending.error : cutOff());
+    error.partialText = this.mapper.text;
+    this.queue.push({ type: 'error', error: error.scrubbed([this.input.apiKey]), metrics: this.metrics });
+  }
+
+  /** Stops the timer, forgets the caller's signal and closes the socket; ending early must not leave it open. */
+  private release(): void {
+    clearTimeout(this.timer);
+    this.input.signal?.removeEventListener('abort', this.onCallerAbort);
+    this.reader?.cancel().catch(() => {});
+    this.controller.abort();
+  }
+
+  private readonly onCallerAbort = (): void => this.abort('cancelled');
+
+  private abort(reason: AbortReason): void {
+    this.abortReason ??= reason;
+    this.controller.abort();
+    // Also release a read that the fetch implementation does not tie to the signal.
+    this.reader?.cancel().catch(() => {});
+  }
+
+  /** One timer, re-armed only when it fires, instead of a clearTimeout/setTimeout per read. */
+  private armIdle(ms: number): void {
+    this.timer = setTimeout(() => {
+      const idleFor = this.options.now() - this.lastByteAt;
+      if (idleFor >= this.options.idleTimeoutMs) this.abort('idle-timeout');
+      else this.armIdle(this.options.idleTimeoutMs - idleFor);
+    }, ms);
+  }
+
+  private transportFailure(error: unknown): StreamError {
+    return this.abortReason ? this.abortFailure(this.abortReason) : errorFromException(error, this.host);
+  }
+
+  private abortFailure(reason: AbortReason): StreamError {
+    const { connectTimeoutMs, idleTimeoutMs } = this.options;
+    switch (reason) {
+      case 'cancelled':
+        return new StreamError('cancelled', 'Cancelled.');
+      case 'connect-timeout':
+        return new StreamError('timeout', `No answer from ${this.host} within ${seconds(connectTimeoutMs)}.`);
+      case 'idle-timeout':
+        return new StreamError(
+          'timeout',
+          `The reply stalled: nothing arrived from ${this.host} for ${seconds(idleTimeoutMs)}.`,
+        );
+    }
+  }
+
+  private since(): number {
+    return round(this.options.now() - this.startedAt);
+  }
+
+  private log(type: RawStreamEntry['type'], event: string, id: string, data: string): void {
     if (this.truncated) return;
     // Servers echo a rejected key in their error bodies; the raw log is shown and saved, so it never holds one.
     const key = this.input.apiKey;
-    if (key && (entry.type === 'error-body' || entry.data.includes(key))) {
-      entry = { ...entry, data: scrubSecrets(entry.data, [key]) };
-    }
-    const size = entry.data.length + entry.event.length + entry.id.length + LOG_ENTRY_OVERHEAD;
+    if (key && (type === 'error-body' || data.includes(key))) data = scrubSecrets(data, [key]);
+    const size = data.length + event.length + id.length + LOG_ENTRY_OVERHEAD;
     if (this.logChars + size > this.options.maxLogChars) {
       this.truncated = true;
       return;
     }
     this.logChars += size;
-    this.entries.push(entry);
+    this.entries.push({ at: this.readAt, type, event, id, data });
   }
 
-  private async *run(): AsyncGenerator<ChatStreamEvent> {
-    const { now, fetch: doFetch, idleTimeoutMs, connectTimeoutMs, maxEventChars } = this.options;
-    const callerSignal = this.input.signal;
-    const controller = new AbortController();
-    const host = hostOf(this.httpRequest.url);
-    let abortReason: 'cancelled' | 'connect-timeout' | 'idle-timeout' | null = null;
-    const abort = (reason: 'cancelled' | 'connect-timeout' | 'idle-timeout'): void => {
-      abortReason ??= reason;
-      controller.abort();
-    };
-    const onCallerAbort = (): void => abort('cancelled');
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-
-    const startedAt = now();
-    const since = (): number => round(now() - startedAt);
-    let lastByteAt = startedAt;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // One timer, re-armed only when it fires, instead of a clearTimeout/setTimeout per read.
-    const armIdle = (ms: number): void => {
-      timer = setTimeout(() => {
-        const idleFor = now() - lastByteAt;
-        if (idleFor >= idleTimeoutMs) abort('idle-timeout');
-        else armIdle(idleTimeoutMs - idleFor);
-      }, ms);
-    };
-
-    const queue: ChatStreamEvent[] = [];
-    let terminal: ChatStreamEvent | null = null;
-    const mapper = new ChatCompletionEventMapper((event) => {
-      if (this.metrics.timeToFirstTokenMs === undefined && isToken(event)) this.metrics.timeToFirstTokenMs = since();
-      if (event.type === 'done' || event.type === 'error') terminal = event;
-      else queue.push(event);
-    });
-    // Events are batched per read, so that the generator steps once per event and not per callback.
-    function* drain(): Generator<ChatStreamEvent> {
-      for (let i = 0; i < queue.length; i++) yield queue[i] as ChatStreamEvent;
-      queue.length = 0;
-    }
-    const decoder = createEventStreamDecoder(
-      (event) => {
-        this.log({ at: since(), type: 'event', event: event.event, id: event.id, data: event.data });
-        if (event.data.length > maxEventChars) mapper.fail('protocol', 'The server sent an event that is too large.');
-        else mapper.handle(event);
-      },
-      undefined,
-      {
-        maxBufferChars: maxEventChars,
-        onComment: (comment) => this.log({ at: since(), type: 'comment', event: '', id: '', data: comment }),
-      },
-    );
-
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-    let failure: StreamError | null = null;
-    try {
-      if (callerSignal?.aborted) abortReason = 'cancelled';
-      else {
-        timer = setTimeout(() => abort('connect-timeout'), connectTimeoutMs);
-        const response = await doFetch(this.httpRequest.url, {
-          method: 'POST',
-          headers: this.httpRequest.headers,
-          body: this.httpRequest.body ?? null,
-          signal: controller.signal,
-        });
-        clearTimeout(timer);
-        lastByteAt = now();
-        armIdle(idleTimeoutMs);
-        this.response.status = response.status;
-        this.response.headers = redactHeaders(response.headers);
-        const contentType = response.headers.get('content-type');
-        if (!response.ok || !isEventStream(contentType)) {
-          const body = await readText(response, ERROR_BODY_LIMIT);
-          this.log({ at: since(), type: 'error-body', event: '', id: '', data: body });
-          failure = response.ok
-            ? errorFromWrongContentType(response.status, contentType, body)
-            : errorFromResponse({ status: response.status, retryAfter: response.headers.get('retry-after'), body });
-        } else if (!response.body) {
-          failure = new StreamError('protocol', 'The server answered without a body.', { status: response.status });
-        } else {
-          reader = response.body.getReader();
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            lastByteAt = now();
-            this.metrics.timeToFirstByteMs ??= round(lastByteAt - startedAt);
-            pushGuarded(decoder, value, mapper);
-            mapper.flush();
-            yield* drain();
-            if (mapper.finished) break;
-          }
-          if (!mapper.finished) {
-            decoder.end();
-            mapper.end();
-            yield* drain();
-          }
-        }
-      }
-    } catch (error) {
-      if (abortReason === 'cancelled') failure = new StreamError('cancelled', 'Cancelled.');
-      else if (abortReason === 'connect-timeout') {
-        failure = new StreamError('timeout', `No answer from ${host} within ${seconds(connectTimeoutMs)}.`);
-      } else if (abortReason === 'idle-timeout') {
-        failure = new StreamError(
-          'timeout',
-          `The reply stalled: nothing arrived from ${host} for ${seconds(idleTimeoutMs)}.`,
-        );
-      } else failure = errorFromException(error, host);
-    } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-      // Ending early (an error, a consumer that stopped iterating) must not leave the socket open.
-      if (reader) reader.cancel().catch(() => {});
-      controller.abort();
-    }
-    if (abortReason === 'cancelled' && !failure) failure = new StreamError('cancelled', 'Cancelled.');
-
-    // The mapper's ending (done, upstream or protocol error) counts unless the transport failed first.
-    const ending = failure ? null : (terminal as ChatStreamEvent | null);
-    this.finishMetrics(startedAt, mapper);
-    if (ending?.type === 'done') {
-      yield { ...ending, usage: this.usageOf(mapper), metrics: this.metrics };
-      return;
-    }
-    const error = failure ?? (ending?.type === 'error' ? ending.error : cutOff());
-    error.partialText = mapper.text;
-    yield { type: 'error', error: error.scrubbed([this.input.apiKey]), metrics: this.metrics };
-  }
-
-  private finishMetrics(startedAt: number, mapper: ChatCompletionEventMapper): void {
-    this.text = mapper.text;
-    const durationMs = round(this.options.now() - startedAt);
+  private finishMetrics(): void {
+    const durationMs = round(this.options.now() - this.startedAt);
     this.metrics.durationMs = durationMs;
-    const { completionTokens } = this.usageOf(mapper);
+    const { completionTokens } = this.usage();
     if (completionTokens === undefined) return;
     this.metrics.tokens = completionTokens;
     const generatingMs = durationMs - (this.metrics.timeToFirstTokenMs ?? 0);
@@ -342,10 +460,10 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent> {
   }
 
   /** The server's usage, or an estimate of ~4 characters per token flagged `estimated`. */
-  private usageOf(mapper: ChatCompletionEventMapper): Usage {
+  private usage(): Usage {
+    const mapper = this.mapper;
     if (mapper.usage?.completionTokens !== undefined) return mapper.usage;
-    const chars = mapper.text.length + mapper.reasoning.length + mapper.refusal.length;
-    return { ...mapper.usage, completionTokens: Math.ceil(chars / 4), estimated: true };
+    return { ...mapper.usage, completionTokens: Math.ceil(mapper.generatedChars / 4), estimated: true };
   }
 }
 

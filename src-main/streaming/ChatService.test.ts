@@ -5,12 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../e2e/fixtures/mockServer';
 import type { ChatEvent } from '../../src-preload/contract/types';
 import { makeIds, openStore, removeTempDirs, makeTempDir, type TestStore } from '../history/testSupport';
-import { EventSink, type WindowMessenger } from '../ipc/EventSink';
+import { EventSink, type WindowMessenger } from '../common/EventSink';
 import { ProviderRegistry, storedProvidersSchema } from '../providers/ProviderRegistry';
 import type { SecretsReader } from '../secrets/SecretsService';
 import { JsonFile } from '../settings/JsonFile';
 import { ChatCompletionClient } from './ChatCompletionClient';
-import { ChatService, HISTORY_FLUSH_MS, type ChatServiceDependencies } from './ChatService';
+import { ChatService, HISTORY_FLUSH_MS, IPC_COALESCE_MS, type ChatServiceDependencies } from './ChatService';
+import { ControlledBody, eventStreamResponse, SSE_END, sseChunk } from './testSupport';
 
 const KEY = 'sk-test-chat-service-0123456789';
 
@@ -27,15 +28,9 @@ class RecordingMessenger implements WindowMessenger {
   windowIds(): number[] {
     return [1];
   }
-  async until(predicate: (events: ChatEvent[]) => boolean, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.sent)) {
-      if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(this.sent.slice(-3))}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
+  /** Resolves once what was sent passes the test; checked again on every message, never on a timer. */
+  async until(predicate: (events: ChatEvent[]) => boolean): Promise<void> {
+    while (!predicate(this.sent)) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
   ended(streamId: string): ChatEvent | undefined {
     return this.sent.find((event) => event.streamId === streamId && (event.kind === 'done' || event.kind === 'error'));
@@ -48,6 +43,45 @@ class RecordingMessenger implements WindowMessenger {
       )
       .map((event) => event.text)
       .join('');
+  }
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+/** Timers run by hand through ChatService's timer seam: the test says when an interval has passed. */
+class ManualTimers {
+  private readonly pending = new Map<Timer, { callback: () => void; ms: number }>();
+  private readonly waiters: Array<() => void> = [];
+
+  readonly set = (callback: () => void, ms: number): Timer => {
+    // Any unique object will do as a handle: only this class reads it.
+    const handle = {} as Timer;
+    this.pending.set(handle, { callback, ms });
+    this.waiters.splice(0).forEach((wake) => wake());
+    return handle;
+  };
+
+  readonly clear = (handle: Timer): void => {
+    this.pending.delete(handle);
+  };
+
+  /** How many timers of `ms` are waiting. */
+  count(ms?: number): number {
+    return [...this.pending.values()].filter((timer) => ms === undefined || timer.ms === ms).length;
+  }
+
+  /** Runs the waiting timers of `ms`, as if that much time had passed. */
+  fire(ms: number): void {
+    for (const [handle, timer] of [...this.pending]) {
+      if (timer.ms !== ms) continue;
+      this.pending.delete(handle);
+      timer.callback();
+    }
+  }
+
+  /** Resolves once the test passes; checked again whenever a timer is set. */
+  async until(test: () => boolean): Promise<void> {
+    while (!test()) await new Promise<void>((wake) => this.waiters.push(wake));
   }
 }
 
@@ -73,6 +107,7 @@ describe('ChatService over real HTTP and a real database', () => {
     online = true;
     dependencies = {
       history: () => store.repo,
+      streamLogs: () => store.streamLogs,
       providers,
       secrets,
       client: (idleTimeoutMs) => new ChatCompletionClient({ fetch, idleTimeoutMs }),
@@ -112,7 +147,7 @@ describe('ChatService over real HTTP and a real database', () => {
       content: mock.lastResponse?.textSent,
       parentId: started.userMessageId,
     });
-    const log = store.repo.getStreamLog(started.assistantMessageId);
+    const log = store.streamLogs.get(started.assistantMessageId);
     expect(log?.entries.filter((entry) => entry.type === 'event')).toHaveLength(mock.lastResponse?.eventsSent ?? -1);
     expect(JSON.stringify(log)).not.toContain(KEY);
     expect(log?.request.authStyle).toBe('bearer');
@@ -165,10 +200,21 @@ describe('ChatService over real HTTP and a real database', () => {
     expect(service.activeCount).toBe(0);
   });
 
+  it('saves every running reply before cancelAll returns, so quitting can close the history at once', async () => {
+    const started = await service.start({ content: '[[mock:tokens=400 rate=40]]', mode: 'send' }, { windowId: 1 });
+    await messenger.until(() => messenger.text(started.streamId).length > 0);
+    service.cancelAll();
+    const saved = store.repo.getMessage(started.assistantMessageId);
+    expect(saved.status).toBe('cancelled');
+    expect(saved.content).toBe(messenger.text(started.streamId));
+    expect(service.activeCount).toBe(0);
+  });
+
   it('aborts a reply whose window is gone', async () => {
     const started = await service.start({ content: '[[mock:tokens=400 rate=40]]', mode: 'send' }, { windowId: 2 });
-    const deadline = Date.now() + 10_000;
-    while (service.activeCount > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    // The other windows are told too, so the end shows up here.
+    await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+    expect(messenger.ended(started.streamId)).toMatchObject({ kind: 'error', error: { code: 'cancelled' } });
     expect(service.activeCount).toBe(0);
     expect(store.repo.getMessage(started.assistantMessageId).status).toBe('cancelled');
   });
@@ -247,5 +293,98 @@ describe('ChatService over real HTTP and a real database', () => {
       code: 'offline',
     });
     expect(store.repo.listConversations().items).toHaveLength(0);
+  });
+
+  it('refuses a send or a turn that makes no sense before writing anything, and starts no request', async () => {
+    const first = await service.start({ content: 'Q [[mock:tokens=4 rate=400]]', mode: 'send' }, { windowId: 1 });
+    await messenger.until(() => messenger.ended(first.streamId) !== undefined);
+    const other = await service.start({ content: 'Other [[mock:tokens=4 rate=400]]', mode: 'send' }, { windowId: 1 });
+    await messenger.until(() => messenger.ended(other.streamId) !== undefined);
+    const rows = () => ({
+      conversations: store.opened.db.prepare('SELECT id, title, updated_at, active_leaf_id FROM conversations').all(),
+      messages: store.opened.db.prepare('SELECT id, status, content FROM messages').all(),
+    });
+    const before = rows();
+    const requests = mock.requests.length;
+    const refused: Array<[input: Parameters<ChatService['start']>[0], code: string]> = [
+      // What quick ask sends for an empty box: it used to leave an empty conversation behind.
+      [{ content: '   ', mode: 'send' }, 'invalid_request'],
+      [{ conversationId: first.conversationId, content: '', mode: 'send' }, 'invalid_request'],
+      [{ conversationId: first.conversationId, content: '', mode: 'regenerate', targetMessageId: 'gone' }, 'missing'],
+      [
+        {
+          conversationId: first.conversationId,
+          content: '',
+          mode: 'regenerate',
+          targetMessageId: other.assistantMessageId,
+        },
+        'invalid_request',
+      ],
+      [{ content: '', mode: 'regenerate', targetMessageId: first.assistantMessageId }, 'invalid_request'],
+      [
+        { conversationId: first.conversationId, content: '', mode: 'continue', targetMessageId: first.userMessageId! },
+        'invalid_request',
+      ],
+      [
+        { conversationId: first.conversationId, content: 'x', mode: 'edit', targetMessageId: first.assistantMessageId },
+        'invalid_request',
+      ],
+    ];
+    for (const [input, code] of refused) {
+      await expect(service.start(input, { windowId: 1 }), JSON.stringify(input)).rejects.toMatchObject({ code });
+    }
+    expect(rows()).toEqual(before);
+    expect(mock.requests.length).toBe(requests);
+    expect(service.activeCount).toBe(0);
+  });
+
+  it('sends deltas once per coalescing interval, saves the first text at once and then on the save timer', async () => {
+    const timers = new ManualTimers();
+    const body = new ControlledBody();
+    const paced = new ChatService({
+      ...dependencies,
+      client: () => new ChatCompletionClient({ fetch: async () => eventStreamResponse(body.stream) }),
+      setTimer: timers.set,
+      clearTimer: timers.clear,
+    });
+    const started = await paced.start({ content: 'Say hello', mode: 'send' }, { windowId: 1 });
+    const saved = () => store.repo.getMessage(started.assistantMessageId).content;
+    const deltas = () =>
+      messenger.sent.flatMap((event) =>
+        event.streamId === started.streamId && event.kind === 'delta' ? [event.text] : [],
+      );
+
+    body.send(sseChunk({ content: 'Hel' }));
+    await timers.until(() => timers.count(IPC_COALESCE_MS) === 1);
+    expect(deltas()).toEqual([]);
+    // A crash right after the first token still finds it on disk.
+    expect(saved()).toBe('Hel');
+
+    body.send(sseChunk({ content: 'lo' }));
+    await timers.until(() => timers.count(HISTORY_FLUSH_MS) === 1);
+    // Still one window message waiting, now for both deltas.
+    expect(timers.count(IPC_COALESCE_MS)).toBe(1);
+    timers.fire(IPC_COALESCE_MS);
+    expect(deltas()).toEqual(['Hello']);
+    expect(saved()).toBe('Hel');
+
+    body.send(sseChunk({ content: ', world' }));
+    await timers.until(() => timers.count(IPC_COALESCE_MS) === 1);
+    timers.fire(HISTORY_FLUSH_MS);
+    expect(saved()).toBe('Hello, world');
+    timers.fire(IPC_COALESCE_MS);
+    expect(deltas()).toEqual(['Hello', ', world']);
+
+    // The end sends what is waiting and saves the whole reply at once, leaving no timer behind.
+    body.send(sseChunk({ content: '!' }) + SSE_END);
+    body.end();
+    await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+    expect(deltas()).toEqual(['Hello', ', world', '!']);
+    expect(messenger.ended(started.streamId)?.kind).toBe('done');
+    expect(store.repo.getMessage(started.assistantMessageId)).toMatchObject({
+      status: 'complete',
+      content: 'Hello, world!',
+    });
+    expect(timers.count()).toBe(0);
   });
 });

@@ -16,8 +16,9 @@ import type {
 import type { NagareErrorShape } from '../../src-preload/contract/errors';
 import type { ChatStartInput } from '../../src-preload/contract/schemas';
 import type { HistoryRepository } from '../history/HistoryRepository';
-import { AppError, toErrorShape } from '../ipc/AppError';
-import type { EventSink } from '../ipc/EventSink';
+import type { StreamLogStore } from '../history/StreamLogStore';
+import { AppError, toErrorShape } from '../common/AppError';
+import type { EventSink } from '../common/EventSink';
 import type { ProviderRegistry } from '../providers/ProviderRegistry';
 import type { ChatMessage } from '../providers/requestBuilder';
 import type { SecretsReader } from '../secrets/SecretsService';
@@ -34,9 +35,11 @@ export const HISTORY_FLUSH_MS = 300;
 export const CONTINUE_INSTRUCTION =
   'Your previous reply was cut off. Continue it exactly where it stopped, without repeating anything.';
 
+/** What ChatService needs; the composition root passes the real ones, tests fakes and real parts. */
 export interface ChatServiceDependencies {
-  /** Throws a storage error when the database could not be opened. */
+  /** Both throw a storage error when the database could not be opened. */
   history: () => HistoryRepository;
+  streamLogs: () => StreamLogStore;
   providers: ProviderRegistry;
   secrets: SecretsReader;
   client: (idleTimeoutMs: number) => ChatCompletionClient;
@@ -46,7 +49,9 @@ export interface ChatServiceDependencies {
   onHistoryChanged: (conversationId: string, reason: 'created' | 'updated' | 'message') => void;
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   newId: () => string;
+  /** The timers that coalesce deltas and pace saves; tests pass their own to run them by hand. */
   setTimer?: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
+  clearTimer?: (timer: ReturnType<typeof setTimeout>) => void;
 }
 
 interface RunningStream {
@@ -55,7 +60,8 @@ interface RunningStream {
   conversationId: string;
   messageId: string;
   controller: AbortController;
-  upstream: ChatCompletionStream | null;
+  /** Holds the reply text as it grows; the service keeps no copy of its own. */
+  upstream: ChatCompletionStream;
   providerName: string;
   model: string;
   parameters: GenerationParameters;
@@ -63,8 +69,10 @@ interface RunningStream {
   keyEnvVar: string;
   authStyle: AuthStyle;
   seq: number;
-  content: string;
-  reasoning: string;
+  /** What the reply already held before this stream: the cut-off text a continue resumes, else ''. */
+  priorContent: string;
+  priorReasoning: string;
+  /** Deltas not yet sent to the window (at most one coalescing interval's worth). */
   pendingText: string;
   pendingReasoning: string;
   ipcTimer: ReturnType<typeof setTimeout> | null;
@@ -75,12 +83,15 @@ interface RunningStream {
   storageError: NagareErrorShape | null;
 }
 
+/** Runs replies from start to end: see the comment at the top of this file. */
 export class ChatService {
   private readonly streams = new Map<string, RunningStream>();
   private readonly setTimer: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
+  private readonly clearTimer: (timer: ReturnType<typeof setTimeout>) => void;
 
   constructor(private readonly deps: ChatServiceDependencies) {
     this.setTimer = deps.setTimer ?? ((callback, ms) => setTimeout(callback, ms));
+    this.clearTimer = deps.clearTimer ?? ((timer) => clearTimeout(timer));
   }
 
   /** Saves the turn, starts the upstream request, and answers before the first token. */
@@ -96,26 +107,41 @@ export class ChatService {
     if (!provider.isLocal && !this.deps.isOnline()) {
       throw new AppError('offline', 'You are offline. Your message is kept; send it again when the network is back.');
     }
-    // Everything that can refuse the request runs before anything is written.
+    // Everything that can refuse the request runs before anything is written; the turn is written in one go.
     const apiKey = await this.deps.secrets.getKeyForRequest(provider.id);
-    const conversation = existing ?? history.createConversation({ providerId: provider.id, model });
-
-    const { userMessage, assistant, context: turns } = this.prepareTurn(input, conversation.id, model);
-    if (!input.conversationId) this.deps.onHistoryChanged(conversation.id, 'created');
-    else this.deps.onHistoryChanged(conversation.id, 'message');
+    const turn = history.beginTurn({
+      conversationId: existing?.id ?? null,
+      newConversation: { providerId: provider.id, model },
+      mode: input.mode,
+      content: input.content,
+      targetMessageId: input.targetMessageId ?? null,
+      model,
+    });
+    const { conversation, reply } = turn;
+    this.deps.onHistoryChanged(conversation.id, turn.created ? 'created' : 'message');
 
     const parameters = { ...this.deps.defaults().parameters, ...conversation.parameters };
     const messages: ChatMessage[] = [
       ...(conversation.systemPrompt.trim() ? [{ role: 'system' as const, content: conversation.systemPrompt }] : []),
-      ...turns,
+      ...turn.context,
+      ...(input.mode === 'continue' ? [{ role: 'user' as const, content: CONTINUE_INSTRUCTION }] : []),
     ];
+    const controller = new AbortController();
+    const upstream = this.deps.client(this.deps.defaults().idleTimeoutSeconds * 1000).stream({
+      provider,
+      apiKey,
+      model,
+      messages,
+      parameters,
+      signal: controller.signal,
+    });
     const stream: RunningStream = {
       id: this.deps.newId(),
       windowId: context.windowId,
       conversationId: conversation.id,
-      messageId: assistant.id,
-      controller: new AbortController(),
-      upstream: null,
+      messageId: reply.id,
+      controller,
+      upstream,
       providerName: provider.name,
       model,
       parameters,
@@ -123,8 +149,8 @@ export class ChatService {
       keyEnvVar: provider.keyEnvVar,
       authStyle: apiKey ? provider.authStyle : 'none',
       seq: 0,
-      content: input.mode === 'continue' ? assistant.content : '',
-      reasoning: input.mode === 'continue' ? assistant.reasoning : '',
+      priorContent: input.mode === 'continue' ? reply.content : '',
+      priorReasoning: input.mode === 'continue' ? reply.reasoning : '',
       pendingText: '',
       pendingReasoning: '',
       ipcTimer: null,
@@ -133,22 +159,14 @@ export class ChatService {
       storageError: null,
     };
     this.streams.set(stream.id, stream);
-    stream.upstream = this.deps.client(this.deps.defaults().idleTimeoutSeconds * 1000).stream({
-      provider,
-      apiKey,
-      model,
-      messages,
-      parameters,
-      signal: stream.controller.signal,
-    });
-    this.send(stream, { kind: 'started', conversationId: conversation.id, messageId: assistant.id });
+    this.send(stream, { kind: 'started', conversationId: conversation.id, messageId: reply.id });
     // The pump reports every failure as an event; it never rejects.
     void this.pump(stream);
     return {
       streamId: stream.id,
       conversationId: conversation.id,
-      userMessageId: userMessage?.id ?? null,
-      assistantMessageId: assistant.id,
+      userMessageId: turn.userMessage?.id ?? null,
+      assistantMessageId: reply.id,
     };
   }
 
@@ -162,8 +180,20 @@ export class ChatService {
     for (const stream of this.streams.values()) if (stream.windowId === windowId) stream.controller.abort();
   }
 
+  /**
+   * Ends every reply at once, for quitting: each is saved as cancelled before this returns,
+   * because the history closes right after and a pump finishing later would find it closed.
+   */
   cancelAll(): void {
-    for (const stream of this.streams.values()) stream.controller.abort();
+    for (const stream of [...this.streams.values()]) {
+      stream.controller.abort();
+      this.finish(stream, {
+        status: 'cancelled',
+        usage: null,
+        metrics: stream.upstream.metrics,
+        error: { code: 'cancelled', message: 'Cancelled.' },
+      });
+    }
   }
 
   /** The log of a reply still streaming, for the inspector's live timeline. */
@@ -176,59 +206,16 @@ export class ChatService {
     return this.streams.size;
   }
 
-  /** Writes the user's turn and the (empty, streaming) reply row, and gathers what to send. */
-  private prepareTurn(input: ChatStartInput, conversationId: string, model: string) {
-    const history = this.deps.history();
-    const target = input.targetMessageId ? history.getMessage(input.targetMessageId) : null;
-    if (target && target.conversationId !== conversationId) {
-      throw new AppError('invalid_request', 'That message belongs to another conversation.');
-    }
-    switch (input.mode) {
-      case 'send': {
-        if (!input.content.trim()) throw new AppError('invalid_request', 'There is nothing to send.');
-        const leaf = history.openConversation({ conversationId, limit: 1 }).messages.at(-1)?.id ?? null;
-        const userMessage = history.addUserMessage(conversationId, leaf, input.content);
-        const assistant = history.beginAssistantMessage(conversationId, userMessage.id, model);
-        return { userMessage, assistant, context: history.buildContext(userMessage.id) };
-      }
-      case 'edit': {
-        if (!target || target.role !== 'user')
-          throw new AppError('invalid_request', 'Only your own messages can be edited.');
-        if (!input.content.trim()) throw new AppError('invalid_request', 'There is nothing to send.');
-        const userMessage = history.addUserMessage(conversationId, target.parentId, input.content);
-        const assistant = history.beginAssistantMessage(conversationId, userMessage.id, model);
-        return { userMessage, assistant, context: history.buildContext(userMessage.id) };
-      }
-      case 'regenerate': {
-        if (!target) throw new AppError('invalid_request', 'Choose a reply to regenerate.');
-        // Regenerating a user message answers it again; regenerating a reply makes a new version of it.
-        const parentId = target.role === 'user' ? target.id : target.parentId;
-        if (!parentId) throw new AppError('invalid_request', 'That reply has no question to answer.');
-        const assistant = history.beginAssistantMessage(conversationId, parentId, model);
-        return { userMessage: null, assistant, context: history.buildContext(parentId) };
-      }
-      case 'continue': {
-        if (!target || target.role !== 'assistant')
-          throw new AppError('invalid_request', 'Only a reply can be continued.');
-        const assistant = history.resumeMessage(target.id);
-        const context = [...history.buildContext(target.id), { role: 'user' as const, content: CONTINUE_INSTRUCTION }];
-        return { userMessage: null, assistant, context };
-      }
-    }
-  }
-
   private async pump(stream: RunningStream): Promise<void> {
     let usage: Usage | null = null;
     try {
-      for await (const event of stream.upstream!) {
+      for await (const event of stream.upstream) {
         switch (event.type) {
           case 'text':
-            stream.content += event.text;
             stream.pendingText += event.text;
             this.scheduleDelivery(stream);
             break;
           case 'reasoning':
-            stream.reasoning += event.text;
             stream.pendingReasoning += event.text;
             this.scheduleDelivery(stream);
             break;
@@ -248,7 +235,7 @@ export class ChatService {
             });
             return;
           case 'error': {
-            const error = event.error.toErrorShape();
+            const error = event.error.toShape();
             this.finish(stream, {
               status: error.code === 'cancelled' ? 'cancelled' : 'error',
               usage,
@@ -265,7 +252,7 @@ export class ChatService {
       this.finish(stream, {
         status: 'error',
         usage,
-        metrics: stream.upstream?.metrics ?? {},
+        metrics: stream.upstream.metrics,
         error: { code: 'protocol', message: 'The reply ended without an end marker.' },
       });
     } catch (error) {
@@ -273,7 +260,7 @@ export class ChatService {
       this.finish(stream, {
         status: 'error',
         usage,
-        metrics: stream.upstream?.metrics ?? {},
+        metrics: stream.upstream.metrics,
         error: toErrorShape(error),
       });
     }
@@ -297,7 +284,7 @@ export class ChatService {
   }
 
   private deliverPending(stream: RunningStream): void {
-    if (stream.ipcTimer) clearTimeout(stream.ipcTimer);
+    if (stream.ipcTimer) this.clearTimer(stream.ipcTimer);
     stream.ipcTimer = null;
     if (stream.pendingReasoning) {
       this.send(stream, { kind: 'reasoning', text: stream.pendingReasoning });
@@ -312,7 +299,7 @@ export class ChatService {
   private saveProgress(stream: RunningStream): void {
     if (stream.storageError) return;
     try {
-      this.deps.history().appendOrFlush(stream.messageId, { content: stream.content, reasoning: stream.reasoning });
+      this.deps.history().appendOrFlush(stream.messageId, this.replyText(stream));
     } catch (error) {
       // The reply goes on in memory; the window is told why it could not be saved when it ends.
       stream.storageError = toErrorShape(error, 'storage');
@@ -332,7 +319,7 @@ export class ChatService {
     },
   ): void {
     if (!this.streams.delete(stream.id)) return;
-    if (stream.flushTimer) clearTimeout(stream.flushTimer);
+    if (stream.flushTimer) this.clearTimer(stream.flushTimer);
     stream.flushTimer = null;
     this.deliverPending(stream);
     const usageToSave =
@@ -340,14 +327,13 @@ export class ChatService {
     try {
       this.deps.history().finishMessage(stream.messageId, {
         status: end.status,
-        content: stream.content,
-        reasoning: stream.reasoning,
+        ...this.replyText(stream),
         error: end.error ?? null,
         usage: usageToSave,
         timeToFirstTokenMs: end.metrics.timeToFirstTokenMs ?? null,
         durationMs: end.metrics.durationMs ?? null,
       });
-      this.deps.history().saveStreamLog(stream.messageId, this.streamLog(stream));
+      this.deps.streamLogs().save(stream.messageId, this.streamLog(stream));
     } catch (error) {
       stream.storageError ??= toErrorShape(error, 'storage');
       this.deps.log('error', 'Could not save a finished reply', { error });
@@ -365,23 +351,31 @@ export class ChatService {
     }
   }
 
+  /** The whole reply as it stands: what the row held before (continue) and what this stream added. */
+  private replyText(stream: RunningStream): { content: string; reasoning: string } {
+    return {
+      content: stream.priorContent + stream.upstream.text,
+      reasoning: stream.priorReasoning + stream.upstream.reasoning,
+    };
+  }
+
   private streamLog(stream: RunningStream): StreamLog {
-    const upstream = stream.upstream;
+    const { request, response, metrics, entries, truncated } = stream.upstream;
     return {
       request: {
         providerName: stream.providerName,
-        url: upstream?.request.url ?? '',
+        url: request.url,
         model: stream.model,
         parameters: stream.parameters,
         messageCount: stream.messageCount,
-        body: upstream?.request.body ?? '',
-        headers: upstream?.request.headers ?? {},
+        body: request.body,
+        headers: request.headers,
         authStyle: stream.authStyle,
       },
-      response: { status: upstream?.response.status ?? null, headers: upstream?.response.headers ?? {} },
-      metrics: { ...(upstream?.metrics ?? {}) },
-      entries: [...(upstream?.entries ?? [])],
-      truncated: upstream?.truncated ?? false,
+      response: { status: response.status, headers: response.headers },
+      metrics: { ...metrics },
+      entries: [...entries],
+      truncated,
       keyEnvVar: stream.keyEnvVar,
     };
   }

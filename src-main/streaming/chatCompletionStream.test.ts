@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChatCompletionStream, mapUsage, type ChatStreamEvent } from './chatCompletionStream';
+import { mapUsage, type ChatStreamEvent } from './chatCompletionStream';
+import { streamOver } from './testSupport';
 
 const encoder = new TextEncoder();
-
-async function* reads(parts: Array<string | Uint8Array>): AsyncIterable<Uint8Array> {
-  for (const part of parts) yield typeof part === 'string' ? encoder.encode(part) : part;
-}
 
 /** Splits the encoded body into reads of `size` bytes, cutting through characters. */
 function everyNBytes(body: string, size: number): Uint8Array[] {
@@ -17,7 +14,7 @@ function everyNBytes(body: string, size: number): Uint8Array[] {
 
 async function collect(parts: Array<string | Uint8Array>): Promise<ChatStreamEvent[]> {
   const events: ChatStreamEvent[] = [];
-  for await (const e of decodeChatCompletionStream(reads(parts))) events.push(e);
+  for await (const e of streamOver(parts)) events.push(e);
   return events;
 }
 
@@ -44,7 +41,7 @@ const delta = (d: Record<string, unknown>, finish: string | null = null, extra: 
     ...extra,
   });
 
-describe('decodeChatCompletionStream', () => {
+describe('chat completion decoding, through the stream the app reads', () => {
   it('decodes an OpenAI stream with role chunk, content, finish and include_usage chunk', async () => {
     const body =
       delta({ role: 'assistant', content: '' }, null, { usage: null }) +
@@ -72,6 +69,7 @@ describe('decodeChatCompletionStream', () => {
       refusal: '',
       toolCalls: [],
       usage: { promptTokens: 9, completionTokens: 3, totalTokens: 12, reasoningTokens: 0 },
+      metrics: expect.objectContaining({ durationMs: expect.any(Number), tokens: 3 }),
     });
   });
 
@@ -296,7 +294,7 @@ describe('decodeChatCompletionStream', () => {
     const parts: string[] = ['data: "'];
     for (let i = 0; i < 80; i++) parts.push('x'.repeat(64 * 1024));
     const events: ChatStreamEvent[] = [];
-    for await (const e of decodeChatCompletionStream(reads(parts), { maxEventChars: 1024 * 1024 })) events.push(e);
+    for await (const e of streamOver(parts, { maxEventChars: 1024 * 1024 })) events.push(e);
     expect(last(events)).toMatchObject({ type: 'error', error: { code: 'protocol' } });
   });
 });

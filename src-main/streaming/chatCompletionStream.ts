@@ -1,5 +1,6 @@
 /**
- * OpenAI-style chat completion chunks → typed chat events. Pure: no I/O.
+ * OpenAI-style chat completion chunks → typed chat events. Pure: no I/O; the
+ * one loop that feeds it is `ChatCompletionStream` (ChatCompletionClient.ts).
  *
  * Providers differ in small ways that all land here: Azure's first chunk has
  * empty `choices` and `prompt_filter_results`; DeepSeek streams
@@ -10,12 +11,7 @@
  */
 import type { StreamMetrics, Usage } from '../../src-preload/contract/types';
 import { StreamError, messageFromJson, truncateMessage } from './errors';
-import {
-  createEventStreamDecoder,
-  EventStreamOverflowError,
-  type EventStreamDecoder,
-  type EventStreamEvent,
-} from './eventStream';
+import { EventStreamOverflowError, type EventStreamEvent } from './eventStream';
 
 /** One tool call as accumulated from its deltas. */
 export interface ToolCall {
@@ -44,7 +40,7 @@ export type ChatStreamEvent =
       toolCalls: ToolCall[];
       /** The server's last usage; null when it sent none (the client then estimates). */
       usage: Usage | null;
-      /** Filled in by the HTTP client; absent from the pure decoder. */
+      /** Filled in by `ChatCompletionStream`; absent from the mapper's own event. */
       metrics?: StreamMetrics;
     }
   | { type: 'error'; error: StreamError; metrics?: StreamMetrics };
@@ -54,8 +50,8 @@ export const DEFAULT_MAX_EVENT_CHARS = 4 * 1024 * 1024;
 
 /**
  * Maps SSE events of one chat completion to {@link ChatStreamEvent}s. Stateful: it
- * accumulates tool calls, the text so far (for an error's `partialText`), and knows when
- * the stream is over. The HTTP client uses it directly so it can log raw events as well.
+ * accumulates tool calls and the reply text (the one copy main keeps, which also becomes
+ * an error's `partialText`), and knows when the stream is over.
  *
  * Consecutive text (or reasoning) deltas are held back until {@link flush}, which the
  * reader calls after each read, and then emitted as one event. A read that carries one
@@ -70,6 +66,8 @@ export class ChatCompletionEventMapper {
   private readonly reasoningParts: string[] = [];
   private pendingKind: 'text' | 'reasoning' | null = null;
   private readonly pending: string[] = [];
+  /** Characters of text, reasoning and refusal so far, for a token estimate without joining the text. */
+  generatedChars = 0;
   refusal = '';
   finishReason: string | null = null;
   usage: Usage | null = null;
@@ -166,8 +164,9 @@ export class ChatCompletionEventMapper {
   }
 
   private hold(kind: 'text' | 'reasoning', piece: string): void {
+    this.generatedChars += piece.length;
     if (this.pendingKind !== kind) {
-      this.flush();
+      if (this.pendingKind !== null) this.flush();
       this.pendingKind = kind;
     }
     this.pending.push(piece);
@@ -190,38 +189,53 @@ export class ChatCompletionEventMapper {
     });
   }
 
+  /**
+   * Most chunks carry one content delta and nothing else, so that path is kept short; the
+   * rarer parts (reasoning, refusal, tool calls, finish, usage) are only looked at when present.
+   */
   private handleChunk(chunk: Chunk): void {
-    if (chunk.error !== undefined && chunk.error !== null) {
+    if (chunk.error != null) {
       this.fail('upstream', upstreamMessage(chunk));
       return;
     }
     const choice = chunk.choices?.[0];
-    if (choice !== undefined && choice !== null) {
+    if (choice != null) {
       const delta = choice.delta;
       if (delta) {
         const content = delta.content;
         if (typeof content === 'string' && content !== '') this.hold('text', content);
         const reasoning = delta.reasoning_content ?? delta.reasoning;
-        if (typeof reasoning === 'string' && reasoning !== '') this.hold('reasoning', reasoning);
-        if (typeof delta.refusal === 'string' && delta.refusal !== '') {
-          this.refusal += delta.refusal;
-          this.send({ type: 'refusal', text: delta.refusal });
+        if (reasoning != null || delta.refusal != null || delta.tool_calls != null) {
+          this.handleRareDelta(delta, reasoning);
         }
-        if (Array.isArray(delta.tool_calls)) this.handleToolCalls(delta.tool_calls);
       }
-      if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') {
-        this.finishReason = choice.finish_reason;
-        this.send({ type: 'finish', finishReason: choice.finish_reason });
-      }
+      if (choice.finish_reason != null) this.handleFinish(choice.finish_reason);
     }
     const rawUsage = chunk.usage ?? chunk.x_groq?.usage;
-    if (rawUsage) {
-      const usage = mapUsage(rawUsage);
-      if (usage) {
-        this.usage = usage;
-        this.send({ type: 'usage', usage });
-      }
+    if (rawUsage != null) this.handleUsage(rawUsage);
+  }
+
+  private handleRareDelta(delta: Delta, reasoning: unknown): void {
+    if (typeof reasoning === 'string' && reasoning !== '') this.hold('reasoning', reasoning);
+    if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+      this.refusal += delta.refusal;
+      this.generatedChars += delta.refusal.length;
+      this.send({ type: 'refusal', text: delta.refusal });
     }
+    if (Array.isArray(delta.tool_calls)) this.handleToolCalls(delta.tool_calls);
+  }
+
+  private handleFinish(finishReason: unknown): void {
+    if (typeof finishReason !== 'string' || finishReason === '') return;
+    this.finishReason = finishReason;
+    this.send({ type: 'finish', finishReason });
+  }
+
+  private handleUsage(rawUsage: unknown): void {
+    const usage = mapUsage(rawUsage);
+    if (!usage) return;
+    this.usage = usage;
+    this.send({ type: 'usage', usage });
   }
 
   private handleToolCalls(deltas: unknown[]): void {
@@ -261,96 +275,6 @@ export function mapUsage(raw: unknown): Usage | null {
   const reasoning = u.completion_tokens_details?.reasoning_tokens;
   if (isCount(reasoning)) usage.reasoningTokens = reasoning;
   return Object.keys(usage).length === 0 ? null : usage;
-}
-
-/**
- * Decodes a chat completion body into events. Ends with exactly one `done` or `error`
- * event; never throws for what the server sent (a broken body read does throw).
- * Stopping the iteration early calls `return()` on the body's iterator.
- */
-export function decodeChatCompletionStream(
-  body: AsyncIterable<Uint8Array>,
-  options: { maxEventChars?: number } = {},
-): AsyncIterable<ChatStreamEvent> {
-  return { [Symbol.asyncIterator]: () => new ChatEventIterator(body[Symbol.asyncIterator](), options) };
-}
-
-/**
- * Hand-written rather than an async generator: a generator pays for an await on every
- * yield, which at hundreds of thousands of events per second is most of the decoding cost.
- * Events decoded from one read are handed out from a queue with already-resolved promises.
- */
-class ChatEventIterator implements AsyncIterator<ChatStreamEvent> {
-  private queue: ChatStreamEvent[] = [];
-  private head = 0;
-  private sourceDone = false;
-  private readonly mapper: ChatCompletionEventMapper;
-  private readonly sse: EventStreamDecoder;
-
-  constructor(
-    private readonly source: AsyncIterator<Uint8Array>,
-    options: { maxEventChars?: number },
-  ) {
-    const queue = this.queue;
-    const mapper = new ChatCompletionEventMapper((event) => queue.push(event));
-    const maxBufferChars = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS;
-    this.mapper = mapper;
-    this.sse = createEventStreamDecoder(
-      (event) => {
-        if (event.data.length > maxBufferChars) mapper.fail('protocol', tooLargeMessage(maxBufferChars));
-        else mapper.handle(event);
-      },
-      undefined,
-      { maxBufferChars },
-    );
-  }
-
-  next(): Promise<IteratorResult<ChatStreamEvent>> {
-    if (this.head < this.queue.length) return Promise.resolve(this.take());
-    return this.fill();
-  }
-
-  async return(): Promise<IteratorResult<ChatStreamEvent>> {
-    this.queue.length = 0;
-    this.head = 0;
-    if (!this.sourceDone) {
-      this.sourceDone = true;
-      await this.source.return?.();
-    }
-    return { value: undefined, done: true };
-  }
-
-  private take(): IteratorResult<ChatStreamEvent> {
-    const value = this.queue[this.head++] as ChatStreamEvent;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    }
-    return { value, done: false };
-  }
-
-  private async fill(): Promise<IteratorResult<ChatStreamEvent>> {
-    while (this.head >= this.queue.length) {
-      if (this.mapper.finished || this.sourceDone) {
-        // After the terminal event, stop reading; let the body's iterator clean up.
-        if (!this.sourceDone) {
-          this.sourceDone = true;
-          await this.source.return?.();
-        }
-        return { value: undefined, done: true };
-      }
-      const read = await this.source.next();
-      if (read.done) {
-        this.sourceDone = true;
-        this.sse.end();
-        this.mapper.end();
-      } else {
-        pushGuarded(this.sse, read.value, this.mapper);
-        this.mapper.flush();
-      }
-    }
-    return this.take();
-  }
 }
 
 /** Feeds bytes, turning a runaway line into a `protocol` error instead of a throw. */
@@ -411,16 +335,18 @@ interface ToolCallDelta {
   function?: { name?: unknown; arguments?: unknown } | null;
 }
 
+interface Delta {
+  content?: unknown;
+  reasoning_content?: unknown;
+  reasoning?: unknown;
+  refusal?: unknown;
+  tool_calls?: unknown;
+}
+
 interface Chunk {
   error?: unknown;
   choices?: Array<{
-    delta?: {
-      content?: unknown;
-      reasoning_content?: unknown;
-      reasoning?: unknown;
-      refusal?: unknown;
-      tool_calls?: unknown[];
-    } | null;
+    delta?: Delta | null;
     finish_reason?: unknown;
   } | null>;
   usage?: unknown;

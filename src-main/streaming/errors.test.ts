@@ -103,7 +103,7 @@ describe('errorFromException', () => {
 describe('StreamError', () => {
   it('serializes to the contract shape without partial text', () => {
     const e = new StreamError('rate_limited', 'slow down', { status: 429, retryAfterSeconds: 3, partialText: 'abc' });
-    expect(e.toErrorShape()).toEqual({ code: 'rate_limited', message: 'slow down', status: 429, retryAfterSeconds: 3 });
+    expect(e.toShape()).toEqual({ code: 'rate_limited', message: 'slow down', status: 429, retryAfterSeconds: 3 });
     expect(e.partialText).toBe('abc');
   });
 

@@ -3,50 +3,33 @@
  * HTTP answers and thrown exceptions, and the scrubbing that keeps keys out
  * of every message.
  */
-import type { NagareErrorShape, StreamErrorCode } from '../../src-preload/contract/errors';
+import type { StreamErrorCode } from '../../src-preload/contract/errors';
+import { AppError, type AppErrorOptions } from '../common/AppError';
 
 /** Provider messages longer than this are cut; a message is for a toast, not a dump. */
 export const MAX_PROVIDER_MESSAGE_LENGTH = 300;
 
 /** A failed or interrupted reply. Carries the text that arrived before the failure. */
-export class StreamError extends Error {
-  readonly code: StreamErrorCode;
-  readonly status?: number;
-  readonly retryAfterSeconds?: number;
+export class StreamError extends AppError {
+  declare readonly code: StreamErrorCode;
   /** Reply text received before the failure; empty when none arrived. */
   partialText: string;
 
-  constructor(
-    code: StreamErrorCode,
-    message: string,
-    details: { status?: number; retryAfterSeconds?: number; partialText?: string; cause?: unknown } = {},
-  ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(code: StreamErrorCode, message: string, details: AppErrorOptions & { partialText?: string } = {}) {
+    super(code, message, details);
     this.name = 'StreamError';
-    this.code = code;
-    if (details.status !== undefined) this.status = details.status;
-    if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
     this.partialText = details.partialText ?? '';
-  }
-
-  /** The serializable shape that crosses IPC. */
-  toErrorShape(): NagareErrorShape {
-    const shape: NagareErrorShape = { code: this.code, message: this.message };
-    if (this.status !== undefined) shape.status = this.status;
-    if (this.retryAfterSeconds !== undefined) shape.retryAfterSeconds = this.retryAfterSeconds;
-    return shape;
   }
 
   /** A copy with every occurrence of the given secrets removed from the message. */
   scrubbed(secrets: ReadonlyArray<string | null | undefined>): StreamError {
     const message = scrubSecrets(this.message, secrets);
     if (message === this.message) return this;
-    const copy = new StreamError(this.code, message, {
+    return new StreamError(this.code, message, {
       status: this.status,
       retryAfterSeconds: this.retryAfterSeconds,
       partialText: this.partialText,
     });
-    return copy;
   }
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ImportReport, TransferProgress } from '../../src-preload/contract/types';
 import { makeTempDir, removeTempDirs } from '../history/testSupport';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 import {
   exportFileName,
   FileTransferService,

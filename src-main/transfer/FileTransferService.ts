@@ -10,7 +10,7 @@ import type { ExportFormat, ImportReport, StreamLog, TransferProgress } from '..
 import { writeFileAtomically } from '../common/writeFileAtomically';
 import { backupFileName } from '../history/backup';
 import { parseSseFile, serializeSseFile } from '../inspector/sseFile';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 import type { RunningTransfer, TransferRunner } from './TransferRunner';
 
 /** Which window asked: progress goes back to it. */

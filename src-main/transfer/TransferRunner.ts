@@ -6,7 +6,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { NagareErrorShape, TransferProgress } from '../../src-preload/contract';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 import type { TransferJob, TransferResults } from './transferJobs';
 import type { WriteGate } from './writeGate';
 

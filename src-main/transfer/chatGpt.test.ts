@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type TestStore } from '../history/testSupport';
+import { useFreshStore, openStore, type TestStore } from '../history/testSupport';
 import { readChatGptEntry } from './chatGpt';
 import { buildChatGptExport, FIXTURE_EVERY } from './fixtures/chatGptExport';
-import { databaseDigest, importFailure, importInto, useFreshStore } from './testSupport';
+import { databaseDigest, importFailure, importInto } from './testSupport';
 
 const fresh = useFreshStore();
 let store: TestStore;
@@ -418,7 +418,7 @@ describe('ChatGPT import: whole-file rules', () => {
   function seed() {
     const existing = store.repo.createConversation({ title: 'Already here' });
     store.repo.addUserMessage(existing.id, null, 'Keep me 日本語');
-    store.repo.setDraft('new', 'a draft');
+    store.drafts.set('new', 'a draft');
     return databaseDigest(store.opened.db);
   }
 

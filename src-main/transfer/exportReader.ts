@@ -9,7 +9,7 @@
 import { Assembler } from 'stream-json/core/assembler.js';
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { getManyValues, isMany, none } from 'stream-chain/defs.js';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 
 /** What the reader finds, in file order. */
 export type ExportEvent =

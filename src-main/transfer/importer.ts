@@ -8,7 +8,7 @@
 import type { ImportReport, SkippedConversation, TransferProgress } from '../../src-preload/contract/types';
 import type { HistoryDatabase } from '../history/database';
 import { toHistoryError } from '../history/errors';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 import { looksLikeChatGptConversation, readChatGptEntry } from './chatGpt';
 import { readExport } from './exportReader';
 import { nagareHeaderProblem, readNagareEntry } from './nagareFormat';

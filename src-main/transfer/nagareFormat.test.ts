@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type TestStore } from '../history/testSupport';
+import { useFreshStore, openStore, type TestStore } from '../history/testSupport';
 import type { NagareExport } from './nagareFormat';
-import { databaseDigest, exportText, importFailure, importInto, sampleStreamLog, useFreshStore } from './testSupport';
+import { databaseDigest, exportText, importFailure, importInto, sampleStreamLog } from './testSupport';
 
 const fresh = useFreshStore();
 let store: TestStore;
@@ -22,11 +22,11 @@ function seed() {
   const a2 = store.repo.beginAssistantMessage(conversation.id, q.id, 'gpt-4o');
   store.repo.finishMessage(a2.id, { status: 'error', content: '4', error: { code: 'network', message: 'Lost' } });
   const log = sampleStreamLog();
-  store.repo.saveStreamLog(a2.id, {
+  store.streamLogs.save(a2.id, {
     ...log,
     request: { ...log.request, body: 'SECRET-BODY', headers: { authorization: 'Bearer sk-secret' } },
   });
-  store.repo.setDraft(conversation.id, 'draft text');
+  store.drafts.set(conversation.id, 'draft text');
   store.repo.setPinned(conversation.id, true);
   const empty = store.repo.createConversation({ title: 'Empty one' });
   return { conversation, q, a1, a2, empty };

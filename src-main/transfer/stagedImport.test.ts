@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { TestStore } from '../history/testSupport';
+import { useFreshStore, type TestStore } from '../history/testSupport';
 import { readChatGptEntry } from './chatGpt';
 import { buildChatGptExport } from './fixtures/chatGptExport';
 import { discardUnfinishedImports, hasUnfinishedImports, StagedImport } from './stagedImport';
-import { databaseDigest, useFreshStore } from './testSupport';
+import { databaseDigest } from './testSupport';
 
 const fresh = useFreshStore();
 let store: TestStore;

@@ -9,32 +9,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { afterEach, beforeEach } from 'vitest';
 import type { ImportReport, StreamLog } from '../../src-preload/contract/types';
 import type { HistoryDatabase } from '../history/database';
-import { openStore, removeTempDirs, type TestStore } from '../history/testSupport';
+import type { TestStore } from '../history/testSupport';
 import { exportHistory } from './exporter';
 import { importExportFile, type ImportOptions } from './importer';
 import type { TransferWorkerData } from './TransferRunner';
-
-/** A fresh store for every test, closed and removed after it; read it inside tests. */
-export function useFreshStore(): { readonly current: TestStore } {
-  let store: TestStore | undefined;
-  beforeEach(() => {
-    store = openStore();
-  });
-  afterEach(() => {
-    store?.close();
-    store = undefined;
-    removeTempDirs();
-  });
-  return {
-    get current(): TestStore {
-      if (!store) throw new Error('The store exists only while a test runs.');
-      return store;
-    },
-  };
-}
 
 /** A small saved stream, as the inspector keeps one. */
 export function sampleStreamLog(): StreamLog {

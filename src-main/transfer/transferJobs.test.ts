@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeTempDir } from '../history/testSupport';
+import { useFreshStore, makeTempDir } from '../history/testSupport';
 import { runTransferJob, type JobControl } from './transferJobs';
-import { useFreshStore } from './testSupport';
 
 const fresh = useFreshStore();
 

@@ -8,7 +8,7 @@ import { createReadStream, statSync } from 'node:fs';
 import type { ExportFormat, ImportReport, TransferProgress } from '../../src-preload/contract/types';
 import { openAtomicFileWriter } from '../common/writeFileAtomically';
 import { connectToHistoryDatabase } from '../history/database';
-import { AppError } from '../ipc/AppError';
+import { AppError } from '../common/AppError';
 import { exportHistory } from './exporter';
 import { importExportFile } from './importer';
 import { discardUnfinishedImports } from './stagedImport';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { toErrorShape } from '../ipc/AppError';
+import { toErrorShape } from '../common/AppError';
 import { runTransferJob } from './transferJobs';
 import { waitForMainWrites } from './writeGate';
 import type { TransferWorkerData, TransferWorkerMessage } from './TransferRunner';

@@ -1,4 +1,7 @@
-/** Typed pushes from main to windows. Services depend on this interface, not on Electron. */
+/**
+ * Typed pushes from main to windows. Services depend on this class, not on
+ * Electron; the Electron adapter is the `WindowMessenger` that `ipc/` provides.
+ */
 import type { EventChannel, EventPayloads } from '../../src-preload/contract';
 
 /** The adapter that actually delivers; answers false when the window is gone. */
@@ -7,6 +10,7 @@ export interface WindowMessenger {
   windowIds(): number[];
 }
 
+/** Sends typed events to windows through a `WindowMessenger`. */
 export class EventSink {
   constructor(private readonly messenger: WindowMessenger) {}
 
@@ -15,6 +19,7 @@ export class EventSink {
     return this.messenger.send(windowId, channel, payload);
   }
 
+  /** Sends to every open window. */
   toAll<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void {
     for (const id of this.messenger.windowIds()) this.messenger.send(id, channel, payload);
   }

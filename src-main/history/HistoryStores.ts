@@ -1,0 +1,21 @@
+/** The stores of the history database, one per concern, on one connection. */
+import type { HistoryDatabase } from './database';
+import { DraftStore } from './DraftStore';
+import { HistoryRepository } from './HistoryRepository';
+import { StreamLogStore } from './StreamLogStore';
+
+/** Conversations and messages, raw stream logs, drafts: the only code that writes history. */
+export interface HistoryStores {
+  history: HistoryRepository;
+  streamLogs: StreamLogStore;
+  drafts: DraftStore;
+}
+
+/** Creates the stores on an open database; the caller owns the connection and closes it. */
+export function createHistoryStores(db: HistoryDatabase, now: () => number, newId: () => string): HistoryStores {
+  return {
+    history: new HistoryRepository(db, now, newId),
+    streamLogs: new StreamLogStore(db, now),
+    drafts: new DraftStore(db, now),
+  };
+}
