@@ -56,6 +56,15 @@ export function resizeMovesReader(
   return measuredBefore ? row.end <= scrollOffset : row.start < scrollOffset;
 }
 
+/**
+ * Whether tanstack is carrying out a scroll it was asked for (`scrollToIndex`), which it corrects
+ * itself until the browser reports it. Read from a private field: if a later version renames it,
+ * this answers false, and a resize then starts from the element's position, which is still right.
+ */
+function followsOwnScroll(virtualizer: Virtualizer<HTMLElement, Element>): boolean {
+  return (virtualizer as unknown as { scrollState?: unknown }).scrollState != null;
+}
+
 export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
   let estimate = options.estimate;
   let learnEstimate = options.estimateFromFirstRow ?? false;
@@ -65,10 +74,11 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
   // before that scroll, putting the reader back by its distance. So tell it the position first: this
   // watcher is made before tanstack's own, so it runs before tanstack sees the new rows.
   let instance: Virtualizer<HTMLElement, Element> | null = null;
-  watch(options.items, () => {
+  const learnScrollPosition = () => {
     const element = options.container.value;
     if (instance && element && instance.scrollOffset !== null) instance.scrollOffset = element.scrollTop;
-  });
+  };
+  watch(options.items, learnScrollPosition);
 
   const virtualizer = useVirtualizer(
     computed(() => {
@@ -86,6 +96,16 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
   );
 
   instance = virtualizer.value;
+
+  // The same holds for a row that changes height in the frame the reader scrolled in (typeset late,
+  // measured by the resize observer before the scroll event): tanstack would decide from, and write
+  // back, the position before the scroll, undoing it. So every resize starts from where the list is.
+  // Its own scrolls (scrollToIndex) it follows itself, until it reads them back: those are left alone.
+  const resizeItem = instance.resizeItem;
+  instance.resizeItem = (index, size) => {
+    if (!followsOwnScroll(instance!)) learnScrollPosition();
+    resizeItem(index, size);
+  };
 
   // Tanstack leaves a re-measured row above the fold uncorrected while the list scrolls up; but that is
   // just when rows above typeset late (math, highlighting) and the reader's text would jump. Correct then too.
