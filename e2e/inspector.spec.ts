@@ -123,6 +123,11 @@ test('the inspector of a 20,000-token reply shows its first and its last event, 
   expect(await elementsInTimeline()).toBeLessThan(2_000);
   await panel.getByTestId('inspector-timeline-first').click();
   await expect(rows.first()).toHaveAttribute('aria-posinset', '1');
+  // The button goes to the end as End does, and Home back to the start.
+  await panel.getByTestId('inspector-timeline-last').click();
+  await expect(rows.last()).toContainText('[DONE]');
+  await page.keyboard.press('Home');
+  await expect(rows.first()).toHaveAttribute('aria-posinset', '1');
 
   // The merge reads every event, between frames.
   await expect(panel.getByTestId('inspector-merge-reading')).toHaveCount(0);
