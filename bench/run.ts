@@ -9,6 +9,7 @@ import { runHistoryBench } from './historySearch';
 import { runInspectorBench } from './inspectorOpen';
 import { runImportExportBench } from './importExport';
 import { runIpcRateBench } from './ipcRate';
+import { runMemoryBench } from './memorySession';
 import { runRendererBench } from './rendererPerformance';
 import { runStreamThroughputBench } from './streamThroughput';
 
@@ -20,6 +21,7 @@ const benches: Array<[string, () => Promise<string>]> = [
   ['renderer', runRendererBench],
   ['cold-start', runColdStartBench],
   ['inspector', runInspectorBench],
+  ['memory', runMemoryBench],
 ];
 
 const filter = process.argv[2] ?? '';
