@@ -186,10 +186,9 @@ function report(results: KindResult[], first: Sample, last: Sample, started: num
         const listeners = spread(growth(result, (s) => s.listeners));
         const isIdle = result === idle;
         const within =
-          Math.abs(heap.median) * result.perBlock <= Math.max(noise(heapKb), 16) &&
-          Math.abs(outside.median) * result.perBlock <= noise(outsideDocument) &&
-          Math.abs(listeners.median - (result.listenersKept?.count ?? 0)) * result.perBlock <=
-            noise((s) => s.listeners);
+          heap.median * result.perBlock <= Math.max(noise(heapKb), 16) &&
+          outside.median * result.perBlock <= noise(outsideDocument) &&
+          (listeners.median - (result.listenersKept?.count ?? 0)) * result.perBlock <= noise((s) => s.listeners);
         return [
           `${result.name} (${result.perBlock})`,
           formatSpread(heap, 1, ' KB'),
@@ -212,7 +211,7 @@ function report(results: KindResult[], first: Sample, last: Sample, started: num
     '',
     'Methods: every block starts and ends on the same conversation (the first long reply, 5,000 tokens of markdown);',
     'samples are CDP HeapProfiler.collectGarbage ×2, then Runtime.getHeapUsage (used) and Memory.getDOMCounters.',
-    "“within noise”: a block's median growth is no more than the largest idle difference (16 KB at least for the heap;",
+    "“within noise”: a block's median growth (a fall is no growth) is no more than the largest idle difference (16 KB at least for the heap;",
     'nodes outside the document and listeners exactly). Nodes alive may grow with what is on screen (a new sidebar row);',
     'nodes alive outside the document are what a leak keeps. Each kind runs one unmeasured block first.',
     'Bare IPC is the host’s share: the double’s bridge in the page, not the app’s code.',
