@@ -3,11 +3,12 @@
  * host (see e2e/README.md), closing what is open when a run is interrupted,
  * and printing figures as tables.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
+import { startMockServer } from '../e2e/fixtures/mockServer';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const rendererDir = join(repoRoot, 'out', 'renderer');
@@ -138,5 +139,45 @@ export async function waitFor<T>(
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Runs `work` on the built app, started against a mock server that wants `key`, with that key set
+ * for the session (no keychain needed). `seed` may write into the user-data folder first. Closes
+ * the app and the server and removes the folder after, also when `work` fails (printing main's
+ * last words) or the run is interrupted.
+ */
+export async function withMockApp<T>(
+  name: string,
+  key: string,
+  work: (app: LaunchedApp) => Promise<T>,
+  seed: (userDataDir: string) => void = () => {},
+): Promise<T> {
+  requireBuild();
+  const fixtures = await loadFixtures();
+  const mock = await startMockServer({ requiredKey: key });
+  const userDataDir = fixtures.seedMockProvider(mock.url);
+  try {
+    seed(userDataDir);
+    return await closingOnInterrupt(name, async () => {
+      const app = await launch(fixtures, { userDataDir });
+      try {
+        const stored = (await app.page.evaluate(`(async () => {
+          const providers = await window.nagare.providers.list();
+          return window.nagare.secrets.set({ providerId: providers.value[0].id, key: ${JSON.stringify(key)}, sessionOnly: true });
+        })()`)) as { ok: boolean };
+        if (!stored.ok) throw new Error('could not set the session key');
+        return await work(app);
+      } catch (error) {
+        console.warn(`main said:\n${app.output().slice(-3000)}`);
+        throw error;
+      } finally {
+        await closeApp(app);
+      }
+    });
+  } finally {
+    await mock.close();
+    rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }

@@ -16,26 +16,11 @@
  * Run: `npm run bench -- inspector` after `npx electron-vite build` (about a minute).
  * `INSPECTOR_BENCH_RUNS=N` opens each N times (default 5).
  */
-import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
-import { startMockServer } from '../e2e/fixtures/mockServer';
 import { openHistoryDatabase } from '../src-main/history/database';
 import { StreamLogStore } from '../src-main/history/StreamLogStore';
-import {
-  buildAge,
-  closeApp,
-  closingOnInterrupt,
-  hostLine,
-  launch,
-  loadFixtures,
-  machineLine,
-  requireBuild,
-  table,
-  verdict,
-  waitFor,
-  type LaunchedApp,
-} from './appHost';
+import { buildAge, hostLine, machineLine, table, verdict, waitFor, type LaunchedApp, withMockApp } from './appHost';
 import { fixed, formatSpread, median, spread } from './stats';
 
 const KEY = 'sk-inspector-bench-0123456789abcdef';
@@ -287,34 +272,12 @@ function report(results: SizeResult[], host: LaunchedApp['host'], started: numbe
 
 /** Runs the inspector benchmark and returns the report. */
 export async function runInspectorBench(): Promise<string> {
-  requireBuild();
   const started = performance.now();
-  const fixtures = await loadFixtures();
-  const mock = await startMockServer({ requiredKey: KEY });
-  const userDataDir = fixtures.seedMockProvider(mock.url);
-  try {
-    return await closingOnInterrupt('inspector', async () => {
-      const app = await launch(fixtures, { userDataDir });
-      try {
-        const stored = (await app.page.evaluate(`(async () => {
-          const providers = await window.nagare.providers.list();
-          return window.nagare.secrets.set({ providerId: providers.value[0].id, key: ${JSON.stringify(KEY)}, sessionOnly: true });
-        })()`)) as { ok: boolean };
-        if (!stored.ok) throw new Error('could not set the session key');
-        const results: SizeResult[] = [];
-        for (const tokens of SIZES) results.push(await benchSize(app, tokens));
-        return report(results, app.host, started);
-      } catch (error) {
-        console.warn(`main said:\n${app.output().slice(-3000)}`);
-        throw error;
-      } finally {
-        await closeApp(app);
-      }
-    });
-  } finally {
-    await mock.close();
-    rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-  }
+  return withMockApp('inspector', KEY, async (app) => {
+    const results: SizeResult[] = [];
+    for (const tokens of SIZES) results.push(await benchSize(app, tokens));
+    return report(results, app.host, started);
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -16,24 +16,10 @@
  * Run: `npm run bench -- memory` after `npx electron-vite build` (about 2 minutes).
  * `MEMORY_BENCH_BLOCKS=N` runs N blocks of each kind (default 5).
  */
-import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { CDPSession, Page } from '@playwright/test';
-import { startMockServer } from '../e2e/fixtures/mockServer';
 import { seedLongConversation } from '../e2e/fixtures/seedHistory';
-import {
-  buildAge,
-  closeApp,
-  closingOnInterrupt,
-  hostLine,
-  launch,
-  loadFixtures,
-  machineLine,
-  requireBuild,
-  table,
-  verdict,
-  waitFor,
-} from './appHost';
+import { buildAge, hostLine, machineLine, table, verdict, waitFor, withMockApp } from './appHost';
 import { fixed, formatSpread, spread } from './stats';
 
 const KEY = 'sk-memory-bench-0123456789abcdef';
@@ -222,80 +208,64 @@ function report(results: KindResult[], first: Sample, last: Sample, started: num
 
 /** Runs the memory-session benchmark and returns the report. */
 export async function runMemoryBench(): Promise<string> {
-  requireBuild();
   const started = performance.now();
-  const fixtures = await loadFixtures();
-  const mock = await startMockServer({ requiredKey: KEY });
-  const userDataDir = fixtures.seedMockProvider(mock.url);
-  for (let index = 0; index < SEEDED_CONVERSATIONS; index++)
-    seedLongConversation(userDataDir, 40, `Conversation ${index} 会話 ${index}`);
-  try {
-    return await closingOnInterrupt('memory', async () => {
-      const app = await launch(fixtures, { userDataDir });
-      const { page } = app;
-      try {
-        const stored = (await page.evaluate(`(async () => {
-          const providers = await window.nagare.providers.list();
-          return window.nagare.secrets.set({ providerId: providers.value[0].id, key: ${JSON.stringify(KEY)}, sessionOnly: true });
-        })()`)) as { ok: boolean };
-        if (!stored.ok) throw new Error('could not set the session key');
-        const cdp = await page.context().newCDPSession(page);
+  const seed = (userDataDir: string) => {
+    for (let index = 0; index < SEEDED_CONVERSATIONS; index++)
+      seedLongConversation(userDataDir, 40, `Conversation ${index} 会話 ${index}`);
+  };
+  return withMockApp(
+    'memory',
+    KEY,
+    async ({ page }) => {
+      const cdp = await page.context().newCDPSession(page);
 
-        // Warm-up: one of each action, so that lazy chunks, caches and fonts are in before the first sample.
-        const homeReply = await longReply(page, 'Home 最初の長い返事');
-        const home = () => openConversation(page, homeReply.conversationId);
-        const switchTargets = async () =>
-          page.evaluate(() =>
-            [...document.querySelectorAll<HTMLElement>('[data-testid="conversation-item"]')]
-              .slice(0, 8)
-              .map((item) => item.dataset.conversationId!),
-          );
-        for (const id of await switchTargets()) await openConversation(page, id);
-        await home();
-        await inspect(page, homeReply.messageId);
-        await search(page, SEARCHES[0]!);
-        const first = await sample(cdp);
+      // Warm-up: one of each action, so that lazy chunks, caches and fonts are in before the first sample.
+      const homeReply = await longReply(page, 'Home 最初の長い返事');
+      const home = () => openConversation(page, homeReply.conversationId);
+      const switchTargets = async () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('[data-testid="conversation-item"]')]
+            .slice(0, 8)
+            .map((item) => item.dataset.conversationId!),
+        );
+      for (const id of await switchTargets()) await openConversation(page, id);
+      await home();
+      await inspect(page, homeReply.messageId);
+      await search(page, SEARCHES[0]!);
+      const first = await sample(cdp);
 
-        const targets = await switchTargets();
-        const kinds: ActionKind[] = [
-          { name: 'nothing (a second of waiting)', perBlock: 1, run: () => page.waitForTimeout(1000) },
-          {
-            name: `long reply of ${REPLY_TOKENS.toLocaleString('en')} tokens`,
-            perBlock: 1,
-            listenersKept: { count: 2, why: 'its conversation is a new row at the top of the sidebar' },
-            run: async (i) => void (await longReply(page, `Reply ${i}`)),
+      const targets = await switchTargets();
+      const kinds: ActionKind[] = [
+        { name: 'nothing (a second of waiting)', perBlock: 1, run: () => page.waitForTimeout(1000) },
+        {
+          name: `long reply of ${REPLY_TOKENS.toLocaleString('en')} tokens`,
+          perBlock: 1,
+          listenersKept: { count: 2, why: 'its conversation is a new row at the top of the sidebar' },
+          run: async (i) => void (await longReply(page, `Reply ${i}`)),
+        },
+        {
+          name: 'conversation switch',
+          perBlock: 30,
+          run: (i) => openConversation(page, targets[i % targets.length]!),
+        },
+        { name: 'inspector open and close', perBlock: 4, run: () => inspect(page, homeReply.messageId) },
+        { name: 'search, then Escape', perBlock: 4, run: (i) => search(page, SEARCHES[i % SEARCHES.length]!) },
+        {
+          name: "bare IPC round trip (host's share)",
+          perBlock: 20,
+          run: async () => {
+            const listed = (await page.evaluate('window.nagare.history.list({ limit: 50 })')) as { ok: boolean };
+            if (!listed.ok) throw new Error('history.list failed');
           },
-          {
-            name: 'conversation switch',
-            perBlock: 30,
-            run: (i) => openConversation(page, targets[i % targets.length]!),
-          },
-          { name: 'inspector open and close', perBlock: 4, run: () => inspect(page, homeReply.messageId) },
-          { name: 'search, then Escape', perBlock: 4, run: (i) => search(page, SEARCHES[i % SEARCHES.length]!) },
-          {
-            name: "bare IPC round trip (host's share)",
-            perBlock: 20,
-            run: async () => {
-              const listed = (await page.evaluate('window.nagare.history.list({ limit: 50 })')) as { ok: boolean };
-              if (!listed.ok) throw new Error('history.list failed');
-            },
-          },
-        ];
-        const results: KindResult[] = [];
-        for (const kind of kinds) results.push(await runKind(page, cdp, kind, home));
-        await home();
-        return report(results, first, await sample(cdp), started);
-      } catch (error) {
-        console.warn(`main said:\n${app.output().slice(-3000)}`);
-        throw error;
-      } finally {
-        await closeApp(app);
-      }
-    });
-  } finally {
-    await mock.close();
-    rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-  }
+        },
+      ];
+      const results: KindResult[] = [];
+      for (const kind of kinds) results.push(await runKind(page, cdp, kind, home));
+      await home();
+      return report(results, first, await sample(cdp), started);
+    },
+    seed,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
