@@ -105,7 +105,8 @@ test('the inspector of a 20,000-token reply shows its first and its last event, 
 
   await reply.getByTestId('inspect-message').click();
   const panel = page.getByTestId('inspector-panel');
-  await expect(panel.getByTestId('inspector-event-count')).toHaveText(String(sent.eventsSent));
+  // The 5 MB log crosses CDP on the chromium host; on a loaded shared machine that alone took over 10 s.
+  await expect(panel.getByTestId('inspector-event-count')).toHaveText(String(sent.eventsSent), { timeout: 30_000 });
   const timeline = panel.getByTestId('inspector-timeline');
   const rows = timeline.getByTestId('inspector-timeline-row');
   const elementsInTimeline = () => timeline.evaluate((element) => element.getElementsByTagName('*').length);

@@ -10,7 +10,7 @@
  * grows while polled costs only its new entries.
  */
 import { defineStore } from 'pinia';
-import { computed, onScopeDispose, ref, shallowRef } from 'vue';
+import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
 import type { NagareErrorShape, StreamLog } from '../../../src-preload/contract';
 import {
   CONTENT_PATH,
@@ -48,19 +48,7 @@ export const useInspectorStore = defineStore('inspector', () => {
   const loading = ref(false);
   const polling = ref(false);
   const error = ref<NagareErrorShape | null>(null);
-  const pathText = ref(CONTENT_PATH);
-  /**
-   * The extraction path; setting it merges the log afresh. Not a `watch`: a store is made inside the
-   * first component that uses it, and a watcher keeps that component (the first panel, its DOM) alive.
-   */
-  const path = computed({
-    get: () => pathText.value,
-    set: (next: string) => {
-      if (next === pathText.value) return;
-      pathText.value = next;
-      restartMerge();
-    },
-  });
+  const path = ref(CONTENT_PATH);
   const metrics = shallowRef<InspectorMetrics | null>(null);
   const curl = ref('');
   const merge = shallowRef<MergeProgress | null>(null);
@@ -74,7 +62,7 @@ export const useInspectorStore = defineStore('inspector', () => {
 
   const parsedPath = computed(() => {
     try {
-      return { ok: true as const, segments: parsePath(pathText.value) };
+      return { ok: true as const, segments: parsePath(path.value) };
     } catch (caught) {
       if (caught instanceof PathSyntaxError) return { ok: false as const, error: caught };
       throw caught;
@@ -135,6 +123,10 @@ export const useInspectorStore = defineStore('inspector', () => {
     reader = next ? new StreamMetricsReader(next.metrics) : null;
     restartMerge();
   }
+
+  // A watcher keeps the component that was current when it was made: main.ts makes this store
+  // before any, or the first inspector panel (and its DOM, and its parents') would stay alive after it closed.
+  watch(parsedPath, restartMerge);
 
   function stopPolling(): void {
     clearTimeout(timer);
