@@ -13,6 +13,8 @@ export default defineConfig({
           transferWorker: resolve(import.meta.dirname, 'src-main/transfer/transferWorker.ts'),
           // PDFs are read in a worker thread too, started from out/main/attachmentWorker.js.
           attachmentWorker: resolve(import.meta.dirname, 'src-main/attachments/attachmentWorker.ts'),
+          // The history's health check runs in one too, after the window shows (out/main/healthCheckWorker.js).
+          healthCheckWorker: resolve(import.meta.dirname, 'src-main/history/healthCheckWorker.ts'),
         },
       },
     },

@@ -15,6 +15,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     pool: 'forks',
+    // Tests that check something is released force a collection with `gc()`.
+    execArgv: ['--expose-gc'],
     // A private Secret Service for the keychain tests, so they never touch the keyring of whoever runs them.
     globalSetup: ['src-main/secrets/testing/vitestGlobalSetup.ts'],
   },

@@ -25,21 +25,34 @@
  *   CSS change without rebuilding (the report says so at the top).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { CDPSession, Page } from '@playwright/test';
 import { markdownTokens, startMockServer } from '../e2e/fixtures/mockServer';
 import { openHistoryDatabase } from '../src-main/history/database';
 import { HistoryRepository } from '../src-main/history/HistoryRepository';
+import {
+  buildAge,
+  closeApp,
+  closingOnInterrupt,
+  hostLine,
+  launch,
+  loadFixtures,
+  machineLine,
+  rendererDir,
+  requireBuild,
+  table,
+  verdict,
+  waitFor,
+  type Fixtures,
+  type LaunchedApp,
+} from './appHost';
 import { MARK_BINDING, STREAM_PROBE, openProbe, scrollToOldestProbe, scrollUpProbe } from './rendererProbe';
 import { fixed, formatSpread, median, percentile, spread } from './stats';
 import { ENGLISH_WORDS, makeRandom, pick, prose } from './syntheticText';
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const rendererDir = join(repoRoot, 'out', 'renderer');
 
 const STREAM_RUNS = Number(process.env.RENDERER_BENCH_RUNS ?? 3);
 const STREAM_TOKENS = 20_000;
@@ -61,46 +74,6 @@ const TARGETS = {
   openMs: 300,
   startJsGzipKb: 250,
 };
-
-// ───────────────────────────────────────────── the e2e fixtures
-
-/** What this bench uses of e2e/fixtures/launchApp.ts's `LaunchedApp`. */
-interface LaunchedApp {
-  host: 'electron' | 'chromium';
-  page: Page;
-  userDataDir: string;
-  close(): Promise<void>;
-  output(): string;
-}
-interface Fixtures {
-  launchApp(options?: { userDataDir?: string; env?: Record<string, string>; locale?: string }): Promise<LaunchedApp>;
-  seedMockProvider(mockUrl: string, userDataDir?: string): string;
-}
-
-/**
- * The fixtures are loaded by URL so that `tsc -p tsconfig.node.json` (which
- * checks bench/ without the DOM library) does not type-check them: they use
- * `window` inside `page.evaluate` callbacks and are checked by tsconfig.e2e.json.
- */
-async function loadFixtures(): Promise<Fixtures> {
-  const at = (file: string) => pathToFileURL(join(repoRoot, 'e2e', 'fixtures', file)).href;
-  const launch = (await import(at('launchApp.ts'))) as Pick<Fixtures, 'launchApp'>;
-  const seed = (await import(at('seed.ts'))) as Pick<Fixtures, 'seedMockProvider'>;
-  return { launchApp: launch.launchApp, seedMockProvider: seed.seedMockProvider };
-}
-
-// ───────────────────────────────────────────── figures
-
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) =>
-    `  ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   ')}`;
-  return [line(header), `  ${widths.map((width) => '─'.repeat(width)).join('   ')}`, ...rows.map(line)];
-}
-
-function verdict(ok: boolean | null): string {
-  return ok === null ? '' : ok ? 'ok' : 'MISSED';
-}
 
 // ───────────────────────────────────────────── CDP
 
@@ -221,16 +194,6 @@ function windowCost(from: MarkSample, to: MarkSample): { per1k: number; cpuPer1k
   return { per1k, cpuPer1k: delta('ThreadTime') * scale, breakdown };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function streamOnce(page: Page, cdp: CDPSession, run: number, offsets: readonly number[]): Promise<StreamRun> {
   if (run > 0) {
     await page.click('[data-testid="new-chat"]');
@@ -322,7 +285,7 @@ async function streamOnce(page: Page, cdp: CDPSession, run: number, offsets: rea
 }
 
 interface StreamSection {
-  host: string;
+  host: LaunchedApp['host'];
   runs: StreamRun[];
   scriptsAtStart: string[];
   scriptsAfterStreaming: string[];
@@ -334,8 +297,7 @@ async function benchStreaming(fixtures: Fixtures): Promise<StreamSection> {
   const userDataDir = fixtures.seedMockProvider(mock.url);
   let app: LaunchedApp | null = null;
   try {
-    app = await fixtures.launchApp({ userDataDir });
-    openApps.add(app);
+    app = await launch(fixtures, { userDataDir });
     const { page } = app;
     const cdp = await page.context().newCDPSession(page);
     // What the page loaded at start, before anything was sent (file:// loads are not in Resource Timing).
@@ -366,8 +328,7 @@ async function benchStreaming(fixtures: Fixtures): Promise<StreamSection> {
     if (app) console.warn(`main said:\n${app.output().slice(-3000)}`);
     throw error;
   } finally {
-    if (app) openApps.delete(app);
-    await app?.close();
+    if (app) await closeApp(app);
     await mock.close();
     rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
@@ -474,8 +435,7 @@ async function benchOpen(fixtures: Fixtures): Promise<OpenSection> {
   let app: LaunchedApp | null = null;
   try {
     const { long, short, seedMs } = seedHistory(userDataDir);
-    app = await fixtures.launchApp({ userDataDir });
-    openApps.add(app);
+    app = await launch(fixtures, { userDataDir });
     const { page } = app;
     await page.locator(`[data-conversation-id="${long.id}"]`).waitFor({ timeout: 20_000 });
     await page.locator(`[data-conversation-id="${short.id}"]`).waitFor({ timeout: 20_000 });
@@ -510,8 +470,7 @@ async function benchOpen(fixtures: Fixtures): Promise<OpenSection> {
     if (app) console.warn(`main said:\n${app.output().slice(-3000)}`);
     throw error;
   } finally {
-    if (app) openApps.delete(app);
-    await app?.close();
+    if (app) await closeApp(app);
     rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
@@ -558,23 +517,6 @@ function startBundle(): { start: Chunk[]; lazy: Chunk[]; css: Chunk[] } {
 }
 
 // ───────────────────────────────────────────── report
-
-function buildAge(): string {
-  const index = join(rendererDir, 'index.html');
-  const built = statSync(index).mtimeMs;
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  walk(join(repoRoot, 'src-renderer', 'src'));
-  return newest > built
-    ? 'WARNING: out/renderer is older than src-renderer/src; run `npx electron-vite build` for current figures'
-    : 'out/renderer is newer than every file in src-renderer/src';
-}
 
 function streamingReport(section: StreamSection): string[] {
   const { runs } = section;
@@ -813,46 +755,22 @@ async function runParts(fixtures: Fixtures, lines: string[]): Promise<void> {
   const only = process.env.RENDERER_BENCH_ONLY ?? '';
   const stream = only === '' || only === 'stream' ? await benchStreaming(fixtures) : null;
   if (stream) {
-    lines.splice(
-      1,
-      0,
-      `  host: ${stream.host}${stream.host === 'chromium' ? ` (the built main bundle under Node with the electron double; the page is headless ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}, IPC arrives as CDP evaluations)` : ' (Electron)'}`,
-    );
+    lines.splice(1, 0, hostLine(stream.host));
     lines.push('', ...streamingReport(stream));
   }
   if (only === '' || only === 'open') lines.push('', ...openReport(await benchOpen(fixtures)));
   lines.push('', ...bundleReport(startBundle(), stream));
 }
 
-/** Apps to close if the bench is interrupted (Ctrl+C) while they are open. */
-const openApps = new Set<LaunchedApp>();
-async function onInterrupt(signal: NodeJS.Signals): Promise<void> {
-  console.warn(`renderer bench: ${signal}, closing ${openApps.size} app(s)`);
-  await Promise.allSettled([...openApps].map((app) => app.close()));
-  process.exit(130);
-}
-
 /** Runs every renderer benchmark and returns the report. */
 export async function runRendererBench(): Promise<string> {
-  if (!existsSync(join(rendererDir, 'index.html')))
-    throw new Error('The app is not built: run `npx electron-vite build` first');
+  requireBuild();
   const started = performance.now();
-  const cpus = os.cpus();
-  const lines = [
-    `Renderer performance — ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()}, Node ${process.version}`,
-    `  ${buildAge()}`,
-  ];
+  const lines = [machineLine('Renderer performance'), `  ${buildAge()}`];
   if (process.env.RENDERER_BENCH_EXPERIMENT_CSS)
     lines.push(`  EXPERIMENT: streaming ran with extra CSS: ${process.env.RENDERER_BENCH_EXPERIMENT_CSS}`);
   const fixtures = await loadFixtures();
-  process.once('SIGINT', onInterrupt);
-  process.once('SIGTERM', onInterrupt);
-  try {
-    await runParts(fixtures, lines);
-  } finally {
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onInterrupt);
-  }
+  await closingOnInterrupt('renderer', () => runParts(fixtures, lines));
   lines.push(
     '',
     'Methods:',

@@ -5,9 +5,12 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { runAttachmentsBench } from './attachmentsBench';
+import { runColdStartBench } from './coldStart';
 import { runHistoryBench } from './historySearch';
+import { runInspectorBench } from './inspectorOpen';
 import { runImportExportBench } from './importExport';
 import { runIpcRateBench } from './ipcRate';
+import { runMemoryBench } from './memorySession';
 import { runRendererBench } from './rendererPerformance';
 import { runStreamThroughputBench } from './streamThroughput';
 
@@ -18,6 +21,9 @@ const benches: Array<[string, () => Promise<string>]> = [
   ['import-export', runImportExportBench],
   ['renderer', runRendererBench],
   ['attachments', runAttachmentsBench],
+  ['cold-start', runColdStartBench],
+  ['inspector', runInspectorBench],
+  ['memory', runMemoryBench],
 ];
 
 const filter = process.argv[2] ?? '';

@@ -5,21 +5,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nativeTheme, screen, session, type BrowserWindow } from 'electron';
-import type { AppInfo, MenuCommand } from '../src-preload/contract/types';
+import type { MenuCommand } from '../src-preload/contract/types';
 import { AttachmentService } from './attachments/AttachmentService';
 import { BlobStore } from './attachments/BlobStore';
 import { pdfReaderInWorker } from './attachments/pdfWorker';
 import { AppError } from './common/AppError';
 import { EventSink } from './common/EventSink';
 import { backUpHistory } from './history/backup';
-import {
-  closeHistoryDatabase,
-  openHistoryDatabase,
-  type HistoryDatabase,
-  type OpenedHistoryDatabase,
-} from './history/database';
-import { createHistoryStores, type HistoryStores } from './history/HistoryStores';
-import { IdleCheckpointer } from './history/IdleCheckpointer';
+import { checkInWorker, HealthRecord, type CheckReason } from './history/healthCheck';
+import { HistoryStorage } from './history/HistoryStorage';
+import type { HistoryStores } from './history/HistoryStores';
 import { createDispatcher } from './ipc/dispatch';
 import { electronMessenger, registerIpcHandlers } from './ipc/electronIpc';
 import { createHandlers } from './ipc/handlers';
@@ -40,7 +35,7 @@ import { installApplicationMenu } from './menu/electronMenu';
 import { FileTransferService } from './transfer/FileTransferService';
 import { hasUnfinishedImports } from './transfer/stagedImport';
 import { TransferRunner } from './transfer/TransferRunner';
-import { gatedDatabase, WriteGate } from './transfer/writeGate';
+import { WriteGate } from './transfer/writeGate';
 import { createAppWindow } from './windows/mainWindow';
 import { QuickAskWindow } from './windows/quickAskWindow';
 import { placeWindow, WindowStateStore, windowStateSchema } from './windows/windowState';
@@ -58,6 +53,8 @@ const bundleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const transferWorkerPath = join(bundleDir, 'main', 'transferWorker.js');
 /** The attachment worker (PDF text), a third main entry. */
 const attachmentWorkerPath = join(bundleDir, 'main', 'attachmentWorker.js');
+/** The history's health check, a third. */
+const healthCheckWorkerPath = join(bundleDir, 'main', 'healthCheckWorker.js');
 const rendererUrl = pathToFileURL(join(bundleDir, 'renderer', 'index.html')).href;
 
 function isAppUrl(url: string): boolean {
@@ -66,8 +63,18 @@ function isAppUrl(url: string): boolean {
 
 const NETWORK_POLL_MS = 3_000;
 const PURGE_EVERY_MS = 60_000;
+/**
+ * The health check waits this long after the window shows, leaving the cores to its first paint and
+ * loads. `NAGARE_HEALTH_CHECK_DELAY_MS` changes it, for tests that act before the check does.
+ */
+const HEALTH_CHECK_DELAY_MS = Number(process.env.NAGARE_HEALTH_CHECK_DELAY_MS) || 1_000;
+
+/** Milliseconds since the epoch, to the fraction: start-up's marks, comparable with the renderer's `performance.timeOrigin`. */
+const epochNow = () => performance.timeOrigin + performance.now();
 
 export async function startNagare(): Promise<RunningApp> {
+  // What start-up spends before the window can paint, logged once it shows (bench/coldStart.ts reads it).
+  const startupMarks: Record<string, number> = { processStarted: performance.timeOrigin, servicesStarted: epochNow() };
   const platform = createElectronPlatform();
   const events = new EventSink(electronMessenger);
   hardenSession(session.defaultSession, isAppUrl);
@@ -90,50 +97,34 @@ export async function startNagare(): Promise<RunningApp> {
     level: platform.isPackaged ? 'info' : 'debug',
   });
 
-  const startup: Pick<AppInfo, 'recoveredDatabasePath' | 'damagedWalPath' | 'storageProblem'> = {
-    recoveredDatabasePath: null,
-    damagedWalPath: null,
-    storageProblem: null,
-  };
   const writeGate = new WriteGate();
-  let database: OpenedHistoryDatabase | null = null;
-  let mainConnection: HistoryDatabase | null = null;
-  let stores: HistoryStores | null = null;
-  let checkpointer: IdleCheckpointer | null = null;
+  const storage = new HistoryStorage({
+    directory: platform.userDataDir,
+    now: Date.now,
+    newId: randomUUID,
+    writeGate,
+    every: (callback, ms) => {
+      const timer = setInterval(callback, ms);
+      return () => clearInterval(timer);
+    },
+    log: (level, message, fields) => logger.log(level, message, fields),
+  });
+  storage.open();
+  // Whether the last run quit cleanly decides whether the history is checked, after the window shows.
+  const healthRecord = new HealthRecord(platform.userDataDir, Date.now);
+  let checkDue: CheckReason = null;
   try {
-    database = openHistoryDatabase({ directory: platform.userDataDir, now: Date.now });
-    startup.recoveredDatabasePath = database.movedAsidePath;
-    startup.damagedWalPath = database.damagedWalPath;
-    // Main's writes go through the gate, so that an import in the worker lets them go first.
-    mainConnection = gatedDatabase(database.db, writeGate);
-    stores = createHistoryStores(mainConnection, Date.now, randomUUID);
-    const interrupted = stores.history.markInterruptedOnStartup();
-    stores.history.purgeExpiredDeletes();
-    logger.info('History opened', {
-      migratedFrom: database.migratedFrom,
-      schemaVersion: database.schemaVersion,
-      interrupted,
-      movedAside: database.movedAsidePath !== null,
-      damagedWal: database.damagedWalPath !== null,
-    });
-    checkpointer = new IdleCheckpointer({
-      db: database.db,
-      now: Date.now,
-      every: (callback, ms) => {
-        const timer = setInterval(callback, ms);
-        return () => clearInterval(timer);
-      },
-      log: (level, message, fields) => logger.log(level, message, fields),
-    });
-    checkpointer.start();
+    checkDue = healthRecord.begin();
   } catch (error) {
-    // The app still starts: chat works in memory and the window says what is wrong with storage.
-    startup.storageProblem = error instanceof Error ? error.message : String(error);
-    logger.error('History could not be opened', { error });
+    checkDue = 'unknown';
+    logger.warn('Could not read or write the history health record', { error });
   }
 
   const requireStores = (): HistoryStores => {
-    if (!stores) throw new AppError('storage', startup.storageProblem ?? 'The history database could not be opened.');
+    const stores = storage.stores;
+    if (!stores) {
+      throw new AppError('storage', storage.report.storageProblem ?? 'The history database could not be opened.');
+    }
     return stores;
   };
   const requireHistory = () => requireStores().history;
@@ -189,8 +180,10 @@ export async function startNagare(): Promise<RunningApp> {
   const backgroundColor = () => (nativeTheme.shouldUseDarkColors ? '#16171a' : '#ffffff');
 
   let mainWindow: BrowserWindow | null = null;
+  let shownOnce = false;
   const openMainWindow = () => {
     const saved = windowState.read();
+    startupMarks.windowRequested ??= epochNow();
     const window = createAppWindow({
       ...guards,
       bundleDir,
@@ -199,6 +192,13 @@ export async function startNagare(): Promise<RunningApp> {
       backgroundColor: backgroundColor(),
     });
     if (saved.maximized) window.maximize();
+    startupMarks.windowCreated ??= epochNow();
+    window.once('ready-to-show', () => {
+      if (shownOnce) return;
+      shownOnce = true;
+      startupMarks.windowShown = epochNow();
+      afterFirstShow();
+    });
     const windowId = window.id;
     let saveTimer: ReturnType<typeof setTimeout> | null = null;
     const remember = () => {
@@ -247,32 +247,20 @@ export async function startNagare(): Promise<RunningApp> {
     ),
     databasePath: () => {
       requireHistory();
-      return database!.path;
+      return storage.database!.path;
     },
     backUp: (path) => {
       requireHistory();
-      backUpHistory(database!.db, path);
+      backUpHistory(storage.database!.db, path);
     },
     conversationTitle: (conversationId) => requireHistory().getConversation(conversationId).title,
     streamLog: (messageId) => chat.liveLog(messageId) ?? requireStreamLogs().get(messageId),
     sendProgress: (windowId, progress) => events.toWindow(windowId, 'transfer.progress', progress),
     onImported: () => events.toAll('history.changed', { conversationId: null, reason: 'imported' }),
     onSweepFailed: (error) => logger.warn('Could not remove an unfinished import', { error }),
-    setMainCheckpoints: (on) => {
-      mainConnection?.exec(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`);
-      // The worker's writes are not this connection's: once it is done, empty the log it filled.
-      if (on) checkpointer?.resume();
-      else checkpointer?.pause();
-    },
+    setMainCheckpoints: (on) => storage.setCheckpoints(on),
     newId: randomUUID,
   });
-  if (database && stores && hasUnfinishedImports(database.db)) {
-    // An import was cut off by a crash: its hidden rows go, off the main thread.
-    transfers.sweepUnfinishedImports().then(
-      (removed) => logger.info('Removed an unfinished import', { conversations: removed }),
-      (error: unknown) => logger.warn('Could not remove an unfinished import', { error }),
-    );
-  }
 
   const attachments = new AttachmentService({
     store: () => requireStores().attachments,
@@ -296,7 +284,7 @@ export async function startNagare(): Promise<RunningApp> {
       drafts: () => requireStores().drafts,
       chat,
       attachments,
-      startup,
+      startup: storage.report,
       transfers,
       updateSettings: (patch) =>
         updateSettings(
@@ -322,19 +310,81 @@ export async function startNagare(): Promise<RunningApp> {
   const unregister = registerIpcHandlers(dispatch);
 
   // Deleted conversations wait out their undo window, then go for good.
-  const purgeTimer = setInterval(() => {
+  const purgeExpiredDeletes = () => {
     try {
-      stores?.history.purgeExpiredDeletes();
+      storage.stores?.history.purgeExpiredDeletes();
     } catch (error) {
       logger.warn('Could not purge deleted conversations', { error });
     }
     try {
       // After the purge: files only purged conversations referred to go with them.
-      if (stores) attachments.collectGarbage();
+      if (storage.stores) attachments.collectGarbage();
     } catch (error) {
       logger.warn('Could not remove unused attachments', { error });
     }
-  }, PURGE_EVERY_MS);
+  };
+  const purgeTimer = setInterval(purgeExpiredDeletes, PURGE_EVERY_MS);
+
+  let healthWorker: Worker | null = null;
+  let healthTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * A damaged history found after the window showed: replies and transfers are stopped and let go
+   * of it, it is moved aside, a fresh one takes its place, and every window is told (as at start-up).
+   */
+  const replaceDamagedHistory = async (problem: string) => {
+    // Each reply is saved as cancelled before cancelAll returns: into the damaged file, not the fresh one.
+    chat.cancelAll();
+    await transfers.stop();
+    events.toAll('history.replaced', storage.replaceDamaged(problem));
+  };
+  const checkHistory = async (reason: CheckReason) => {
+    const database = storage.database;
+    if (!database) return;
+    const started = Date.now();
+    const report = await checkInWorker((workerData) => {
+      healthWorker = new Worker(healthCheckWorkerPath, { workerData, execArgv: [] });
+      return healthWorker;
+    }, database.path);
+    healthWorker = null;
+    if (storage.database !== database) return;
+    logger.log(report.status === 'healthy' ? 'info' : 'warn', 'History checked', {
+      reason,
+      status: report.status,
+      ms: Date.now() - started,
+      ...(report.status === 'damaged' ? { problems: report.problems.slice(0, 5) } : {}),
+      ...(report.status === 'unknown' ? { detail: report.detail } : {}),
+    });
+    if (report.status === 'damaged') await replaceDamagedHistory(report.problems.slice(0, 3).join('; '));
+    if (report.status !== 'unknown') healthRecord.checked();
+  };
+  /** What can wait until the window shows: the purge, an interrupted import's sweep, the health check. */
+  const afterFirstShow = () => {
+    const since = (from: string, to: string) => Math.round((startupMarks[to] ?? NaN) - (startupMarks[from] ?? NaN));
+    logger.info('Started', {
+      marks: startupMarks,
+      beforeServicesMs: since('processStarted', 'servicesStarted'),
+      servicesMs: since('servicesStarted', 'windowRequested'),
+      windowMs: since('windowRequested', 'windowCreated'),
+      toShownMs: since('windowCreated', 'windowShown'),
+    });
+    purgeExpiredDeletes();
+    const database = storage.database;
+    if (database && hasUnfinishedImports(database.db)) {
+      // An import was cut off by a crash: its hidden rows go, off the main thread.
+      transfers.sweepUnfinishedImports().then(
+        (removed) => logger.info('Removed an unfinished import', { conversations: removed }),
+        (error: unknown) => logger.warn('Could not remove an unfinished import', { error }),
+      );
+    }
+    if (checkDue === null) {
+      logger.info('History check not needed', { reason: 'clean-shutdown' });
+      return;
+    }
+    healthTimer = setTimeout(() => {
+      healthTimer = null;
+      checkHistory(checkDue).catch((error: unknown) => logger.error('The history check failed', { error }));
+    }, HEALTH_CHECK_DELAY_MS);
+  };
 
   let online = platform.isOnline();
   const networkTimer = setInterval(() => {
@@ -384,13 +434,17 @@ export async function startNagare(): Promise<RunningApp> {
       clearInterval(purgeTimer);
       chat.cancelAll();
       unregister();
-      checkpointer?.stop();
-      if (database) {
-        try {
-          closeHistoryDatabase(database.db);
-        } catch (error) {
-          logger.error('Could not checkpoint the history on quit', { error });
-        }
+      if (healthTimer) clearTimeout(healthTimer);
+      void healthWorker?.terminate();
+      try {
+        storage.close();
+      } catch (error) {
+        logger.error('Could not checkpoint the history on quit', { error });
+      }
+      try {
+        healthRecord.endCleanly();
+      } catch (error) {
+        logger.warn('Could not record the clean quit', { error });
       }
     },
   };

@@ -47,10 +47,10 @@ describe('stream logs', () => {
     expect(store.streamLogs.storage()).toEqual({ bytes: 0, messages: 0 });
   });
 
-  it('bounds a log to 2 MB by dropping the last entries', () => {
+  it('bounds a log to 8 MB by dropping the last entries', () => {
     const store = fresh.current;
     const { ids } = seedChat(store.repo, 1);
-    const big = log(5000, 1000);
+    const big = log(10_000, 1000);
     const saved = store.streamLogs.save(ids[1] ?? '', big);
     expect(saved.truncated).toBe(true);
     expect(saved.bytes).toBeLessThanOrEqual(MAX_STREAM_LOG_BYTES);

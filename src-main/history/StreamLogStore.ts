@@ -6,8 +6,11 @@ import type { StreamLog } from '../../src-preload/contract';
 import type { HistoryDatabase } from './database';
 import { HistoryError, guardStorage } from './errors';
 
-/** The largest stream log kept per message; longer logs lose their last entries. */
-export const MAX_STREAM_LOG_BYTES = 2 * 1024 * 1024;
+/**
+ * The largest stream log kept per message; longer logs lose their last entries. Room for the
+ * JSON of a log at the live cap (`DEFAULT_MAX_LOG_CHARS`): a 20,000-token reply is kept whole.
+ */
+export const MAX_STREAM_LOG_BYTES = 8 * 1024 * 1024;
 
 /** Stream logs on the history database. The caller owns the connection. */
 export class StreamLogStore {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openHistoryDatabase, userVersion } from './database';
 import { HistoryError } from './errors';
 import { CURRENT_SCHEMA_VERSION } from './migrations';
-import { makeClock, makeTempDir, openStore, removeTempDirs } from './testSupport';
+import { damageTable, makeClock, makeTempDir, openStore, removeTempDirs, writeConversations } from './testSupport';
 
 const FIXTURE_V1 = path.join(import.meta.dirname, 'fixtures', 'v1.db');
 
@@ -140,22 +140,36 @@ describe('openHistoryDatabase', () => {
     }
   });
 
-  it('moves aside a database whose pages are damaged', () => {
+  it('moves aside a database whose schema is damaged behind a good header', () => {
     const first = openStore();
-    const conversation = first.repo.createConversation();
-    for (let i = 0; i < 200; i++) first.repo.addUserMessage(conversation.id, null, `message ${i} `.repeat(50));
+    first.repo.createConversation({ title: 'lost' });
     first.opened.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     first.close();
     const file = path.join(first.dir, 'nagare.db');
     const bytes = fs.readFileSync(file);
-    // Keep the header (page 1) and scribble over everything after it.
-    bytes.fill(0xa5, 4096);
+    // Keep the 100-byte file header and scribble over the rest of page 1, the schema's.
+    bytes.fill(0xa5, 100, 4096);
     fs.writeFileSync(file, bytes);
     const second = openStore(first.dir);
     try {
       expect(second.opened.movedAsidePath).not.toBeNull();
       expect(fs.readFileSync(second.opened.movedAsidePath ?? '').equals(bytes)).toBe(true);
       expect(second.repo.listConversations().items).toEqual([]);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('opens a database damaged past its schema without reading the rest: the health check finds that', () => {
+    const first = openStore();
+    writeConversations(first.repo, 40);
+    first.close();
+    const file = path.join(first.dir, 'nagare.db');
+    damageTable(file, 'messages');
+    const second = openStore(first.dir);
+    try {
+      expect(second.opened.movedAsidePath).toBeNull();
+      expect(second.repo.listConversations({ limit: 100 }).items).toHaveLength(40);
     } finally {
       second.close();
     }

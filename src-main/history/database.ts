@@ -1,9 +1,12 @@
 /**
  * Opens the one history database: WAL, foreign keys, a busy timeout,
  * migrations keyed by `PRAGMA user_version` (with a backup copy first), and
- * recovery from a damaged file by moving it aside, never deleting it. A damaged
- * write-ahead log is noticed and kept aside; closing moves the log into the
- * database file, so `nagare.db` alone holds the whole history.
+ * recovery from a file SQLite cannot open by moving it aside, never deleting it.
+ * A damaged write-ahead log is noticed and kept aside; closing moves the log into
+ * the database file, so `nagare.db` alone holds the whole history.
+ *
+ * Opening reads only what it must (the header, the schema), so it costs the same
+ * at any size; the whole-file check is `healthCheck.ts`'s, run off the critical path.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -85,15 +88,6 @@ function configure(db: HistoryDatabase, busyTimeoutMs: number): void {
   db.exec('PRAGMA foreign_keys = ON');
 }
 
-/** Throws unless SQLite can read the file and finds no damage. */
-function checkIntegrity(db: HistoryDatabase): void {
-  const rows = db.prepare('PRAGMA quick_check').all() as Array<{ quick_check: string }>;
-  const first = rows[0]?.quick_check;
-  if (rows.length !== 1 || first !== 'ok') {
-    throw new Error(`quick_check failed: ${rows.map((row) => row.quick_check).join('; ')}`);
-  }
-}
-
 /**
  * Keeps a copy of a write-ahead log that SQLite would replay only in part (see
  * `walInspection.ts`), before opening replays and then empties it. Null when it is whole.
@@ -129,7 +123,12 @@ export function closeHistoryDatabase(db: HistoryDatabase): void {
   }
 }
 
-function moveAside(file: string, time: number): string {
+/**
+ * Renames a damaged database to `<file>.corrupt-<stamp>`, with its -wal and -shm, and answers
+ * the new name. Every connection to it must be closed first (Windows cannot rename an open file,
+ * and a connection left open would go on writing to the moved file).
+ */
+export function moveDatabaseAside(file: string, time: number): string {
   const target = `${file}.corrupt-${fileStamp(time)}`;
   fs.renameSync(file, target);
   for (const suffix of SIDE_FILES) {
@@ -164,11 +163,13 @@ function migrate(
   return { from, backupPath };
 }
 
-function openChecked(file: string, busyTimeoutMs: number): HistoryDatabase {
+/** Opens and configures; throws when SQLite cannot read the file's header or schema. */
+function openReadable(file: string, busyTimeoutMs: number): HistoryDatabase {
   const db = new Database(file, { timeout: busyTimeoutMs });
   try {
     configure(db, busyTimeoutMs);
-    checkIntegrity(db);
+    // Reads the schema: a header that looks right over pages that do not fails here.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
     return db;
   } catch (error) {
     db.close();
@@ -178,7 +179,7 @@ function openChecked(file: string, busyTimeoutMs: number): HistoryDatabase {
 
 /**
  * A second connection to the history database that `openHistoryDatabase`
- * already opened, migrated and checked: the transfer worker's. Same settings,
+ * already opened and migrated: the transfer worker's. Same settings,
  * no migration or recovery. It waits up to `busyTimeoutMs` for main's writes.
  */
 export function connectToHistoryDatabase(file: string, busyTimeoutMs = 30_000): HistoryDatabase {
@@ -195,9 +196,10 @@ export function connectToHistoryDatabase(file: string, busyTimeoutMs = 30_000): 
 /**
  * Opens (creating if needed) the history database in `directory`.
  *
- * A file that is not a database, fails `quick_check`, or cannot be opened for
- * a reason other than the disk is moved aside as `<file>.corrupt-<stamp>` with
- * its -wal/-shm, and a fresh database is created; `movedAsidePath` reports it.
+ * A file that is not a database, or cannot be opened or migrated for a reason
+ * other than the disk, is moved aside as `<file>.corrupt-<stamp>` with its
+ * -wal/-shm, and a fresh database is created; `movedAsidePath` reports it.
+ * Damage deeper in the file is for `healthCheck.ts` to find.
  * A write-ahead log that SQLite would replay only in part is copied aside first,
  * as `<file>-wal.damaged-<stamp>`; `damagedWalPath` reports it.
  * A full disk or unwritable folder throws `HistoryError('storage')`.
@@ -213,15 +215,15 @@ export function openHistoryDatabase(options: OpenHistoryDatabaseOptions): Opened
     let movedAsidePath: string | null = null;
     let db: HistoryDatabase;
     if (hasForeignHeader(file)) {
-      movedAsidePath = moveAside(file, now());
-      db = openChecked(file, busyTimeoutMs);
+      movedAsidePath = moveDatabaseAside(file, now());
+      db = openReadable(file, busyTimeoutMs);
     } else {
       try {
-        db = openChecked(file, busyTimeoutMs);
+        db = openReadable(file, busyTimeoutMs);
       } catch (error) {
         if (isStorageFailure(error) || !fs.existsSync(file)) throw error;
-        movedAsidePath = moveAside(file, now());
-        db = openChecked(file, busyTimeoutMs);
+        movedAsidePath = moveDatabaseAside(file, now());
+        db = openReadable(file, busyTimeoutMs);
       }
     }
     try {

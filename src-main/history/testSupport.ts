@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'libsql';
 import { afterEach, beforeEach } from 'vitest';
 import { closeHistoryDatabase, openHistoryDatabase, type OpenedHistoryDatabase } from './database';
 import type { AttachmentStore } from './AttachmentStore';
@@ -134,4 +135,28 @@ export function writeConversations(repo: HistoryRepository, count: number): stri
     titles.push(title);
   }
   return titles.sort();
+}
+
+/**
+ * Damages the database file at `file` where SQLite only looks when it reads `table`: its root page
+ * is overwritten. The header and the schema stay whole, so the file opens, and start-up's own
+ * queries still work; `PRAGMA quick_check` finds it. The database must be closed (and its log
+ * emptied into the file) first. Answers the page that was overwritten.
+ */
+export function damageTable(file: string, table: string): number {
+  const db = new Database(file);
+  let rootPage: number;
+  let pageSize: number;
+  try {
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    rootPage = (db.prepare('SELECT rootpage FROM sqlite_schema WHERE name = ?').get(table) as { rootpage: number })
+      .rootpage;
+    pageSize = (db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
+  } finally {
+    db.close();
+  }
+  const bytes = fs.readFileSync(file);
+  bytes.fill(0xa5, (rootPage - 1) * pageSize, rootPage * pageSize);
+  fs.writeFileSync(file, bytes);
+  return rootPage;
 }

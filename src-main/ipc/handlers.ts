@@ -1,5 +1,5 @@
 /** The main-side handler map: one entry per contract channel, each a thin call into a service. */
-import type { AppInfo, Settings } from '../../src-preload/contract/types';
+import type { Settings, StorageReport } from '../../src-preload/contract/types';
 import type { settingsUpdateInput } from '../../src-preload/contract/schemas';
 import type { AttachmentService } from '../attachments/AttachmentService';
 import { AppError } from '../common/AppError';
@@ -57,7 +57,8 @@ export interface HandlerServices {
     FileTransferService,
     'backUpHistory' | 'exportHistory' | 'importHistory' | 'cancel' | 'saveStream' | 'openStream'
   >;
-  startup: Pick<AppInfo, 'recoveredDatabasePath' | 'damagedWalPath' | 'storageProblem'>;
+  /** What went wrong with storage, read afresh by each `app.info` (a damaged history replaced later changes it). */
+  startup: StorageReport;
   quickAsk: {
     hide(): void;
     openInMain(conversationId: string): void;

@@ -3,6 +3,7 @@ import { startMockServer, type MockScript, type MockServer } from '../../e2e/fix
 import type { ProviderConfig } from '../providers/requestBuilder';
 import {
   ChatCompletionClient,
+  DEFAULT_MAX_LOG_CHARS,
   type ChatCompletionClientOptions,
   type ChatCompletionStream,
 } from './ChatCompletionClient';
@@ -242,7 +243,7 @@ describe('ChatCompletionClient against the mock server', () => {
     expect(out.text.length).toBeGreaterThan(8 * 1024 * 1024);
     expect(out.stream.truncated).toBe(true);
     const logged = out.stream.entries.reduce((n, e) => n + e.data.length, 0);
-    expect(logged).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(logged).toBeLessThanOrEqual(DEFAULT_MAX_LOG_CHARS);
   });
 
   it('reports an error object in the stream as upstream, keeping the partial text', async () => {

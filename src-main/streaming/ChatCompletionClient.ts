@@ -46,7 +46,7 @@ export interface ChatCompletionClientOptions {
   connectTimeoutMs?: number;
   /** Time allowed without any body bytes. Default 60 000 ms. */
   idleTimeoutMs?: number;
-  /** Cap of the raw event log, in characters. Default 2 MiB. */
+  /** Cap of the raw event log, in characters. Default 6 MiB: a 20,000-token reply of typical chunks fits. */
   maxLogChars?: number;
   /** Longest SSE line or event accepted. Default 4 Mi characters. */
   maxEventChars?: number;
@@ -65,7 +65,7 @@ export interface ChatStreamRequest {
 /** Default of both timeouts. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 /** Default raw log cap. */
-export const DEFAULT_MAX_LOG_CHARS = 2 * 1024 * 1024;
+export const DEFAULT_MAX_LOG_CHARS = 6 * 1024 * 1024;
 /** How much of an error body is read. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 /** Per-entry overhead counted against the log cap, so that millions of empty events cannot slip past it. */

@@ -134,6 +134,22 @@ describe('FileTransferService', () => {
     await expect(pending).resolves.toEqual({ savedTo: null });
   });
 
+  it('stops a running import and waits until its worker has finished with the database', async () => {
+    await expect(setUp().service.stop()).resolves.toBeUndefined();
+    const { service, run } = setUp({ open: '/home/me/conversations.json' });
+    const pending = service.importHistory({ windowId: 2 });
+    await tick();
+    let stopped = false;
+    const stopping = service.stop().then(() => (stopped = true));
+    await tick();
+    expect(run.cancel).toHaveBeenCalledTimes(1);
+    expect(stopped).toBe(false);
+    run.finish({ ...report(0), cancelled: true });
+    await stopping;
+    expect(stopped).toBe(true);
+    await expect(pending).resolves.toMatchObject({ cancelled: true });
+  });
+
   it('imports one file at a time and tells every window only when something was added', async () => {
     const { service, deps, run } = setUp({ open: '/home/me/conversations.json' });
     const first = service.importHistory({ windowId: 2 });

@@ -149,6 +149,13 @@ export class FileTransferService {
     this.running?.cancel();
   }
 
+  /** Cancels the running import or export, if any, and resolves once its worker is done with the database. */
+  async stop(): Promise<void> {
+    const running = this.running;
+    running?.cancel();
+    await running?.result.catch(() => undefined);
+  }
+
   /** Removes, in the background, what an import cut off by a crash left hidden in the database. */
   async sweepUnfinishedImports(): Promise<number> {
     return this.deps.runner.run({ kind: 'sweep', databasePath: this.deps.databasePath() }).result;

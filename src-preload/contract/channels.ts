@@ -83,6 +83,12 @@ export const invokeChannels = {
 export interface EventPayloads {
   'chat.event': t.ChatEvent;
   'history.changed': t.HistoryChange;
+  /**
+   * The history database was found damaged after start-up (by the health check that runs once the
+   * window shows): it was moved aside and a fresh one took its place. Everything a window holds from
+   * the old one is gone; replies that were streaming were stopped. Sent to every window.
+   */
+  'history.replaced': t.StorageReport;
   'network.changed': { online: boolean };
   'menu.command': t.MenuCommand;
   /** How far the running import or export is; sent to the window that started it. */
@@ -92,6 +98,7 @@ export interface EventPayloads {
 export const eventChannels = [
   'chat.event',
   'history.changed',
+  'history.replaced',
   'network.changed',
   'menu.command',
   'transfer.progress',

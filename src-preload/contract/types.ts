@@ -207,19 +207,26 @@ export type LanguagePreference = Settings['language'];
 /** The user's preferences, as `settings.get` answers them. */
 export type Settings = z.output<typeof storedSettings>;
 
-export interface AppInfo {
+export interface AppInfo extends StorageReport {
   version: string;
   platform: 'darwin' | 'win32' | 'linux';
   systemLocale: string;
   online: boolean;
-  /** Set when the database had to be moved aside at start-up. */
+}
+
+/**
+ * What went wrong with the history's storage, as `app.info` tells a window that loads and
+ * `history.replaced` tells the open ones when a damaged database is found after start-up.
+ */
+export interface StorageReport {
+  /** Set when the database was damaged and moved aside (here); a fresh one took its place. */
   recoveredDatabasePath: string | null;
   /**
    * Set when the database's write-ahead log was damaged at start-up: the changes after the damage
    * could not be applied, and a copy of the log was kept here.
    */
   damagedWalPath: string | null;
-  /** Set when start-up could not open storage at all. */
+  /** Set when storage could not be opened at all. */
   storageProblem: string | null;
 }
 

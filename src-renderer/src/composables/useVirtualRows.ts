@@ -23,9 +23,17 @@ export interface VirtualRow<T> {
 
 export interface VirtualRowsOptions<T> {
   items: Ref<readonly T[]>;
-  keyOf: (item: T) => string;
+  /** A key that stays with the row when rows are added or removed around it. */
+  keyOf: (item: T, index: number) => string;
   /** Height in pixels assumed for a row not yet measured. */
   estimate: number;
+  /**
+   * Rows are alike (the inspector's timeline): once the first row is measured, its height is the
+   * estimate. With an estimate off by a few pixels per row, a long jump (End, the scroll bar) lands
+   * short: each row measured on the way corrects the position, which stops the browser's scroll.
+   * Only for lists that open at their start, where no row above the reader is estimated yet.
+   */
+  estimateFromFirstRow?: boolean;
   /** Extra pixels rendered above and below the viewport. */
   overscan?: number;
   container: Ref<HTMLElement | null>;
@@ -48,16 +56,29 @@ export function resizeMovesReader(
   return measuredBefore ? row.end <= scrollOffset : row.start < scrollOffset;
 }
 
+/**
+ * Whether tanstack is carrying out a scroll it was asked for (`scrollToIndex`), which it corrects
+ * itself until the browser reports it. Read from a private field: if a later version renames it,
+ * this answers false, and a resize then starts from the element's position, which is still right.
+ */
+function followsOwnScroll(virtualizer: Virtualizer<HTMLElement, Element>): boolean {
+  return (virtualizer as unknown as { scrollState?: unknown }).scrollState != null;
+}
+
 export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
+  let estimate = options.estimate;
+  let learnEstimate = options.estimateFromFirstRow ?? false;
+
   // Tanstack learns the scroll position from scroll events, which come at the next frame. Rows added
   // above in between (an older page arriving just after a scroll) would be anchored to the position
   // before that scroll, putting the reader back by its distance. So tell it the position first: this
   // watcher is made before tanstack's own, so it runs before tanstack sees the new rows.
   let instance: Virtualizer<HTMLElement, Element> | null = null;
-  watch(options.items, () => {
+  const learnScrollPosition = () => {
     const element = options.container.value;
     if (instance && element && instance.scrollOffset !== null) instance.scrollOffset = element.scrollTop;
-  });
+  };
+  watch(options.items, learnScrollPosition);
 
   const virtualizer = useVirtualizer(
     computed(() => {
@@ -65,16 +86,26 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
       return {
         count: items.length,
         getScrollElement: () => options.container.value,
-        estimateSize: () => options.estimate,
+        estimateSize: () => estimate,
         // Tanstack counts overscan in rows; callers think in pixels of the viewport.
         overscan: Math.ceil((options.overscan ?? 600) / options.estimate),
-        getItemKey: (index: number) => options.keyOf(items[index]!),
+        getItemKey: (index: number) => options.keyOf(items[index]!, index),
         anchorTo: options.anchor ?? 'start',
       };
     }),
   );
 
   instance = virtualizer.value;
+
+  // The same holds for a row that changes height in the frame the reader scrolled in (typeset late,
+  // measured by the resize observer before the scroll event): tanstack would decide from, and write
+  // back, the position before the scroll, undoing it. So every resize starts from where the list is.
+  // Its own scrolls (scrollToIndex) it follows itself, until it reads them back: those are left alone.
+  const resizeItem = instance.resizeItem;
+  instance.resizeItem = (index, size) => {
+    if (!followsOwnScroll(instance!)) learnScrollPosition();
+    resizeItem(index, size);
+  };
 
   // Tanstack leaves a re-measured row above the fold uncorrected while the list scrolls up; but that is
   // just when rows above typeset late (math, highlighting) and the reader's text would jump. Correct then too.
@@ -96,6 +127,11 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
    * the list scrolled is measured on a later render.
    */
   function measure(element: unknown): void {
+    if (learnEstimate && element instanceof HTMLElement && element.offsetHeight > 0) {
+      // Before tanstack measures it, so that the rows after it are laid out with this height.
+      estimate = element.offsetHeight;
+      learnEstimate = false;
+    }
     // Null when a row leaves the DOM: lets tanstack stop observing the rows that are gone.
     virtualizer.value.measureElement(element instanceof Element ? element : null);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawStreamEntry } from '../../../src-preload/contract/types';
-import { PathSyntaxError, getAtPath, mergeEntries, parsePath } from './extractPath';
+import { PathSyntaxError, StreamMerge, getAtPath, mergeEntries, parsePath } from './extractPath';
 
 const event = (data: string, at = 0): RawStreamEntry => ({ at, type: 'event', event: '', id: '', data });
 const chunk = (delta: Record<string, unknown>): RawStreamEntry =>
@@ -133,6 +133,19 @@ describe('mergeEntries', () => {
   it('reads numbers at the top level of a usage chunk', () => {
     const result = mergeEntries([event('{"usage":{"total_tokens":42}}')], 'usage.total_tokens');
     expect(result.text).toBe('42');
+  });
+
+  it('read a part at a time, as the log grows, merges what one reading of the whole log merges', () => {
+    const { perEntry: _perEntry, ...whole } = mergeEntries(entries, 'choices[0].delta.content');
+    for (const part of [1, 2, 4]) {
+      const merge = new StreamMerge(parsePath('choices[0].delta.content'));
+      for (let shown = 0; shown <= entries.length; shown++) {
+        const grown = entries.slice(0, shown).map((entry) => ({ ...entry }));
+        while (!merge.advance(grown, part));
+      }
+      expect(merge.processed).toBe(entries.length);
+      expect(merge.result()).toEqual(whole);
+    }
   });
 
   it('throws a clear error for an invalid path', () => {

@@ -215,7 +215,8 @@ export function extractEntry(entry: RawStreamEntry, index: number, segments: rea
   return { index, value: null, reason: 'notText' };
 }
 
-export interface MergeResult {
+/** The figures and text of a merge: what {@link StreamMerge} reports as it goes. */
+export interface MergeSummary {
   text: string;
   used: number;
   skippedNotJson: number;
@@ -227,14 +228,23 @@ export interface MergeResult {
    */
   comments: number;
   errorBodies: number;
+}
+
+export interface MergeResult extends MergeSummary {
   /** One item per event (type `event`), in stream order. */
   perEntry: EntryExtraction[];
 }
 
-/** Concatenates the value at `path` across every event of a stream. Throws {@link PathSyntaxError} for a bad path. */
-export function mergeEntries(entries: readonly RawStreamEntry[], path: string | readonly PathSegment[]): MergeResult {
-  const segments = typeof path === 'string' ? parsePath(path) : path;
-  const result: MergeResult = {
+/**
+ * The merge of one path across a stream, read a part at a time: `advance` carries on from the
+ * entry where it stopped, so a log that grows (a live reply, fetched again) costs only its new
+ * entries, and a long one can be read in slices between frames. It keeps the text and the
+ * counts, never the entries.
+ */
+export class StreamMerge {
+  /** How many entries of the log have been read. */
+  processed = 0;
+  private readonly summary: MergeSummary = {
     text: '',
     used: 0,
     skippedNotJson: 0,
@@ -242,21 +252,50 @@ export function mergeEntries(entries: readonly RawStreamEntry[], path: string | 
     skippedNotText: 0,
     comments: 0,
     errorBodies: 0,
-    perEntry: [],
   };
-  const parts: string[] = [];
-  entries.forEach((entry, index) => {
-    if (entry.type === 'comment') return void result.comments++;
-    if (entry.type === 'error-body') return void result.errorBodies++;
-    const extraction = extractEntry(entry, index, segments);
-    result.perEntry.push(extraction);
-    if (extraction.reason === 'used') {
-      result.used++;
-      parts.push(extraction.value!);
-    } else if (extraction.reason === 'notJson') result.skippedNotJson++;
-    else if (extraction.reason === 'missing') result.skippedMissing++;
-    else result.skippedNotText++;
-  });
-  result.text = parts.join('');
-  return result;
+
+  constructor(readonly segments: readonly PathSegment[]) {}
+
+  /**
+   * Reads up to `limit` entries from where it stopped (entries before that are taken as
+   * unchanged: logs only grow) and answers whether it reached the end of `entries`.
+   */
+  advance(
+    entries: readonly RawStreamEntry[],
+    limit = Number.POSITIVE_INFINITY,
+    onEvent?: (extraction: EntryExtraction) => void,
+  ): boolean {
+    const end = Math.min(entries.length, this.processed + limit);
+    const summary = this.summary;
+    for (let index = this.processed; index < end; index++) {
+      const entry = entries[index]!;
+      if (entry.type === 'comment') summary.comments++;
+      else if (entry.type === 'error-body') summary.errorBodies++;
+      else {
+        const extraction = extractEntry(entry, index, this.segments);
+        onEvent?.(extraction);
+        if (extraction.reason === 'used') {
+          summary.used++;
+          summary.text += extraction.value!;
+        } else if (extraction.reason === 'notJson') summary.skippedNotJson++;
+        else if (extraction.reason === 'missing') summary.skippedMissing++;
+        else summary.skippedNotText++;
+      }
+    }
+    this.processed = Math.max(this.processed, end);
+    return this.processed >= entries.length;
+  }
+
+  /** The merge so far, as a new object (the text is shared, never copied). */
+  result(): MergeSummary {
+    return { ...this.summary };
+  }
+}
+
+/** Concatenates the value at `path` across every event of a stream. Throws {@link PathSyntaxError} for a bad path. */
+export function mergeEntries(entries: readonly RawStreamEntry[], path: string | readonly PathSegment[]): MergeResult {
+  const merge = new StreamMerge(typeof path === 'string' ? parsePath(path) : path);
+  const perEntry: EntryExtraction[] = [];
+  merge.advance(entries, entries.length, (extraction) => perEntry.push(extraction));
+  return { ...merge.result(), perEntry };
 }

@@ -106,4 +106,90 @@ describe('useInspectorStore', () => {
     expect(store.polling).toBe(false);
     expect(store.curl).toBe('');
   });
+
+  it('holds no per-entry data after the panel closes: the log, its figures and its merge can all be collected', async () => {
+    const gc = collectGarbage();
+    const fake = installFakeNagare({
+      inspector: {
+        log: () =>
+          ok(
+            logWith(
+              Array.from({ length: 5_000 }, (_, index) => delta(index, `w${index} `)),
+              true,
+            ),
+          ),
+      },
+    });
+    const store = useInspectorStore();
+    await store.show('m1');
+    await vi.runAllTimersAsync();
+    expect(store.merge?.complete).toBe(true);
+    expect(store.merge?.text).toMatch(/^w0 w1 .* w4999 $/);
+    expect(store.metrics?.events).toBe(5_000);
+    expect(store.extractionAt(10)?.value).toBe('w10 ');
+
+    // What the panel held, reached only through weak references from here on.
+    const held = {
+      log: new WeakRef(store.log!),
+      entries: new WeakRef(store.log!.entries),
+      entry: new WeakRef(store.log!.entries[4_000]!),
+      merge: new WeakRef(store.merge!),
+      metrics: new WeakRef(store.metrics!),
+      series: new WeakRef(store.metrics!.series),
+    };
+    store.reset();
+    // The fake bridge records what it answered; main's copy would be gone after the IPC answer.
+    fake.api.inspector.log.mockClear();
+
+    expect([store.log, store.merge, store.metrics, store.curl, store.eventCount]).toEqual([null, null, null, '', 0]);
+    expect(store.extractionAt(10)).toBeUndefined();
+    await vi.runAllTimersAsync();
+    gc();
+    for (const [name, reference] of Object.entries(held)) expect(reference.deref(), name).toBeUndefined();
+  });
+
+  it('reads a long log between frames, and a growing log only for its new entries', async () => {
+    let length = 20_000;
+    installFakeNagare({
+      inspector: { log: () => ok(logWith(Array.from({ length }, (_, index) => delta(index, 'x')))) },
+    });
+    const store = useInspectorStore();
+    // A clock that moves 1 ms each time it is read: a slice then reads READ_SLICE_MS batches, whatever the machine.
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => ++clock);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      await store.show('m1', true);
+      // One slice ran before the panel could paint: the figures and the merge show what was read so far.
+      expect(store.merge).toMatchObject({ complete: false, processed: expect.any(Number) });
+      expect(store.merge!.processed).toBeLessThan(20_000);
+      let slices = 1;
+      for (; !store.merge?.complete; slices++) await vi.advanceTimersByTimeAsync(1);
+      expect(slices).toBeGreaterThan(5);
+      expect(store.merge.text).toBe('x'.repeat(20_000));
+      expect(store.metrics?.events).toBe(20_000);
+
+      parse.mockClear();
+      length = 20_010;
+      await vi.advanceTimersByTimeAsync(POLL_INTERVAL_MS);
+      expect(store.merge?.text).toBe('x'.repeat(20_010));
+      expect(store.metrics?.events).toBe(20_010);
+      // Each new entry is parsed for the merge, and for the figures main did not measure yet: no old one again.
+      expect(parse.mock.calls.length).toBeLessThanOrEqual(10 * 2);
+    } finally {
+      parse.mockRestore();
+      now.mockRestore();
+      store.reset();
+    }
+  });
 });
+
+/** V8's collector, for checking that something is released (vitest.config.ts starts the workers with `--expose-gc`). */
+function collectGarbage(): () => void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('gc() is not exposed: run the tests with --expose-gc');
+  return () => {
+    gc();
+    gc();
+  };
+}

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RawStreamEntry, StreamLog } from '../../../src-preload/contract/types';
-import { computeMetrics, eventGaps, percentile, thinSeries } from './metrics';
+import { StreamMetricsReader, computeMetrics, percentile, thinSeries } from './metrics';
 
 const event = (at: number, data: string): RawStreamEntry => ({ at, type: 'event', event: '', id: '', data });
 const content = (at: number, text: string) => event(at, JSON.stringify({ choices: [{ delta: { content: text } }] }));
@@ -26,7 +26,7 @@ describe('percentile', () => {
   });
 });
 
-describe('eventGaps', () => {
+describe('gaps', () => {
   it('measures between events only, ignoring comments', () => {
     const entries: RawStreamEntry[] = [
       event(100, '{}'),
@@ -34,7 +34,7 @@ describe('eventGaps', () => {
       event(400, '{}'),
       event(410, '[DONE]'),
     ];
-    expect(eventGaps(entries)).toEqual([
+    expect(computeMetrics(logOf(entries)).series).toEqual([
       { at: 400, gap: 300 },
       { at: 410, gap: 10 },
     ]);
@@ -104,5 +104,41 @@ describe('computeMetrics', () => {
     expect(metrics.series).toEqual([]);
     expect(metrics.durationMs).toBeNull();
     expect(metrics.tokensPerSecond).toBeNull();
+  });
+});
+
+describe('StreamMetricsReader', () => {
+  const entries = [
+    { at: 80, type: 'comment', event: '', id: '', data: 'ping' } as RawStreamEntry,
+    ...Array.from({ length: 40 }, (_, index) => content(100 + index * 7 + (index % 5) * 30, `w${index} `)),
+    { at: 900, type: 'error-body', event: '', id: '', data: '{"error":"late"}' } as RawStreamEntry,
+    event(1300, JSON.stringify({ choices: [], usage: { completion_tokens: 40 } })),
+    event(1301, '[DONE]'),
+  ];
+
+  it('read in parts of any size, as a log grows, gives what one reading of the whole log gives', () => {
+    const whole = computeMetrics(logOf(entries), 16);
+    for (const part of [1, 3, 7, 50]) {
+      const reader = new StreamMetricsReader({});
+      for (let shown = 1; shown <= entries.length; shown++) {
+        // Each poll brings a longer copy of the log; the reader goes on from where it was.
+        const grown = entries.slice(0, shown).map((entry) => ({ ...entry }));
+        while (!reader.advance(grown, part));
+      }
+      expect(reader.processed).toBe(entries.length);
+      expect(reader.result(entries, {}, 16)).toEqual(whole);
+    }
+  });
+
+  it('parses no entry when main measured the first token and the token count', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const reader = new StreamMetricsReader({ timeToFirstTokenMs: 100, tokens: 40 });
+      reader.advance(entries.map((entry) => ({ ...entry })));
+      expect(parse).not.toHaveBeenCalled();
+      expect(reader.result(entries)).toMatchObject({ events: 42, comments: 1, errorBodies: 1, tokens: 40 });
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

@@ -47,18 +47,6 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
-/** The waits between consecutive events (comments and error bodies are not events). */
-export function eventGaps(entries: readonly RawStreamEntry[]): GapPoint[] {
-  const points: GapPoint[] = [];
-  let previous: number | null = null;
-  for (const entry of entries) {
-    if (entry.type !== 'event') continue;
-    if (previous !== null) points.push({ at: entry.at, gap: Math.max(0, entry.at - previous) });
-    previous = entry.at;
-  }
-  return points;
-}
-
 /** Thins a series to at most `maxPoints`, keeping the largest gap of each stretch so that stalls stay visible. */
 export function thinSeries(points: readonly GapPoint[], maxPoints: number): GapPoint[] {
   if (points.length <= maxPoints || maxPoints <= 0) return [...points];
@@ -74,76 +62,121 @@ export function thinSeries(points: readonly GapPoint[], maxPoints: number): GapP
   return out;
 }
 
-function firstTokenAt(entries: readonly RawStreamEntry[]): number | null {
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index]!;
-    if (entry.type !== 'event') continue;
-    for (const segments of [contentSegments, reasoningSegments]) {
-      const found = extractEntry(entry, index, segments);
-      if (found.reason === 'used' && found.value !== '') return entry.at;
+/** What the path `usage.completion_tokens` holds in an event, when it is a number. */
+function completionTokensIn(entry: RawStreamEntry): number | null {
+  const parsed = parseEntryData(entry);
+  if (!parsed.ok) return null;
+  const lookup = getAtPath(parsed.value, completionTokensSegments);
+  return lookup.found && typeof lookup.value === 'number' ? lookup.value : null;
+}
+
+function carriesToken(entry: RawStreamEntry, index: number): boolean {
+  for (const segments of [contentSegments, reasoningSegments]) {
+    const found = extractEntry(entry, index, segments);
+    if (found.reason === 'used' && found.value !== '') return true;
+  }
+  return false;
+}
+
+/**
+ * The inspector's figures for a log, read a part at a time like {@link StreamMerge}: `advance`
+ * carries on from where it stopped (logs only grow), so a live reply costs only its new entries
+ * and a long log can be read between frames. Entries are parsed only for what main did not
+ * measure itself (the first token, the token count), and each at most once.
+ */
+export class StreamMetricsReader {
+  /** How many entries of the log have been read. */
+  processed = 0;
+  private events = 0;
+  private comments = 0;
+  private errorBodies = 0;
+  private previousEventAt: number | null = null;
+  private readonly points: GapPoint[] = [];
+  private firstTokenAt: number | null = null;
+  private lastCompletionTokens: number | null = null;
+
+  constructor(
+    /** What main measured; the entries are only read for what it lacks. */
+    readonly measured: StreamLog['metrics'],
+  ) {}
+
+  /** Reads up to `limit` entries from where it stopped; answers whether it reached the end of `entries`. */
+  advance(entries: readonly RawStreamEntry[], limit = Number.POSITIVE_INFINITY): boolean {
+    const end = Math.min(entries.length, this.processed + limit);
+    const wantsFirstToken = this.measured.timeToFirstTokenMs === undefined;
+    const wantsTokens = this.measured.tokens === undefined;
+    for (let index = this.processed; index < end; index++) {
+      const entry = entries[index]!;
+      if (entry.type === 'comment') {
+        this.comments++;
+        continue;
+      }
+      if (entry.type === 'error-body') {
+        this.errorBodies++;
+        continue;
+      }
+      this.events++;
+      if (this.previousEventAt !== null) {
+        this.points.push({ at: entry.at, gap: Math.max(0, entry.at - this.previousEventAt) });
+      }
+      this.previousEventAt = entry.at;
+      if (wantsFirstToken && this.firstTokenAt === null && carriesToken(entry, index)) this.firstTokenAt = entry.at;
+      if (wantsTokens) this.lastCompletionTokens = completionTokensIn(entry) ?? this.lastCompletionTokens;
     }
+    this.processed = Math.max(this.processed, end);
+    return this.processed >= entries.length;
   }
-  return null;
+
+  /**
+   * The figures for the entries read so far: what main measured (`measured`, the log's latest, which
+   * must still hold what the reader was made with), else estimates; `entries` gives the first and last times.
+   */
+  result(
+    entries: readonly RawStreamEntry[],
+    measured: StreamLog['metrics'] = this.measured,
+    maxPoints = 240,
+  ): InspectorMetrics {
+    const timeToFirstByteMs = measured.timeToFirstByteMs ?? entries[0]?.at ?? null;
+    const timeToFirstTokenMs = measured.timeToFirstTokenMs ?? this.firstTokenAt;
+    const durationMs = measured.durationMs ?? entries.at(-1)?.at ?? null;
+    const tokens = measured.tokens ?? this.lastCompletionTokens;
+    let tokensPerSecond = measured.tokensPerSecond ?? null;
+    if (tokensPerSecond === null && tokens !== null && durationMs !== null) {
+      // Same rule as main: tokens over the time spent generating, after the first token.
+      const generatingMs = durationMs - (timeToFirstTokenMs ?? 0);
+      if (generatingMs > 0 && tokens > 0) tokensPerSecond = Math.round((tokens / generatingMs) * 10_000) / 10;
+    }
+
+    const sorted = this.points.map((point) => point.gap).sort((a, b) => a - b);
+    const gaps: GapStats | null =
+      sorted.length === 0
+        ? null
+        : {
+            count: sorted.length,
+            min: sorted[0]!,
+            p50: percentile(sorted, 50),
+            p95: percentile(sorted, 95),
+            max: sorted[sorted.length - 1]!,
+          };
+
+    return {
+      timeToFirstByteMs,
+      timeToFirstTokenMs,
+      durationMs,
+      tokens,
+      tokensPerSecond,
+      events: this.events,
+      comments: this.comments,
+      errorBodies: this.errorBodies,
+      gaps,
+      series: thinSeries(this.points, maxPoints),
+    };
+  }
 }
 
-function completionTokens(entries: readonly RawStreamEntry[]): number | null {
-  for (let index = entries.length - 1; index >= 0; index--) {
-    const entry = entries[index]!;
-    if (entry.type !== 'event') continue;
-    const parsed = parseEntryData(entry);
-    if (!parsed.ok) continue;
-    const lookup = getAtPath(parsed.value, completionTokensSegments);
-    if (lookup.found && typeof lookup.value === 'number') return lookup.value;
-  }
-  return null;
-}
-
-/** Computes the inspector's figures for a log. */
+/** Computes the inspector's figures for a whole log at once. */
 export function computeMetrics(log: StreamLog, maxPoints = 240): InspectorMetrics {
-  const { entries, metrics } = log;
-  let events = 0;
-  let comments = 0;
-  let errorBodies = 0;
-  for (const entry of entries) {
-    if (entry.type === 'event') events++;
-    else if (entry.type === 'comment') comments++;
-    else errorBodies++;
-  }
-  const last = entries.at(-1);
-  const timeToFirstByteMs = metrics.timeToFirstByteMs ?? entries[0]?.at ?? null;
-  const timeToFirstTokenMs = metrics.timeToFirstTokenMs ?? firstTokenAt(entries);
-  const durationMs = metrics.durationMs ?? last?.at ?? null;
-  const tokens = metrics.tokens ?? completionTokens(entries);
-  let tokensPerSecond = metrics.tokensPerSecond ?? null;
-  if (tokensPerSecond === null && tokens !== null && durationMs !== null) {
-    // Same rule as main: tokens over the time spent generating, after the first token.
-    const generatingMs = durationMs - (timeToFirstTokenMs ?? 0);
-    if (generatingMs > 0 && tokens > 0) tokensPerSecond = Math.round((tokens / generatingMs) * 10_000) / 10;
-  }
-
-  const points = eventGaps(entries);
-  const sorted = points.map((point) => point.gap).sort((a, b) => a - b);
-  const gaps: GapStats | null =
-    sorted.length === 0
-      ? null
-      : {
-          count: sorted.length,
-          min: sorted[0]!,
-          p50: percentile(sorted, 50),
-          p95: percentile(sorted, 95),
-          max: sorted[sorted.length - 1]!,
-        };
-
-  return {
-    timeToFirstByteMs,
-    timeToFirstTokenMs,
-    durationMs,
-    tokens,
-    tokensPerSecond,
-    events,
-    comments,
-    errorBodies,
-    gaps,
-    series: thinSeries(points, maxPoints),
-  };
+  const reader = new StreamMetricsReader(log.metrics);
+  reader.advance(log.entries);
+  return reader.result(log.entries, log.metrics, maxPoints);
 }

@@ -11,7 +11,7 @@
  */
 import type { MarkdownIt } from 'markdown-it';
 import type { Env, Token } from 'markdown-it';
-import { createMarkdownIt, type MarkdownLabels } from './renderer';
+import { markdownItFor, type MarkdownLabels } from './renderer';
 import { sanitizeHtml } from './sanitize';
 
 /** One finished block: its sanitized HTML never changes, so it is rendered once. */
@@ -49,7 +49,7 @@ export interface IncrementalMarkdown {
 /** Options for {@link createIncrementalMarkdown}. */
 export interface IncrementalMarkdownOptions {
   labels?: Partial<MarkdownLabels>;
-  /** A configured instance from `createMarkdownIt`; one is created when absent. */
+  /** A configured instance from `createMarkdownIt`; the shared one for `labels` when absent. */
   md?: MarkdownIt;
 }
 
@@ -89,9 +89,9 @@ function topLevelBlocks(tokens: Token[]): BlockStart[] {
   return blocks;
 }
 
-/** Creates the streaming renderer for one message. */
+/** Creates the streaming renderer for one message: its state is its own, its markdown-it is shared. */
 export function createIncrementalMarkdown(options: IncrementalMarkdownOptions = {}): IncrementalMarkdown {
-  const md = options.md ?? createMarkdownIt(options.labels);
+  const md = options.md ?? markdownItFor(options.labels);
   const normalizeLabel = md.utils.normalizeReference;
 
   let text = '';

@@ -9,7 +9,7 @@ export {
   type MarkdownUpdate,
   type RenderedBlock,
 } from './incremental';
-export { codeBlocksOf, createMarkdownIt, renderMarkdown, type MarkdownLabels } from './renderer';
+export { codeBlocksOf, createMarkdownIt, markdownItFor, renderMarkdown, type MarkdownLabels } from './renderer';
 export { EXTERNAL_LINK_ATTR, sanitizeHtml, sanitizeKatexHtml } from './sanitize';
 export { enhanceBlock, highlightCodeIn, renderMathIn } from './enhance';
 export { languageFor, type HighlightLanguage } from './languages';

@@ -74,8 +74,29 @@ export function createMarkdownIt(labels: Partial<MarkdownLabels> = {}): Markdown
   return md;
 }
 
-let shared: MarkdownIt | undefined;
-const sharedMarkdownIt = (): MarkdownIt => (shared ??= createMarkdownIt());
+/** Configured instances by their labels: one per UI language in practice. */
+const configured = new Map<string, MarkdownIt>();
+/** A bound that is never reached in use, so a caller passing ever-new labels cannot grow the cache without end. */
+const MAX_CONFIGURATIONS = 8;
+
+/**
+ * The one markdown-it of a configuration, shared by every message view: building one compiles
+ * linkify's patterns and the plugins, which cost more than rendering a short reply. Parsing and
+ * rendering keep their state per call (the caller's `env`), so sharing is safe.
+ */
+export function markdownItFor(labels: Partial<MarkdownLabels> = {}): MarkdownIt {
+  const text = { ...DEFAULT_LABELS, ...labels };
+  const key = JSON.stringify([text.copy, text.plainText, text.imageNotLoaded]);
+  let md = configured.get(key);
+  if (!md) {
+    if (configured.size >= MAX_CONFIGURATIONS) configured.clear();
+    md = createMarkdownIt(text);
+    configured.set(key, md);
+  }
+  return md;
+}
+
+const sharedMarkdownIt = (): MarkdownIt => markdownItFor();
 
 /** Renders a whole text at once; the reference the incremental renderer must match. */
 export function renderMarkdown(text: string, md: MarkdownIt = sharedMarkdownIt()): string {

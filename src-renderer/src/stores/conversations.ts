@@ -19,6 +19,8 @@ export interface PendingDelete {
 
 export const useConversationsStore = defineStore('conversations', () => {
   const items = ref<ConversationSummary[]>([]);
+  /** False until the first page has arrived: until then an empty list means "not known yet", not "none". */
+  const loaded = ref(false);
   const nextCursor = ref<string | null>(null);
   const activeId = ref<string | null>(null);
   const searchQuery = ref('');
@@ -40,6 +42,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     const page = await unwrap(bridge().history.list({ limit: Math.min(loadedCount, 500) }));
     items.value = page.items;
     nextCursor.value = page.nextCursor;
+    loaded.value = true;
   }
 
   async function loadMore(): Promise<void> {
@@ -145,6 +148,7 @@ export const useConversationsStore = defineStore('conversations', () => {
 
   return {
     items,
+    loaded,
     nextCursor,
     activeId,
     active,

@@ -2,20 +2,45 @@
  * The stream inspector's state: the raw log being shown (a reply's, or an opened
  * `.sse` file's), polling while that reply is still streaming, and the
  * extraction path with everything derived from it.
+ *
+ * Everything derived from the log (metrics, cURL, the merge) is state this store
+ * sets and clears itself, never a cached computed, so that `reset()` lets a
+ * large log go as a whole. The merge of a long log is read in slices between
+ * frames, so the panel shows at once and the merged text follows; a log that
+ * grows while polled costs only its new entries.
  */
 import { defineStore } from 'pinia';
-import { computed, onScopeDispose, ref, shallowRef } from 'vue';
+import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
 import type { NagareErrorShape, StreamLog } from '../../../src-preload/contract';
-import { CONTENT_PATH, PathSyntaxError, mergeEntries, parsePath, type MergeResult } from '../inspector/extractPath';
-import { computeMetrics, type InspectorMetrics } from '../inspector/metrics';
+import {
+  CONTENT_PATH,
+  PathSyntaxError,
+  StreamMerge,
+  extractEntry,
+  parsePath,
+  type EntryExtraction,
+  type MergeSummary,
+} from '../inspector/extractPath';
+import { StreamMetricsReader, type InspectorMetrics } from '../inspector/metrics';
 import { buildCurl } from '../inspector/curl';
 import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
 
 /** How often a live reply's log is fetched again. */
 export const POLL_INTERVAL_MS = 300;
+/** How long one slice of reading a log may take before the page gets a frame. */
+export const READ_SLICE_MS = 8;
+/** Entries read between two looks at the clock. */
+const READ_BATCH = 256;
+
+/** The merge so far; `complete` once every entry of the log has been read. */
+export interface MergeProgress extends MergeSummary {
+  complete: boolean;
+  /** Entries read so far, of `log.entries.length`. */
+  processed: number;
+}
 
 export const useInspectorStore = defineStore('inspector', () => {
-  // shallowRef: a log can hold thousands of entries and is replaced whole, never edited in place.
+  // shallowRef: a log can hold tens of thousands of entries and is replaced whole, never edited in place.
   const log = shallowRef<StreamLog | null>(null);
   /** The message whose log is shown; null for an opened file or nothing. */
   const messageId = ref<string | null>(null);
@@ -24,8 +49,14 @@ export const useInspectorStore = defineStore('inspector', () => {
   const polling = ref(false);
   const error = ref<NagareErrorShape | null>(null);
   const path = ref(CONTENT_PATH);
+  const metrics = shallowRef<InspectorMetrics | null>(null);
+  const curl = ref('');
+  const merge = shallowRef<MergeProgress | null>(null);
 
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let sliceTimer: ReturnType<typeof setTimeout> | undefined;
+  let reader: StreamMetricsReader | null = null;
+  let merger: StreamMerge | null = null;
   // Bumped whenever what is shown changes, so a late answer for an earlier request is dropped.
   let generation = 0;
 
@@ -38,14 +69,64 @@ export const useInspectorStore = defineStore('inspector', () => {
     }
   });
 
-  const merge = computed<MergeResult | null>(() =>
-    log.value && parsedPath.value.ok ? mergeEntries(log.value.entries, parsedPath.value.segments) : null,
-  );
-  const metrics = computed<InspectorMetrics | null>(() => (log.value ? computeMetrics(log.value) : null));
-  const curl = computed(() =>
-    log.value && log.value.request.url ? buildCurl(log.value, { auth: log.value.request.authStyle }) : '',
-  );
-  const eventCount = computed(() => log.value?.entries.filter((entry) => entry.type === 'event').length ?? 0);
+  const eventCount = computed(() => metrics.value?.events ?? 0);
+
+  /** What the path finds in entry `index` of the shown log, read when its row is on screen; events only. */
+  function extractionAt(index: number): EntryExtraction | undefined {
+    const entry = log.value?.entries[index];
+    const parsed = parsedPath.value;
+    if (!entry || entry.type !== 'event' || !parsed.ok) return undefined;
+    return extractEntry(entry, index, parsed.segments);
+  }
+
+  /**
+   * Reads the log on for one slice (the figures, then the merge), publishes what it has, and
+   * schedules the next slice until both have read the log to its end.
+   */
+  function readOn(): void {
+    clearTimeout(sliceTimer);
+    sliceTimer = undefined;
+    const entries = log.value?.entries;
+    if (!entries || !reader) {
+      metrics.value = null;
+      merge.value = null;
+      return;
+    }
+    const deadline = performance.now() + READ_SLICE_MS;
+    let figuresRead: boolean;
+    let merged = merger === null;
+    do {
+      figuresRead = reader.advance(entries, READ_BATCH);
+      if (figuresRead && merger) merged = merger.advance(entries, READ_BATCH);
+    } while (!(figuresRead && merged) && performance.now() < deadline);
+    metrics.value = reader.result(entries, log.value!.metrics);
+    merge.value = merger ? { ...merger.result(), complete: merged, processed: merger.processed } : null;
+    if (!(figuresRead && merged)) sliceTimer = setTimeout(readOn, 0);
+  }
+
+  function restartMerge(): void {
+    const parsed = parsedPath.value;
+    merger = log.value && parsed.ok ? new StreamMerge(parsed.segments) : null;
+    readOn();
+  }
+
+  /**
+   * Shows `next`. A log that grew from the one shown (the same reply, polled again) is read on
+   * from where the reading was; anything else is read from its start.
+   */
+  function setLog(next: StreamLog | null, grew: boolean): void {
+    log.value = next;
+    curl.value = next && next.request.url ? buildCurl(next, { auth: next.request.authStyle }) : '';
+    if (grew && reader && next && stillMeasured(reader.measured, next) && next.entries.length >= reader.processed) {
+      return readOn();
+    }
+    reader = next ? new StreamMetricsReader(next.metrics) : null;
+    restartMerge();
+  }
+
+  // A watcher keeps the component that was current when it was made: main.ts makes this store
+  // before any, or the first inspector panel (and its DOM, and its parents') would stay alive after it closed.
+  watch(parsedPath, restartMerge);
 
   function stopPolling(): void {
     clearTimeout(timer);
@@ -55,10 +136,12 @@ export const useInspectorStore = defineStore('inspector', () => {
 
   async function fetchLog(id: string, expected: number): Promise<void> {
     try {
+      mark('nagare:inspector-log-requested');
       const next = await unwrap(bridge().inspector.log({ messageId: id }));
+      mark('nagare:inspector-log-received');
       if (expected !== generation) return;
       // An unchanged log keeps its object, so nothing derived from it is recomputed.
-      if (!sameLog(log.value, next)) log.value = next;
+      if (!sameLog(log.value, next)) setLog(next, log.value !== null);
       error.value = null;
     } catch (caught) {
       if (expected === generation) error.value = errorShapeOf(caught);
@@ -87,7 +170,7 @@ export const useInspectorStore = defineStore('inspector', () => {
     stopPolling();
     if (!continuing) {
       generation++;
-      log.value = null;
+      setLog(null, false);
       error.value = null;
     }
     const expected = generation;
@@ -113,7 +196,7 @@ export const useInspectorStore = defineStore('inspector', () => {
       if (!opened) return false;
       stopPolling();
       generation++;
-      log.value = opened;
+      setLog(opened, false);
       messageId.value = null;
       source.value = 'file';
       error.value = null;
@@ -136,18 +219,21 @@ export const useInspectorStore = defineStore('inspector', () => {
     }
   }
 
-  /** Forgets the shown log and stops polling; the path is kept for the next one. */
+  /** Forgets the shown log and everything derived from it, and stops polling; the path is kept for the next one. */
   function reset(): void {
     stopPolling();
     generation++;
-    log.value = null;
+    setLog(null, false);
     messageId.value = null;
     source.value = null;
     error.value = null;
     loading.value = false;
   }
 
-  onScopeDispose(stopPolling);
+  onScopeDispose(() => {
+    stopPolling();
+    clearTimeout(sliceTimer);
+  });
 
   return {
     log,
@@ -162,6 +248,7 @@ export const useInspectorStore = defineStore('inspector', () => {
     metrics,
     curl,
     eventCount,
+    extractionAt,
     show,
     openFile,
     save,
@@ -169,6 +256,23 @@ export const useInspectorStore = defineStore('inspector', () => {
     reset,
   };
 });
+
+/**
+ * A User Timing mark, replacing the last of its name so they never pile up: where the IPC of a
+ * log begins and ends, for profiling and for bench/inspectorOpen.ts to tell the app's time from it.
+ */
+function mark(name: string): void {
+  performance.clearMarks(name);
+  performance.mark(name);
+}
+
+/** Whether `next` still carries what main had measured when the reader was made, so it skipped reading. */
+function stillMeasured(measured: StreamLog['metrics'], next: StreamLog): boolean {
+  return (
+    (measured.timeToFirstTokenMs === undefined || next.metrics.timeToFirstTokenMs !== undefined) &&
+    (measured.tokens === undefined || next.metrics.tokens !== undefined)
+  );
+}
 
 /** Logs only grow while a reply streams, so the same entry count and status mean the same log. */
 function sameLog(previous: StreamLog | null, next: StreamLog | null): boolean {

@@ -1,11 +1,23 @@
 // @vitest-environment happy-dom
 import { flushPromises, mount } from '@vue/test-utils';
+import type markdownIt from 'markdown-it';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { REPLY_CORPUS } from '../../markdown/corpus';
 import { enhanceBlock } from '../../markdown/enhance';
 import { renderMarkdown } from '../../markdown/renderer';
 import { installHappyDomShims, normalizeHtml } from '../../markdown/testSupport';
 import MarkdownView from './MarkdownView.vue';
+
+/** Counts the markdown-it instances built, to check that views share them. */
+const built = vi.hoisted(() => ({ count: 0 }));
+vi.mock('markdown-it', async (importOriginal) => {
+  const original = (await importOriginal<{ default: typeof markdownIt }>()).default;
+  const counting = ((...args: Parameters<typeof markdownIt>) => {
+    built.count++;
+    return original(...args);
+  }) as typeof original;
+  return { default: counting };
+});
 
 beforeAll(installHappyDomShims);
 
@@ -111,5 +123,30 @@ describe('MarkdownView', () => {
     (link.element as HTMLElement).focus();
     expect(wrapper.emitted('hover-link')?.at(-1)).toEqual([{ href: 'https://xn--pple-43d.com/id', text: 'apple.com' }]);
     wrapper.unmount();
+  });
+
+  it('shares one markdown-it per set of labels between views, each keeping its own streaming state', async () => {
+    const french = { copy: 'Copier', plainText: 'texte', imageNotLoaded: 'Image non chargée :' };
+    const german = { copy: 'Kopieren', plainText: 'Text', imageNotLoaded: 'Bild nicht geladen:' };
+    const before = built.count;
+    const views = [
+      ...Array.from({ length: 5 }, (_, index) =>
+        mount(MarkdownView, {
+          props: { text: `# French ${index}\n\n\`\`\`\ncode\n\`\`\``, streaming: true, labels: french },
+        }),
+      ),
+      ...Array.from({ length: 5 }, (_, index) =>
+        mount(MarkdownView, { props: { text: `German ${index}`, streaming: true, labels: { ...german } } }),
+      ),
+    ];
+    expect(built.count - before).toBe(2);
+    await views[0]!.setProps({ text: '# French 0\n\n```\ncode\n```\n\nmore' });
+    expect(views[0]!.text()).toContain('more');
+    expect(views[1]!.text()).not.toContain('more');
+    expect(views[0]!.find('.md-code-copy').text()).toBe('Copier');
+    expect(views[5]!.text()).toBe('German 0');
+    for (const view of views) view.unmount();
+    mount(MarkdownView, { props: { text: 'again', streaming: false, labels: { ...french } } }).unmount();
+    expect(built.count - before).toBe(2);
   });
 });

@@ -85,7 +85,25 @@ function mountPanel(props: { messageId: string | null; live?: boolean }) {
 
 const writeText = vi.fn<(text: string) => Promise<void>>();
 
+/** happy-dom lays nothing out: the timeline's scroller and rows get the heights Chromium gives them. */
+const TIMELINE_HEIGHT = 600;
+const ROW_HEIGHT = 55;
+const clientHeight = Object.getOwnPropertyDescriptor(Element.prototype, 'clientHeight')!;
+const offsetHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetHeight')!;
+
 beforeEach(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.dataset.testid === 'inspector-timeline' ? TIMELINE_HEIGHT : (clientHeight.get!.call(this) as number);
+    },
+  });
+  Object.defineProperty(HTMLElement.prototype, 'offsetHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.dataset.testid === 'inspector-timeline-row' ? ROW_HEIGHT : (offsetHeight.get!.call(this) as number);
+    },
+  });
   setActivePinia(createPinia());
   writeText.mockReset().mockResolvedValue(undefined);
   Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
@@ -93,6 +111,8 @@ beforeEach(() => {
 
 afterEach(() => {
   document.body.innerHTML = '';
+  Reflect.deleteProperty(HTMLElement.prototype, 'clientHeight');
+  Object.defineProperty(HTMLElement.prototype, 'offsetHeight', offsetHeight);
 });
 
 describe('InspectorPanel', () => {
@@ -130,6 +150,22 @@ describe('InspectorPanel', () => {
       'Value at the extraction path: "Hello"',
       ...['", "', '"world"', '"!"'].map((v) => `Value at the extraction path: ${v}`),
     ]);
+    wrapper.unmount();
+  });
+
+  it('renders only the timeline rows in view of a long log, and reads its merge on between frames', async () => {
+    const long = sampleLog();
+    long.entries = Array.from({ length: 10_000 }, (_, index) => chunk(index, { content: `w${index} ` }));
+    installBridge(long);
+    const wrapper = mountPanel({ messageId: 'm1' });
+    await flushPromises();
+    const rows = wrapper.findAll('[data-testid="inspector-timeline-row"]');
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(60);
+    expect(rows[0]!.attributes('aria-setsize')).toBe('10000');
+    expect(wrapper.get('[data-testid="inspector-timeline-count"]').text()).toBe('Entries: 10,000');
+    await vi.waitUntil(() => !wrapper.find('[data-testid="inspector-merge-reading"]').exists());
+    expect(wrapper.get('[data-testid="inspector-merged"]').text()).toMatch(/^w0 w1 .* w9999$/);
     wrapper.unmount();
   });
 
