@@ -1,4 +1,8 @@
 /** The composition root: the one place where services are created and wired together. */
+import { homedir } from 'node:os';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { McpService } from './mcp/McpService';
+import { mcpServerFile } from './mcp/mcpServerFile';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
@@ -135,6 +139,17 @@ export async function startNagare(): Promise<RunningApp> {
 
   const client = (idleTimeoutMs = settings.get().idleTimeoutSeconds * 1000) =>
     new ChatCompletionClient({ fetch: platform.fetch, idleTimeoutMs });
+  const mcp = new McpService({
+    store: mcpServerFile(join(platform.userDataDir, 'mcp-servers.json')),
+    // Only PATH, HOME and the locale are taken from it; see minimalEnvironment.ts.
+    appEnvironment: process.env,
+    homeDir: homedir(),
+    newClient: () => new Client({ name: 'Nagare', version: platform.appVersion }),
+    onChanged: (servers) => events.toAll('mcp.changed', servers),
+    log: (level, message, fields) => logger.log(level, message, fields),
+    newId: randomUUID,
+  });
+  mcp.startEnabled();
   const chat = new ChatService({
     history: requireHistory,
     streamLogs: requireStreamLogs,
@@ -154,6 +169,7 @@ export async function startNagare(): Promise<RunningApp> {
     onHistoryChanged: (conversationId, reason) => events.toAll('history.changed', { conversationId, reason }),
     log: (level, message, fields) => logger.log(level, message, fields),
     newId: randomUUID,
+    tools: mcp,
   });
 
   const providerSetup = new ProvidersService({
@@ -276,6 +292,7 @@ export async function startNagare(): Promise<RunningApp> {
       streamLogs: requireStreamLogs,
       drafts: () => requireStores().drafts,
       chat,
+      mcp,
       startup,
       transfers,
       updateSettings: (patch) =>
@@ -357,6 +374,7 @@ export async function startNagare(): Promise<RunningApp> {
       clearInterval(networkTimer);
       clearInterval(purgeTimer);
       chat.cancelAll();
+      void mcp.stopAll();
       unregister();
       checkpointer?.stop();
       if (database) {

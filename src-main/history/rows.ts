@@ -12,6 +12,7 @@ import type {
   Usage,
 } from '../../src-preload/contract/types';
 import { isErrorCode } from '../../src-preload/contract/errors';
+import type { ToolStep } from '../../src-preload/contract/tools';
 
 /** A `conversations` row as selected by `CONVERSATION_COLUMNS`. */
 export interface ConversationRow {
@@ -25,11 +26,13 @@ export interface ConversationRow {
   system_prompt: string;
   parameters: string;
   active_leaf_id: string | null;
+  /** JSON array of MCP server ids. */
+  tool_servers: string;
 }
 
 /** The columns `ConversationRow` needs, for a table aliased `c`. */
 export const CONVERSATION_COLUMNS =
-  'c.id, c.title, c.created_at, c.updated_at, c.pinned, c.provider_id, c.model, c.system_prompt, c.parameters, c.active_leaf_id';
+  'c.id, c.title, c.created_at, c.updated_at, c.pinned, c.provider_id, c.model, c.system_prompt, c.parameters, c.active_leaf_id, c.tool_servers';
 
 /** A `messages` row with its version position, as selected by `MESSAGE_COLUMNS`. */
 export interface MessageRow {
@@ -50,6 +53,8 @@ export interface MessageRow {
   /** JSON array of the ids of all versions, oldest first. */
   version_ids: string;
   has_log: number;
+  /** JSON array of `ToolStep`s; null for a reply that called no tool. */
+  tool_steps: string | null;
 }
 
 /**
@@ -60,7 +65,7 @@ export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.parent_id, m.role, m.
   m.error_code, m.error_message, m.model, m.usage, m.ttft_ms, m.duration_ms, m.created_at,
   (SELECT json_group_array(s.id ORDER BY s.created_at, s.seq) FROM messages s
      WHERE s.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id) AS version_ids,
-  EXISTS (SELECT 1 FROM stream_logs l WHERE l.message_id = m.id) AS has_log`;
+  EXISTS (SELECT 1 FROM stream_logs l WHERE l.message_id = m.id) AS has_log, m.tool_steps`;
 
 /** Parses a JSON column, falling back when it is damaged rather than failing the whole read. */
 export function parseJsonColumn<T>(text: string | null, fallback: T): T {
@@ -91,6 +96,7 @@ export function toConversation(row: ConversationRow): Conversation {
     ...toSummary(row),
     systemPrompt: row.system_prompt,
     parameters: parseJsonColumn<GenerationParameters>(row.parameters, {}),
+    toolServerIds: parseJsonColumn<string[]>(row.tool_servers, []),
   };
 }
 
@@ -118,5 +124,6 @@ export function toMessageView(row: MessageRow): MessageView {
     versionCount: versionIds.length,
     versionIds,
     hasStreamLog: row.has_log === 1,
+    toolSteps: parseJsonColumn<ToolStep[]>(row.tool_steps, []),
   };
 }

@@ -12,6 +12,7 @@ import { toPresetView, PROVIDER_PRESETS } from '../providers/presets';
 import type { SecretsApi } from '../secrets/SecretsService';
 import type { SettingsService } from '../settings/SettingsService';
 import type { ChatService } from '../streaming/ChatService';
+import type { McpService } from '../mcp/McpService';
 import type { FileTransferService } from '../transfer/FileTransferService';
 import { externalUrl } from '../windows/security';
 import type { z } from 'zod';
@@ -48,7 +49,9 @@ export interface HandlerServices {
   history: () => HandlerHistory;
   streamLogs: () => Pick<StreamLogStore, 'get' | 'storage' | 'prune'>;
   drafts: () => Pick<DraftStore, 'get' | 'set'>;
-  chat: Pick<ChatService, 'start' | 'cancel' | 'liveLog'>;
+  chat: Pick<ChatService, 'start' | 'cancel' | 'liveLog' | 'decideTool'>;
+  /** The user's MCP servers. */
+  mcp: Pick<McpService, 'list' | 'save' | 'remove' | 'restart' | 'setEnabled'>;
   /** Backup, export, import and `.sse` files, behind the dialog port. */
   transfers: Pick<
     FileTransferService,
@@ -80,6 +83,12 @@ export function createHandlers(services: HandlerServices): Handlers {
 
     'chat.start': (input, context: CallContext) => chat.start(input, context),
     'chat.cancel': ({ streamId }) => chat.cancel(streamId),
+    'tools.decide': ({ streamId, callId, decision }) => chat.decideTool(streamId, callId, decision),
+    'mcp.list': () => services.mcp.list(),
+    'mcp.save': (input) => services.mcp.save(input),
+    'mcp.remove': ({ serverId }) => services.mcp.remove(serverId),
+    'mcp.restart': ({ serverId }) => services.mcp.restart(serverId),
+    'mcp.setEnabled': ({ serverId, enabled }) => services.mcp.setEnabled(serverId, enabled),
     'quickAsk.send': ({ content }, context) => {
       return chat.start({ content, mode: 'send' }, context);
     },

@@ -4,6 +4,7 @@
  */
 import type { GenerationParameters, ProviderView } from '../../src-preload/contract/types';
 import { isSecretHeader } from '../../src-preload/contract/secretHeaders';
+import type { ModelMessage } from '../../src-preload/contract/tools';
 import { quirksFor, type ProviderQuirks } from './presets';
 
 /** The fields of a provider the builder needs; a `ProviderView` fits. */
@@ -13,10 +14,13 @@ export type ProviderConfig = Pick<ProviderView, 'presetId' | 'baseUrl' | 'authSt
     quirks?: Partial<ProviderQuirks>;
   };
 
-/** One chat message as sent upstream. */
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
+/** One chat message as sent upstream, tool calls and tool results included. */
+export type ChatMessage = ModelMessage;
+
+/** A tool offered to the model, in OpenAI's `tools` format. */
+export interface FunctionTool {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
 }
 
 /** A ready-to-send request. */
@@ -37,6 +41,8 @@ export interface ChatRequestInput {
   model: string;
   messages: readonly ChatMessage[];
   parameters?: GenerationParameters;
+  /** Tools offered to the model; absent or empty offers none (no `tools` key is sent). */
+  tools?: readonly FunctionTool[];
 }
 
 /** Default Azure `api-version` when the provider config has none. */
@@ -47,9 +53,10 @@ export function buildChatRequest(input: ChatRequestInput): HttpRequest {
   const quirks = effectiveQuirks(input.provider);
   const body: Record<string, unknown> = {
     model: input.model,
-    messages: input.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: input.messages.map(wireMessage),
     stream: true,
   };
+  if (input.tools && input.tools.length > 0) body.tools = input.tools;
   if (quirks.streamOptions) body.stream_options = { include_usage: true };
   const { temperature, maxTokens } = input.parameters ?? {};
   if (temperature !== undefined) body.temperature = temperature;
@@ -114,6 +121,15 @@ export function redactHeaders(headers: Record<string, string> | Headers): Record
     if (!isSecretHeader(name.toLowerCase())) out[name] = value;
   }
   return out;
+}
+
+/** A message with only the fields its role sends: a stored message may carry more. */
+function wireMessage(message: ChatMessage): ChatMessage {
+  if (message.role === 'tool') return { role: 'tool', tool_call_id: message.tool_call_id, content: message.content };
+  if (message.role === 'assistant' && message.tool_calls && message.tool_calls.length > 0) {
+    return { role: 'assistant', content: message.content, tool_calls: message.tool_calls };
+  }
+  return { role: message.role, content: message.content };
 }
 
 /** The preset's quirks with the config's overrides applied. */

@@ -7,6 +7,7 @@
 import type { GenerationParameters, RawStreamEntry, StreamMetrics, Usage } from '../../src-preload/contract/types';
 import {
   buildChatRequest,
+  type FunctionTool,
   buildModelsRequest,
   effectiveQuirks,
   redactHeaders,
@@ -52,6 +53,7 @@ export interface ChatStreamRequest {
   model: string;
   messages: readonly ChatMessage[];
   parameters?: GenerationParameters;
+  tools?: readonly FunctionTool[];
   signal?: AbortSignal;
 }
 

@@ -7,6 +7,7 @@
  * worker in the app, and directly under Node in tests.
  */
 import type { ExportFormat, TransferProgress, Usage } from '../../src-preload/contract/types';
+import type { ToolStep } from '../../src-preload/contract/tools';
 import type { HistoryDatabase } from '../history/database';
 import { HistoryError, toHistoryError } from '../history/errors';
 import {
@@ -43,7 +44,7 @@ function readConversation(db: HistoryDatabase, row: ConversationRow): ExportedCo
   const messages = db
     .prepare(
       `SELECT id, parent_id, role, content, reasoning, status, error_code, error_message, model, usage, ttft_ms,
-         duration_ms, created_at FROM messages WHERE conversation_id = ? ORDER BY created_at, seq`,
+         duration_ms, created_at, tool_steps FROM messages WHERE conversation_id = ? ORDER BY created_at, seq`,
     )
     .all(row.id) as StoredMessageRow[];
   return {
@@ -65,8 +66,20 @@ function readConversation(db: HistoryDatabase, row: ConversationRow): ExportedCo
       timeToFirstTokenMs: m.ttft_ms,
       durationMs: m.duration_ms,
       createdAt: m.created_at,
+      toolSteps: parseJsonColumn<ToolStep[]>(m.tool_steps, []),
     })),
   };
+}
+
+/** A round of tool calls in Markdown: the text before it, then each call's arguments and result as code. */
+function toolStepMarkdown(step: ToolStep): string[] {
+  const lines = step.text ? [step.text, ''] : [];
+  for (const call of step.calls) {
+    const status = call.result ? call.result.status : 'not run';
+    lines.push(`> Tool \`${call.name}\` (${call.serverName}) · ${status}`, '', '```json', call.arguments, '```', '');
+    if (call.result) lines.push('```text', call.result.content, '```', '');
+  }
+  return lines;
 }
 
 /** The active branch of an exported conversation, root first. */
@@ -101,7 +114,9 @@ export function conversationMarkdown(conversation: ExportedConversation): string
     const details = [stamp(message.createdAt)];
     if (message.role === 'assistant' && message.model) details.unshift(message.model);
     if (message.status !== 'complete') details.push(message.status);
-    lines.push(`${speaker} · ${details.join(' · ')}`, '', message.content, '');
+    lines.push(`${speaker} · ${details.join(' · ')}`, '');
+    for (const step of message.toolSteps) lines.push(...toolStepMarkdown(step));
+    lines.push(message.content, '');
   }
   return lines.join('\n');
 }

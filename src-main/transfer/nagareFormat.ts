@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Conversation, MessageView } from '../../src-preload/contract/types';
+import type { ToolStep } from '../../src-preload/contract/tools';
 import { hasCycle, parentsFirst, skip, type EntryOutcome } from './importModel';
 
 /** The version of the Nagare JSON format this build writes and reads. */
@@ -44,6 +45,8 @@ const messageSchema = z.object({
   timeToFirstTokenMs: z.number().nullable().default(null),
   durationMs: z.number().nullable().default(null),
   createdAt: z.number(),
+  /** Checked as an array only: a step is replayed to the model as text, never run. */
+  toolSteps: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
 const conversationSchema = z.object({
@@ -101,6 +104,8 @@ export function readNagareEntry(entry: unknown, index: number): EntryOutcome {
       model: c.model,
       systemPrompt: c.systemPrompt,
       parameters: c.parameters,
+      // Server ids belong to the machine that exported; here the user chooses again.
+      toolServerIds: [],
       activeLeafSourceId: c.activeLeafId !== null && ids.has(c.activeLeafId) ? c.activeLeafId : null,
       messages: parentsFirst(
         c.messages.map((m) => ({
@@ -118,6 +123,7 @@ export function readNagareEntry(entry: unknown, index: number): EntryOutcome {
           timeToFirstTokenMs: m.timeToFirstTokenMs,
           durationMs: m.durationMs,
           createdAt: m.createdAt,
+          toolSteps: m.toolSteps as unknown as ToolStep[],
         })),
       ),
     },

@@ -51,8 +51,8 @@ export class StagedImport {
       ),
       insertMessage: db.prepare(
         `INSERT INTO messages (id, conversation_id, parent_id, role, content, reasoning, status, error_code,
-           error_message, model, usage, ttft_ms, duration_ms, created_at, import_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           error_message, model, usage, ttft_ms, duration_ms, created_at, import_key, tool_steps)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
   }
@@ -127,6 +127,7 @@ export class StagedImport {
           m.durationMs,
           m.createdAt,
           m.key,
+          m.toolSteps.length > 0 ? JSON.stringify(m.toolSteps) : null,
         );
         this.messagesAdded++;
       });

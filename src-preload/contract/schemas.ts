@@ -29,6 +29,8 @@ export const chatStartInput = z
     targetMessageId: id.optional(),
     providerId: id.optional(),
     model: text(200).optional(),
+    /** The MCP servers whose tools a new conversation offers; an existing one keeps its own. */
+    toolServerIds: z.array(id).max(50).optional(),
   })
   .strict();
 
@@ -101,6 +103,8 @@ export const historyConfigureInput = z
     model: text(200).nullable().optional(),
     systemPrompt: text(100_000).optional(),
     parameters: generationParameters.optional(),
+    /** The MCP servers whose tools the conversation offers. */
+    toolServerIds: z.array(id).max(50).optional(),
   })
   .strict();
 export const historyExportInput = z

@@ -109,3 +109,36 @@ export interface ToolStep {
   text: string;
   calls: ToolCallRecord[];
 }
+
+/** A tool call as the model wrote it, and as it is replayed to the model. */
+export interface WireToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** One message of a request's `messages`: OpenAI's shape, with tool calls and tool results. */
+export type ModelMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string; tool_calls?: WireToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
+/** The messages one tool round adds to a request: the assistant's calls, then each result in order. */
+export function stepMessages(step: ToolStep): ModelMessage[] {
+  return [
+    {
+      role: 'assistant',
+      content: step.text,
+      tool_calls: step.calls.map((call) => ({
+        id: call.id,
+        type: 'function',
+        function: { name: call.name, arguments: call.arguments },
+      })),
+    },
+    ...step.calls.map((call): ModelMessage => ({
+      role: 'tool',
+      tool_call_id: call.id,
+      content: call.result?.content ?? 'cancelled by the user',
+    })),
+  ];
+}

@@ -19,6 +19,7 @@ function opened(id: string, content: string): OpenedConversation {
       model: 'm',
       systemPrompt: '',
       parameters: {},
+      toolServerIds: [],
     },
     messages: [
       {
@@ -39,6 +40,7 @@ function opened(id: string, content: string): OpenedConversation {
         versionCount: 1,
         versionIds: [`${id}-m`],
         hasStreamLog: false,
+        toolSteps: [],
       },
     ],
     olderCursor: null,
