@@ -37,6 +37,8 @@ export const useChatStore = defineStore('chat', () => {
   const loading = ref(false);
   const lastUsage = ref<{ usage: Usage | null; metrics: StreamMetrics | null } | null>(null);
   const composerError = ref<NagareErrorShape | null>(null);
+  /** The servers a new chat will offer tools from; set by the tools store before the first message. */
+  const newChatToolServerIds = ref<string[]>([]);
 
   const draftKey = computed(() => conversation.value?.id ?? NEW_CONVERSATION_DRAFT);
   const { draft, setDraft, flushDraft, loadDraft, clearSentDraft } = useDraft(draftKey);
@@ -113,6 +115,7 @@ export const useChatStore = defineStore('chat', () => {
     messages.value = [];
     olderCursor.value = null;
     composerError.value = null;
+    newChatToolServerIds.value = [];
     conversations.activeId = null;
     await loadDraft();
   }
@@ -145,7 +148,13 @@ export const useChatStore = defineStore('chat', () => {
     const content = text.trim();
     if (!content || streaming.value) return false;
     const sentFrom = draftKey.value;
-    const started = await start({ conversationId: conversation.value?.id, content, mode: 'send' });
+    const started = await start({
+      conversationId: conversation.value?.id,
+      content,
+      mode: 'send',
+      // A new chat carries the tools chosen before it existed; a conversation keeps its own.
+      ...(conversation.value ? {} : { toolServerIds: newChatToolServerIds.value }),
+    });
     if (!started) return false;
     clearSentDraft(sentFrom);
     return true;
@@ -260,6 +269,7 @@ export const useChatStore = defineStore('chat', () => {
 
   return {
     conversation,
+    newChatToolServerIds,
     messages,
     olderCursor,
     loading,

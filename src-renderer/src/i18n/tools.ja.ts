@@ -1,0 +1,63 @@
+/** ツール（MCP）の日本語テキスト。キーは tools.en.ts と同じ構造です。 */
+import type en from './tools.en';
+
+export default {
+  step: 'ツール呼び出し {step} / {limit} 回目',
+  picker: {
+    button: 'ツール',
+    buttonCount: 'ツール（{count}）',
+    title: 'この会話で使うツール',
+    none: 'ツールサーバーはまだありません。設定 → ツールで追加してください。',
+    hint: 'チェックしたサーバーのツールをモデルが使おうとすると、呼び出しごとに確認します。',
+    manage: 'サーバーを管理…',
+    notReady: '停止中',
+  },
+  call: {
+    arguments: '引数',
+    result: '結果',
+    truncated: '結果はサイズ上限に合わせて切り詰められました。',
+    ask: '{server} の {name} を実行しますか？',
+    askLabel: '{name} の呼び出しを承認',
+    run: '実行',
+    deny: '拒否',
+    always: 'このツールを常に許可',
+    ms: '{ms} ミリ秒',
+    seconds: '{seconds} 秒',
+    state: {
+      asking: '確認待ち',
+      running: '実行中…',
+      ok: '完了',
+      error: '失敗',
+      denied: '拒否しました',
+      cancelled: '停止しました',
+    },
+  },
+  settings: {
+    title: 'ツール',
+    intro:
+      'MCP サーバーはモデルにツールを提供します。各サーバーは PATH、HOME、ロケールと、ここで設定した変数だけで起動します。API キーや Nagare のその他の環境変数は渡しません。',
+    empty: 'ツールサーバーはまだありません。',
+    add: 'サーバーを追加',
+    edit: '編集',
+    remove: '削除',
+    restart: '再起動',
+    enabled: '有効',
+    name: '名前',
+    command: 'コマンド',
+    args: '引数（1 行に 1 つ）',
+    env: '環境変数（NAME=値 を 1 行に 1 つ）',
+    cwd: '作業フォルダー（空欄ならホームフォルダー）',
+    save: 'サーバーを保存',
+    cancel: 'キャンセル',
+    stderr: 'エラー出力の最後の行',
+    toolList: 'ツール: {names}',
+    alwaysAllowed: '常に許可: {names}',
+    badEnv: '{line} 行目が NAME=値 の形ではありません。',
+    status: {
+      stopped: 'オフ',
+      starting: '起動中…',
+      ready: '準備完了 · ツール {count} 個',
+      failed: '失敗',
+    },
+  },
+} satisfies typeof en;
