@@ -59,7 +59,12 @@ export const useToolsStore = defineStore('tools', () => {
   }
 
   /** Answers a call a reply waits on: run it, deny it, or run it and never ask again for that tool. */
-  const decide = (input: InputOf<'tools.decide'>) => attempt(() => unwrap(bridge().tools.decide(input)));
+  async function decide(input: InputOf<'tools.decide'>): Promise<void> {
+    const reply = chat.live.get(input.streamId);
+    // The prompt goes at once; the call shows as running until its result arrives.
+    if (reply) reply.askIds = reply.askIds.filter((id) => id !== input.callId);
+    await attempt(() => unwrap(bridge().tools.decide(input)));
+  }
 
   return {
     servers,
