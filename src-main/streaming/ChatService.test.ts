@@ -385,6 +385,10 @@ describe('ChatService over real HTTP and a real database', () => {
     /** A fake of the MCP servers: two tools on one server, results made from the arguments. */
     function fakeTools(options: { alwaysAllowed?: string[]; hang?: boolean } = {}) {
       const calls: Array<{ name: string; args: Record<string, unknown> }> = [];
+      const callWaiters: Array<() => void> = [];
+      /** Resolves once a call has reached the tool, woken by the call itself. */
+      const called = () =>
+        calls.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => callWaiters.push(resolve));
       const allowed = new Set(options.alwaysAllowed ?? []);
       const offered: OfferedTool[] = ['lookup', 'report_env'].map((name) => ({
         serverId: 'srv',
@@ -398,6 +402,7 @@ describe('ChatService over real HTTP and a real database', () => {
         offeredTools: async (ids) => (ids.includes('srv') ? offered : []),
         call: async (tool, args, signal) => {
           calls.push({ name: tool.toolName, args });
+          callWaiters.splice(0).forEach((wake) => wake());
           if (options.hang) {
             await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
             return {
@@ -419,7 +424,7 @@ describe('ChatService over real HTTP and a real database', () => {
         isAlwaysAllowed: (_serverId, toolName) => allowed.has(toolName),
         allowAlways: (_serverId, toolName) => void allowed.add(toolName),
       };
-      return { port, calls, allowed };
+      return { port, calls, allowed, called };
     }
 
     const PARALLEL = [
@@ -478,6 +483,13 @@ describe('ChatService over real HTTP and a real database', () => {
       const context = store.repo.buildContext(started.assistantMessageId);
       expect(context.slice(-4, -1)).toEqual(second.messages.slice(-3));
       expect(context.at(-1)).toEqual({ role: 'assistant', content: 'Done: flow.' });
+      // The inspector's log holds both rounds: the tool-call fragments, then the final answer, in time order.
+      const entries = store.streamLogs.get(started.assistantMessageId)!.entries;
+      const firstFragment = entries.findIndex((entry) => entry.data.includes('"arguments":"{\\"q'));
+      const finalText = entries.findIndex((entry) => entry.data.includes('Done'));
+      expect(firstFragment).toBeGreaterThanOrEqual(0);
+      expect(finalText).toBeGreaterThan(firstFragment);
+      expect(entries[finalText]!.at).toBeGreaterThanOrEqual(entries[firstFragment]!.at);
     });
 
     it('runs always-allowed tools without asking, and remembers a new Always allow', async () => {
@@ -532,10 +544,7 @@ describe('ChatService over real HTTP and a real database', () => {
       const running = await service.start({ content: 'y', mode: 'send', toolServerIds: ['srv'] }, { windowId: 1 });
       await messenger.until(() => toolEvents(running.streamId).length === 1);
       service.decideTool(running.streamId, 'call_a', 'run');
-      await new Promise<void>((resolve) => {
-        const check = () => (tools.calls.length === 1 ? resolve() : setImmediate(check));
-        check();
-      });
+      await tools.called();
       service.cancel(running.streamId);
       await messenger.until(() => messenger.ended(running.streamId) !== undefined);
       const calls = store.repo.getMessage(running.assistantMessageId).toolSteps[0]!.calls;

@@ -9,6 +9,7 @@ import type {
   ChatEvent,
   ChatStarted,
   GenerationParameters,
+  RawStreamEntry,
   StreamLog,
   StreamMetrics,
   Usage,
@@ -106,6 +107,14 @@ interface RunningStream {
   baseMessages: ChatMessage[];
   /** True while a round holds the text the model wrote before its calls: the reply's own text is empty. */
   textInStep: boolean;
+  /**
+   * The raw entries of the requests before the current one (tool rounds), timed from the first
+   * request, so the inspector's timeline shows every round's tool-call fragments in order.
+   */
+  earlierEntries: RawStreamEntry[];
+  /** When the first request was sent, and the current one, in `performance.now()` time. */
+  firstRequestAt: number;
+  currentRequestAt: number;
 }
 
 /** Runs replies from start to end: see the comment at the top of this file. */
@@ -195,6 +204,9 @@ export class ChatService {
       nextRequest,
       baseMessages: messages,
       textInStep: false,
+      earlierEntries: [],
+      firstRequestAt: performance.now(),
+      currentRequestAt: performance.now(),
     };
     this.streams.set(stream.id, stream);
     this.send(stream, { kind: 'started', conversationId: conversation.id, messageId: reply.id });
@@ -347,6 +359,8 @@ export class ChatService {
       });
       return;
     }
+    stream.earlierEntries = this.allEntries(stream);
+    stream.currentRequestAt = performance.now();
     stream.upstream = stream.nextRequest([...stream.baseMessages, ...stream.steps.flatMap(stepMessages)]);
     stream.textInStep = false;
     stream.flushedOnce = false;
@@ -458,8 +472,16 @@ export class ChatService {
     };
   }
 
+  /** Every round's raw entries, the current request's shifted to the first request's clock. */
+  private allEntries(stream: RunningStream): RawStreamEntry[] {
+    const shift = Math.round(stream.currentRequestAt - stream.firstRequestAt);
+    const current = stream.upstream.entries;
+    if (stream.earlierEntries.length === 0 && shift === 0) return [...current];
+    return [...stream.earlierEntries, ...current.map((entry) => ({ ...entry, at: entry.at + shift }))];
+  }
+
   private streamLog(stream: RunningStream): StreamLog {
-    const { request, response, metrics, entries, truncated } = stream.upstream;
+    const { request, response, metrics, truncated } = stream.upstream;
     return {
       request: {
         providerName: stream.providerName,
@@ -473,7 +495,7 @@ export class ChatService {
       },
       response: { status: response.status, headers: response.headers },
       metrics: { ...metrics },
-      entries: [...entries],
+      entries: this.allEntries(stream),
       truncated,
       keyEnvVar: stream.keyEnvVar,
     };
