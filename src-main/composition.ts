@@ -1,7 +1,6 @@
 /** The composition root: the one place where services are created and wired together. */
 import { homedir } from 'node:os';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { McpService } from './mcp/McpService';
+import { McpService, loadMcpSdk } from './mcp/McpService';
 import { mcpServerFile } from './mcp/mcpServerFile';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -144,7 +143,7 @@ export async function startNagare(): Promise<RunningApp> {
     // Only PATH, HOME and the locale are taken from it; see minimalEnvironment.ts.
     appEnvironment: process.env,
     homeDir: homedir(),
-    newClient: () => new Client({ name: 'Nagare', version: platform.appVersion }),
+    loadSdk: () => loadMcpSdk({ name: 'Nagare', version: platform.appVersion }),
     onChanged: (servers) => events.toAll('mcp.changed', servers),
     log: (level, message, fields) => logger.log(level, message, fields),
     newId: randomUUID,

@@ -1,8 +1,7 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { McpServerConfig, McpServerView } from '../../src-preload/contract/tools';
-import { McpService, type OfferedTool } from './McpService';
+import { McpService, loadMcpSdk, type OfferedTool } from './McpService';
 
 const FIXTURE = fileURLToPath(new URL('../../e2e/fixtures/mcpToolServer.mjs', import.meta.url));
 const services: McpService[] = [];
@@ -24,7 +23,7 @@ function serviceWith(options: { callTimeoutMs?: number; outputCapChars?: number 
       USER: 'someone',
     },
     homeDir: process.cwd(),
-    newClient: () => new Client({ name: 'nagare-test', version: '0' }),
+    loadSdk: () => loadMcpSdk({ name: 'nagare-test', version: '0' }),
     onChanged: (servers) => changes.push(servers),
     log: () => undefined,
     newId: () => `server-${++next}`,

@@ -9,7 +9,7 @@ import { TOOL_CALL_TIMEOUT_MS, TOOL_OUTPUT_CAP_CHARS } from '../../src-preload/c
 import type { z } from 'zod';
 import type { mcpServerSaveInput } from '../../src-preload/contract/tools';
 import { AppError, toErrorShape } from '../common/AppError';
-import { ChildProcessTransport } from './ChildProcessTransport';
+import type { ChildProcessParameters, ChildProcessTransport } from './ChildProcessTransport';
 import { minimalEnvironment } from './minimalEnvironment';
 import { ToolError } from './ToolError';
 import { capOutput, resultText } from './toolResults';
@@ -26,6 +26,21 @@ export interface OfferedTool {
   inputSchema: Record<string, unknown>;
 }
 
+/** What a server connection is built from. */
+export interface McpSdk {
+  newClient(): Client;
+  newTransport(parameters: ChildProcessParameters): ChildProcessTransport;
+}
+
+/** The SDK's own client and Nagare's stdio transport, loaded on first use. */
+export async function loadMcpSdk(clientInfo: { name: string; version: string }): Promise<McpSdk> {
+  const [{ Client: SdkClient }, { ChildProcessTransport: Transport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('./ChildProcessTransport'),
+  ]);
+  return { newClient: () => new SdkClient(clientInfo), newTransport: (parameters) => new Transport(parameters) };
+}
+
 /** Where the list of servers is kept. */
 export interface McpServerStore {
   read(): McpServerConfig[];
@@ -37,8 +52,11 @@ export interface McpServiceDependencies {
   /** The app's environment, to take PATH, HOME and the locale from; nothing else of it is passed on. */
   appEnvironment: Record<string, string | undefined>;
   homeDir: string;
-  /** Builds an MCP client; the SDK's own by default. */
-  newClient: () => Client;
+  /**
+   * Loads the SDK's client and the transport on first use: they and the SDK's schemas take
+   * 0.1–0.3 s to import, which a user with no tool servers should not pay at start-up.
+   */
+  loadSdk: () => Promise<McpSdk>;
   onChanged: (servers: McpServerView[]) => void;
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   newId: () => string;
@@ -47,8 +65,9 @@ export interface McpServiceDependencies {
 }
 
 interface Running {
-  client: Client;
-  transport: ChildProcessTransport;
+  /** Both null until the SDK has loaded. */
+  client: Client | null;
+  transport: ChildProcessTransport | null;
   view: McpServerView;
   /** Resolves once listed (or failed); callers wait on it rather than racing the start. */
   ready: Promise<void>;
@@ -159,7 +178,7 @@ export class McpService {
     const elapsed = () => Math.round(performance.now() - startedAt);
     try {
       const running = this.running.get(tool.serverId);
-      if (!running || running.view.status !== 'ready') {
+      if (!running?.client || !running.transport || running.view.status !== 'ready') {
         throw new ToolError('tool_start_failed', `The server ${tool.serverName} is not running.`);
       }
       const answer = await this.callOn(running, tool, args, signal);
@@ -204,6 +223,9 @@ export class McpService {
     args: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<{ content?: unknown; isError?: unknown; structuredContent?: unknown }> {
+    // `call` checked both are there: the server is ready.
+    const client = running.client!;
+    const transport = running.transport!;
     const timeoutMs = this.deps.callTimeoutMs ?? TOOL_CALL_TIMEOUT_MS;
     // The SDK rejects when the transport closes; whether that was a crash is told by the exit.
     const closed = new Promise<never>((_, reject) => {
@@ -211,22 +233,22 @@ export class McpService {
         reject(
           new ToolError(
             'tool_crashed',
-            `The server ${tool.serverName} stopped during the call${exitText(running.transport.exit)}.`,
+            `The server ${tool.serverName} stopped during the call${exitText(transport.exit)}.`,
           ),
         ),
       );
     });
     try {
       return (await Promise.race([
-        running.client.callTool({ name: tool.toolName, arguments: args }, undefined, { signal, timeout: timeoutMs }),
+        client.callTool({ name: tool.toolName, arguments: args }, undefined, { signal, timeout: timeoutMs }),
         closed,
       ])) as { content?: unknown; isError?: unknown };
     } catch (error) {
       if (error instanceof AppError) throw error;
-      if (running.transport.exit) {
+      if (transport.exit) {
         throw new ToolError(
           'tool_crashed',
-          `The server ${tool.serverName} stopped during the call${exitText(running.transport.exit)}.`,
+          `The server ${tool.serverName} stopped during the call${exitText(transport.exit)}.`,
           { cause: error },
         );
       }
@@ -251,19 +273,25 @@ export class McpService {
     const server = this.config(serverId);
     const already = this.running.get(serverId);
     if (already) return already.ready;
-    const transport = new ChildProcessTransport({
-      command: server.command,
-      args: server.args,
-      env: minimalEnvironment(this.deps.appEnvironment, server.env),
-      cwd: server.cwd || this.deps.homeDir,
-    });
-    const client = this.deps.newClient();
     const view: McpServerView = { ...server, status: 'starting', tools: [], error: null, stderrTail: '' };
-    const running: Running = { client, transport, view, ready: Promise.resolve(), closedListeners: [] };
+    const running: Running = { client: null, transport: null, view, ready: Promise.resolve(), closedListeners: [] };
     this.running.set(serverId, running);
     this.views.set(serverId, view);
     this.changed();
     running.ready = (async () => {
+      const sdk = await this.deps.loadSdk();
+      // Stopped while the SDK loaded: nothing to start.
+      if (this.running.get(serverId) !== running) return;
+      const transport = sdk.newTransport({
+        command: server.command,
+        args: server.args,
+        env: minimalEnvironment(this.deps.appEnvironment, server.env),
+        cwd: server.cwd || this.deps.homeDir,
+      });
+      const client = sdk.newClient();
+      running.transport = transport;
+      running.client = client;
+      transport.onclose = () => this.onClosed(serverId, running, transport);
       try {
         await client.connect(transport);
         const listed = await client.listTools(undefined, { timeout: this.deps.callTimeoutMs ?? TOOL_CALL_TIMEOUT_MS });
@@ -286,18 +314,21 @@ export class McpService {
       }
       this.changed();
     })();
-    transport.onclose = () => {
-      for (const listener of running.closedListeners.splice(0)) listener();
-      if (this.running.get(serverId) !== running) return;
-      this.running.delete(serverId);
-      if (view.status === 'ready' || view.status === 'starting') {
-        view.status = 'failed';
-        view.error = new ToolError('tool_crashed', `The server stopped${exitText(transport.exit)}.`).toShape();
-      }
-      view.stderrTail = transport.stderrTail;
-      this.changed();
-    };
     await running.ready;
+  }
+
+  /** A server's process ended: calls in flight fail, and an unexpected end shows as failed. */
+  private onClosed(serverId: string, running: Running, transport: ChildProcessTransport): void {
+    for (const listener of running.closedListeners.splice(0)) listener();
+    if (this.running.get(serverId) !== running) return;
+    this.running.delete(serverId);
+    const { view } = running;
+    if (view.status === 'ready' || view.status === 'starting') {
+      view.status = 'failed';
+      view.error = new ToolError('tool_crashed', `The server stopped${exitText(transport.exit)}.`).toShape();
+    }
+    view.stderrTail = transport.stderrTail;
+    this.changed();
   }
 
   private async stop(serverId: string): Promise<void> {
@@ -309,8 +340,8 @@ export class McpService {
       view.error = null;
     }
     if (running) {
-      await running.client.close().catch(() => undefined);
-      await running.transport.close();
+      await running.client?.close().catch(() => undefined);
+      await running.transport?.close();
     }
     this.changed();
   }
