@@ -11,7 +11,7 @@ export interface ServerForm {
 }
 
 /** An empty form, or one filled from a saved server. */
-export function formOf(server: McpServerView | null): ServerForm {
+export function formOf(server: Pick<McpServerView, 'name' | 'command' | 'args' | 'env' | 'cwd'> | null): ServerForm {
   if (!server) return { name: '', command: '', args: '', env: '', cwd: '' };
   return {
     name: server.name,
@@ -25,20 +25,22 @@ export function formOf(server: McpServerView | null): ServerForm {
 }
 
 /**
- * `NAME=value` lines as variables; blank lines are skipped. Returns the 1-based number of the
- * first line that is not a variable instead, so the form can point at it.
+ * `NAME=value` lines as variables; blank lines are skipped. A line that is not a variable gives
+ * its 1-based number instead, so the form can point at it.
  */
-export function parseEnvironment(text: string): Record<string, string> | { badLine: number } {
+export function parseEnvironment(
+  text: string,
+): { ok: true; env: Record<string, string> } | { ok: false; badLine: number } {
   const env: Record<string, string> = {};
   const lines = text.split(/\r?\n/);
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!.trim();
     if (line === '') continue;
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/u.exec(line);
-    if (!match) return { badLine: index + 1 };
+    if (!match) return { ok: false, badLine: index + 1 };
     env[match[1]!] = match[2]!;
   }
-  return env;
+  return { ok: true, env };
 }
 
 /** Arguments one per line, blank lines skipped; spaces inside a line are kept. */
