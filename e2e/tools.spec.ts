@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startHttpToolServer } from './fixtures/mcpHttpServer';
 import { startMockServer, type MockServer } from './fixtures/mockServer';
 import { seedMockProvider, sendMessage, setKey } from './fixtures/seed';
 import { expect, test } from './fixtures/test';
@@ -258,6 +259,51 @@ test('after a restart the conversation keeps its tool blocks, and a follow-up re
     return found.ok ? found.value.length : -1;
   });
   expect(hits).toBeGreaterThan(0);
+});
+
+test('a remote server over Streamable HTTP: its header value goes to the keychain, never to a file', async ({
+  launch,
+}, testInfo) => {
+  const remote = await startHttpToolServer('e2e-remote-token');
+  try {
+    const userDataDir = seedMockProvider(mock.url);
+    const { page } = await launch({ userDataDir });
+    await setKey(page, KEY);
+    await page.keyboard.press('Control+Comma');
+    await page.getByTestId('settings-tab-tools').click();
+    await page.getByTestId('tool-server-add').click();
+    await page.getByTestId('tool-server-remote').check();
+    await page.getByTestId('tool-server-name').fill('Remote tools');
+    await page.getByTestId('tool-server-url').fill(remote.url);
+    await page.getByTestId('tool-server-headers').fill('Authorization: Bearer e2e-remote-token');
+    await page.screenshot({ path: testInfo.outputPath('tools-remote-form-light-en.png') });
+    await page.getByTestId('tool-server-save').click();
+    const server = page.getByTestId('tool-server');
+    await expect(server).toHaveAttribute('data-status', 'ready');
+    await expect(server.getByTestId('tool-server-status')).toHaveText('Ready · 1 tool');
+    expect(remote.authorizations.at(-1)).toBe('Bearer e2e-remote-token');
+    const file = readFileSync(join(userDataDir, 'mcp-servers.json'), 'utf8');
+    expect(file).toContain('Authorization');
+    expect(file).not.toContain('e2e-remote-token');
+    await expect(page.getByTestId('settings-dialog')).not.toContainText('e2e-remote-token');
+    await page.keyboard.press('Escape');
+
+    await offerTools(page, 'Remote tools');
+    mock.script({ toolCalls: [{ name: 'echo', arguments: '{"text":"流れ"}', id: 'call_echo' }] }, { text: 'Echoed.' });
+    await sendMessage(page, 'Echo something');
+    await call(page, 'echo').getByTestId('tool-run').click();
+    await expect(lastReply(page).getByTestId('message-text')).toContainText('Echoed.');
+    await expect(call(page, 'echo')).toHaveAttribute('data-state', 'ok');
+    expect(lastRequestMessages().at(-1)).toEqual({ role: 'tool', tool_call_id: 'call_echo', content: 'echo: 流れ' });
+
+    // Removing the server removes its header value from the keychain too.
+    await page.keyboard.press('Control+Comma');
+    await page.getByTestId('settings-tab-tools').click();
+    await page.getByTestId('tool-server-remove').click();
+    await expect(page.getByTestId('tool-server')).toHaveCount(0);
+  } finally {
+    await remote.close();
+  }
 });
 
 for (const look of [

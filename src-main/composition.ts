@@ -144,6 +144,7 @@ export async function startNagare(): Promise<RunningApp> {
     appEnvironment: process.env,
     homeDir: homedir(),
     loadSdk: () => loadMcpSdk({ name: 'Nagare', version: platform.appVersion }),
+    headerSecrets: secrets,
     onChanged: (servers) => events.toAll('mcp.changed', servers),
     log: (level, message, fields) => logger.log(level, message, fields),
     newId: randomUUID,

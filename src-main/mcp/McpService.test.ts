@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { McpServerConfig, McpServerView } from '../../src-preload/contract/tools';
-import { McpService, loadMcpSdk, type OfferedTool } from './McpService';
+import type { z } from 'zod';
+import type { McpServerConfig, McpServerView, mcpServerSaveInput } from '../../src-preload/contract/tools';
+import { startHttpToolServer } from '../../e2e/fixtures/mcpHttpServer';
+import { McpService, headerAccount, loadMcpSdk, type OfferedTool } from './McpService';
 
 const FIXTURE = fileURLToPath(new URL('../../e2e/fixtures/mcpToolServer.mjs', import.meta.url));
 const services: McpService[] = [];
@@ -11,6 +13,8 @@ function serviceWith(options: { callTimeoutMs?: number; outputCapChars?: number 
   let stored: McpServerConfig[] = [];
   const changes: McpServerView[][] = [];
   let next = 0;
+  /** An in-memory keychain: what the secrets service would keep. */
+  const secrets = new Map<string, string>();
   const service = new McpService({
     store: { read: () => stored, write: (servers) => (stored = servers) },
     appEnvironment: {
@@ -24,24 +28,36 @@ function serviceWith(options: { callTimeoutMs?: number; outputCapChars?: number 
     },
     homeDir: process.cwd(),
     loadSdk: () => loadMcpSdk({ name: 'nagare-test', version: '0' }),
+    headerSecrets: {
+      set: async (account, value) => void secrets.set(account, value),
+      getKeyForRequest: async (account) => secrets.get(account) ?? null,
+      clear: async (account) => void secrets.delete(account),
+    },
     onChanged: (servers) => changes.push(servers),
     log: () => undefined,
     newId: () => `server-${++next}`,
     ...options,
   });
   services.push(service);
-  return { service, changes, stored: () => stored };
+  return { service, changes, stored: () => stored, secrets };
+}
+
+/** A local server's save input with the fields a test does not care about filled in. */
+function local(fields: Partial<z.input<typeof mcpServerSaveInput>> & { name: string; command: string }) {
+  return { url: '', headers: {}, args: [], env: {}, cwd: '', enabled: true, ...fields };
 }
 
 async function readyServer(service: McpService, env: Record<string, string> = {}): Promise<McpServerView> {
-  const saved = service.save({
-    name: 'Test tools',
-    command: process.execPath,
-    args: [FIXTURE],
-    env,
-    cwd: '',
-    enabled: true,
-  });
+  const saved = await service.save(
+    local({
+      name: 'Test tools',
+      command: process.execPath,
+      args: [FIXTURE],
+      env,
+      cwd: '',
+      enabled: true,
+    }),
+  );
   await service.restart(saved.id);
   const view = service.list().find((s) => s.id === saved.id)!;
   expect(view.status).toBe('ready');
@@ -125,14 +141,16 @@ describe('McpService', () => {
 
   it('shows a command that does not exist as failed to start', async () => {
     const { service } = serviceWith();
-    const saved = service.save({
-      name: 'Missing',
-      command: 'nagare-no-such-command',
-      args: [],
-      env: {},
-      cwd: '',
-      enabled: false,
-    });
+    const saved = await service.save(
+      local({
+        name: 'Missing',
+        command: 'nagare-no-such-command',
+        args: [],
+        env: {},
+        cwd: '',
+        enabled: false,
+      }),
+    );
     await service.setEnabled(saved.id, true);
     const view = service.list()[0]!;
     expect(view.status).toBe('failed');
@@ -142,10 +160,62 @@ describe('McpService', () => {
 
   it('remembers Always allow per server and tool, in the store', async () => {
     const { service, stored } = serviceWith();
-    const saved = service.save({ name: 'A', command: 'x', args: [], env: {}, cwd: '', enabled: false });
+    const saved = await service.save(local({ name: 'A', command: 'x', enabled: false }));
     service.allowAlways(saved.id, 'lookup');
     expect(service.isAlwaysAllowed(saved.id, 'lookup')).toBe(true);
     expect(service.isAlwaysAllowed(saved.id, 'report_env')).toBe(false);
     expect(stored()[0]!.alwaysAllow).toEqual(['lookup']);
+  });
+
+  it('reaches a remote server over Streamable HTTP with a header whose value stays in the keychain', async () => {
+    const remote = await startHttpToolServer('s3cret-token');
+    try {
+      const { service, stored, secrets } = serviceWith();
+      const saved = await service.save({
+        name: 'Remote',
+        command: '',
+        url: remote.url,
+        headers: { Authorization: 'Bearer s3cret-token' },
+        args: [],
+        env: {},
+        cwd: '',
+        enabled: true,
+      });
+      await service.restart(saved.id);
+      const view = service.list()[0]!;
+      expect(view).toMatchObject({ status: 'ready', headerNames: ['Authorization'] });
+      const echo = (await service.offeredTools([saved.id]))[0]!;
+      const result = await service.call(echo, { text: '流れ' }, new AbortController().signal);
+      expect(result).toMatchObject({ status: 'ok', content: 'echo: 流れ' });
+      expect(remote.authorizations.every((value) => value === 'Bearer s3cret-token')).toBe(true);
+      // The file and the view hold the header's name only; the value is in the keychain.
+      expect(JSON.stringify(stored())).not.toContain('s3cret');
+      expect(JSON.stringify(service.list())).not.toContain('s3cret');
+      expect(secrets.get(headerAccount(saved.id, 'Authorization'))).toBe('Bearer s3cret-token');
+
+      // Saved again with an empty value, the stored one is kept; removed, it leaves the keychain.
+      await service.save({ ...saved, headers: { Authorization: '' }, args: [], env: {}, cwd: '' });
+      expect(secrets.get(headerAccount(saved.id, 'Authorization'))).toBe('Bearer s3cret-token');
+      await service.remove(saved.id);
+      expect(secrets.size).toBe(0);
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it('shows a remote server that refuses its header as failed to start', async () => {
+    const remote = await startHttpToolServer('right');
+    try {
+      const { service } = serviceWith();
+      const saved = await service.save({
+        ...local({ name: 'Remote', command: '' }),
+        url: remote.url,
+        headers: { Authorization: 'Bearer wrong' },
+      });
+      await service.restart(saved.id);
+      expect(service.list()[0]).toMatchObject({ status: 'failed', error: { code: 'tool_start_failed' } });
+    } finally {
+      await remote.close();
+    }
   });
 });

@@ -4,6 +4,7 @@
  * timeout and an output cap. Plain Node: no electron, no IPC.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpServerConfig, McpServerView, ToolResult } from '../../src-preload/contract/tools';
 import { TOOL_CALL_TIMEOUT_MS, TOOL_OUTPUT_CAP_CHARS } from '../../src-preload/contract/tools';
 import type { z } from 'zod';
@@ -30,15 +31,45 @@ export interface OfferedTool {
 export interface McpSdk {
   newClient(): Client;
   newTransport(parameters: ChildProcessParameters): ChildProcessTransport;
+  /** A remote server over Streamable HTTP, sending these headers with every request. */
+  newHttpTransport(url: string, headers: Record<string, string>): ServerTransport;
 }
+
+/** A connection to a server: a child process (with its exit and stderr) or a remote URL (neither). */
+export type ServerTransport = Transport & {
+  readonly exit: ChildProcessTransport['exit'];
+  readonly stderrTail: string;
+};
 
 /** The SDK's own client and Nagare's stdio transport, loaded on first use. */
 export async function loadMcpSdk(clientInfo: { name: string; version: string }): Promise<McpSdk> {
-  const [{ Client: SdkClient }, { ChildProcessTransport: Transport }] = await Promise.all([
-    import('@modelcontextprotocol/sdk/client/index.js'),
-    import('./ChildProcessTransport'),
-  ]);
-  return { newClient: () => new SdkClient(clientInfo), newTransport: (parameters) => new Transport(parameters) };
+  const [{ Client: SdkClient }, { ChildProcessTransport: ChildTransport }, { StreamableHTTPClientTransport }] =
+    await Promise.all([
+      import('@modelcontextprotocol/sdk/client/index.js'),
+      import('./ChildProcessTransport'),
+      import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    ]);
+  return {
+    newClient: () => new SdkClient(clientInfo),
+    newTransport: (parameters) => new ChildTransport(parameters),
+    newHttpTransport: (url, headers) =>
+      Object.assign(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }), {
+        exit: null,
+        stderrTail: '',
+      }),
+  };
+}
+
+/** The part of the secrets service that keeps header values, by account name. */
+export interface HeaderSecrets {
+  set(account: string, value: string, sessionOnly: boolean): Promise<unknown>;
+  getKeyForRequest(account: string): Promise<string | null>;
+  clear(account: string): Promise<void>;
+}
+
+/** The keychain account of one header of one server. */
+export function headerAccount(serverId: string, headerName: string): string {
+  return `mcp-header:${serverId}:${headerName.toLowerCase()}`;
 }
 
 /** Where the list of servers is kept. */
@@ -57,6 +88,8 @@ export interface McpServiceDependencies {
    * 0.1–0.3 s to import, which a user with no tool servers should not pay at start-up.
    */
   loadSdk: () => Promise<McpSdk>;
+  /** Where remote servers' header values live: the keychain, through the secrets service. */
+  headerSecrets: HeaderSecrets;
   onChanged: (servers: McpServerView[]) => void;
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   newId: () => string;
@@ -67,7 +100,7 @@ export interface McpServiceDependencies {
 interface Running {
   /** Both null until the SDK has loaded. */
   client: Client | null;
-  transport: ChildProcessTransport | null;
+  transport: ServerTransport | null;
   view: McpServerView;
   /** Resolves once listed (or failed); callers wait on it rather than racing the start. */
   ready: Promise<void>;
@@ -95,12 +128,26 @@ export class McpService {
     return this.servers.map((server) => this.viewOf(server));
   }
 
-  save(input: z.output<typeof mcpServerSaveInput>): McpServerView {
+  async save(input: z.output<typeof mcpServerSaveInput>): Promise<McpServerView> {
     const existing = input.id ? this.config(input.id) : null;
+    const id = existing?.id ?? this.deps.newId();
+    const headerNames = Object.keys(input.headers);
+    // Secrets first: a server is never saved pointing at header values that are not stored.
+    for (const [name, value] of Object.entries(input.headers)) {
+      if (value.trim() !== '') await this.deps.headerSecrets.set(headerAccount(id, name), value, false);
+      else if (!existing?.headerNames.includes(name)) {
+        throw new AppError('invalid_request', `Give a value for the header ${name}.`);
+      }
+    }
+    for (const name of existing?.headerNames ?? []) {
+      if (!headerNames.includes(name)) await this.deps.headerSecrets.clear(headerAccount(id, name));
+    }
     const server: McpServerConfig = {
-      id: existing?.id ?? this.deps.newId(),
+      id,
       name: input.name.trim(),
       command: input.command.trim(),
+      url: input.url.trim(),
+      headerNames,
       args: input.args,
       env: input.env,
       cwd: input.cwd.trim(),
@@ -110,12 +157,19 @@ export class McpService {
     this.servers = existing ? this.servers.map((s) => (s.id === server.id ? server : s)) : [...this.servers, server];
     this.persist();
     // A changed command or environment only takes effect in a new process.
-    void this.stop(server.id).then(() => (server.enabled ? this.start(server.id) : undefined));
+    void this.stop(server.id)
+      .then(() => {
+        // Removed or turned off meanwhile: nothing to start.
+        const current = this.servers.find((s) => s.id === server.id);
+        return current?.enabled ? this.start(server.id) : undefined;
+      })
+      .catch((error: unknown) => this.deps.log('warn', 'Could not restart a tool server', { error }));
     return this.viewOf(server);
   }
 
   async remove(serverId: string): Promise<void> {
-    this.config(serverId);
+    const server = this.config(serverId);
+    for (const name of server.headerNames) await this.deps.headerSecrets.clear(headerAccount(serverId, name));
     this.servers = this.servers.filter((s) => s.id !== serverId);
     this.persist();
     await this.stop(serverId);
@@ -280,14 +334,20 @@ export class McpService {
     this.changed();
     running.ready = (async () => {
       const sdk = await this.deps.loadSdk();
+      const headers: Record<string, string> = {};
+      for (const name of server.headerNames) {
+        headers[name] = (await this.deps.headerSecrets.getKeyForRequest(headerAccount(serverId, name))) ?? '';
+      }
       // Stopped while the SDK loaded: nothing to start.
       if (this.running.get(serverId) !== running) return;
-      const transport = sdk.newTransport({
-        command: server.command,
-        args: server.args,
-        env: minimalEnvironment(this.deps.appEnvironment, server.env),
-        cwd: server.cwd || this.deps.homeDir,
-      });
+      const transport: ServerTransport = server.url
+        ? sdk.newHttpTransport(server.url, headers)
+        : sdk.newTransport({
+            command: server.command,
+            args: server.args,
+            env: minimalEnvironment(this.deps.appEnvironment, server.env),
+            cwd: server.cwd || this.deps.homeDir,
+          });
       const client = sdk.newClient();
       running.transport = transport;
       running.client = client;
@@ -318,7 +378,7 @@ export class McpService {
   }
 
   /** A server's process ended: calls in flight fail, and an unexpected end shows as failed. */
-  private onClosed(serverId: string, running: Running, transport: ChildProcessTransport): void {
+  private onClosed(serverId: string, running: Running, transport: ServerTransport): void {
     for (const listener of running.closedListeners.splice(0)) listener();
     if (this.running.get(serverId) !== running) return;
     this.running.delete(serverId);
@@ -379,7 +439,7 @@ export class McpService {
   }
 }
 
-function startFailure(server: McpServerConfig, error: unknown, transport: ChildProcessTransport): string {
+function startFailure(server: McpServerConfig, error: unknown, transport: ServerTransport): string {
   const code = (error as { code?: unknown }).code;
   if (code === 'ENOENT') return `Could not find the command “${server.command}”.`;
   if (code === 'EACCES') return `The command “${server.command}” cannot be run (permission denied).`;

@@ -19,13 +19,32 @@ export const TOOL_CALL_TIMEOUT_MS = 60_000;
 /** What the model is told when the user refuses a call. */
 export const DENIED_RESULT = 'denied by the user';
 
-/** A local MCP server: a command Nagare starts, speaking MCP over its stdin and stdout. */
+/** An HTTP header name, as RFC 9110 allows it. */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, 'must be a header name');
+
+/**
+ * An MCP server: a local command Nagare starts, speaking MCP over its stdin and stdout, or a
+ * remote URL (Streamable HTTP) with headers whose values go to the keychain.
+ */
 export const mcpServerSaveInput = z
   .object({
     /** Absent: a new server. */
     id: id.optional(),
     name: z.string().min(1).max(100),
-    command: z.string().min(1).max(2000),
+    /** The local command; empty for a remote server. */
+    command: z.string().max(2000).default(''),
+    /** The remote server's Streamable HTTP address; empty for a local one. */
+    url: z
+      .string()
+      .max(2000)
+      .refine((value) => value === '' || /^https?:\/\//i.test(value), 'must be an http or https URL')
+      .default(''),
+    /**
+     * Headers of a remote server, such as `Authorization`. Each value is stored in the keychain,
+     * never in a file, and never sent back; an empty value keeps the stored one. Headers left out
+     * are removed.
+     */
+    headers: z.record(headerName, z.string().max(8192)).default({}),
     args: z.array(z.string().max(2000)).max(100).default([]),
     /** Only these variables, besides PATH, HOME and the locale, reach the server. */
     env: z.record(envName, z.string().max(10_000)).default({}),
@@ -33,7 +52,10 @@ export const mcpServerSaveInput = z
     cwd: z.string().max(2000).default(''),
     enabled: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .refine((server) => (server.command.trim() === '') !== (server.url.trim() === ''), {
+    message: 'Give either a command or a URL.',
+  });
 
 export const mcpServerIdInput = z.object({ serverId: id }).strict();
 export const mcpSetEnabledInput = z.object({ serverId: id, enabled: z.boolean() }).strict();
@@ -55,6 +77,10 @@ export interface McpServerConfig {
   id: string;
   name: string;
   command: string;
+  /** Set for a remote server instead of `command`. */
+  url: string;
+  /** The names of its headers; their values are in the keychain. */
+  headerNames: string[];
   args: string[];
   env: Record<string, string>;
   cwd: string;

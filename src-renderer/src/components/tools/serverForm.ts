@@ -3,19 +3,28 @@ import type { McpServerView } from '../../../../src-preload/contract';
 
 /** The form as typed: arguments and variables one per line. */
 export interface ServerForm {
+  kind: 'local' | 'remote';
   name: string;
   command: string;
+  url: string;
+  /** `Name: value` lines; a saved header shows its name with no value, which keeps the stored one. */
+  headers: string;
   args: string;
   env: string;
   cwd: string;
 }
 
 /** An empty form, or one filled from a saved server. */
-export function formOf(server: Pick<McpServerView, 'name' | 'command' | 'args' | 'env' | 'cwd'> | null): ServerForm {
-  if (!server) return { name: '', command: '', args: '', env: '', cwd: '' };
+export function formOf(
+  server: Pick<McpServerView, 'name' | 'command' | 'url' | 'headerNames' | 'args' | 'env' | 'cwd'> | null,
+): ServerForm {
+  if (!server) return { kind: 'local', name: '', command: '', url: '', headers: '', args: '', env: '', cwd: '' };
   return {
+    kind: server.url ? 'remote' : 'local',
     name: server.name,
     command: server.command,
+    url: server.url,
+    headers: server.headerNames.map((name) => `${name}:`).join('\n'),
     args: server.args.join('\n'),
     env: Object.entries(server.env)
       .map(([name, value]) => `${name}=${value}`)
@@ -41,6 +50,22 @@ export function parseEnvironment(
     env[match[1]!] = match[2]!;
   }
   return { ok: true, env };
+}
+
+/** `Name: value` lines as headers; blank lines are skipped; a line without a colon gives its number. */
+export function parseHeaders(
+  text: string,
+): { ok: true; headers: Record<string, string> } | { ok: false; badLine: number } {
+  const headers: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.trim();
+    if (line === '') continue;
+    const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/u.exec(line);
+    if (!match) return { ok: false, badLine: index + 1 };
+    headers[match[1]!] = match[2]!;
+  }
+  return { ok: true, headers };
 }
 
 /** Arguments one per line, blank lines skipped; spaces inside a line are kept. */
