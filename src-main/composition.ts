@@ -1,4 +1,7 @@
 /** The composition root: the one place where services are created and wired together. */
+import { homedir } from 'node:os';
+import { McpService, loadMcpSdk } from './mcp/McpService';
+import { mcpServerFile } from './mcp/mcpServerFile';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
@@ -133,6 +136,18 @@ export async function startNagare(): Promise<RunningApp> {
   const client = (idleTimeoutMs = settings.get().idleTimeoutSeconds * 1000) =>
     new ChatCompletionClient({ fetch: platform.fetch, idleTimeoutMs });
   const attachmentBlobs = new BlobStore(join(platform.userDataDir, 'attachments'));
+  const mcp = new McpService({
+    store: mcpServerFile(join(platform.userDataDir, 'mcp-servers.json')),
+    // Only PATH, HOME and the locale are taken from it; see minimalEnvironment.ts.
+    appEnvironment: process.env,
+    homeDir: homedir(),
+    loadSdk: () => loadMcpSdk({ name: 'Nagare', version: platform.appVersion }),
+    headerSecrets: secrets,
+    onChanged: (servers) => events.toAll('mcp.changed', servers),
+    log: (level, message, fields) => logger.log(level, message, fields),
+    newId: randomUUID,
+  });
+  mcp.startEnabled();
   const chat = new ChatService({
     history: requireHistory,
     streamLogs: requireStreamLogs,
@@ -153,6 +168,7 @@ export async function startNagare(): Promise<RunningApp> {
     log: (level, message, fields) => logger.log(level, message, fields),
     newId: randomUUID,
     attachmentBytes: (id) => attachmentBlobs.read(id),
+    tools: mcp,
   });
 
   const providerSetup = new ProvidersService({
@@ -284,6 +300,7 @@ export async function startNagare(): Promise<RunningApp> {
       drafts: () => requireStores().drafts,
       chat,
       attachments,
+      mcp,
       startup: storage.report,
       transfers,
       updateSettings: (patch) =>
@@ -433,6 +450,7 @@ export async function startNagare(): Promise<RunningApp> {
       clearInterval(networkTimer);
       clearInterval(purgeTimer);
       chat.cancelAll();
+      void mcp.stopAll();
       unregister();
       if (healthTimer) clearTimeout(healthTimer);
       void healthWorker?.terminate();

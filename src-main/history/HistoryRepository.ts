@@ -26,11 +26,13 @@ import type {
 import type { ChatStartInput } from '../../src-preload/contract/schemas';
 import { ATTACHMENT_LIMITS } from '../../src-preload/contract/types';
 import { AttachmentStore, attachmentSearchText, type MessageAttachment } from './AttachmentStore';
+import { stepMessages, type ModelMessage, type ToolStep } from '../../src-preload/contract/tools';
 import type { HistoryDatabase } from './database';
 import { HistoryError, guardStorage } from './errors';
 import {
   CONVERSATION_COLUMNS,
   MESSAGE_COLUMNS,
+  parseJsonColumn,
   toConversation,
   toMessageView,
   toSummary,
@@ -59,6 +61,7 @@ export interface NewConversation {
   model?: string | null;
   systemPrompt?: string;
   parameters?: GenerationParameters;
+  toolServerIds?: string[];
 }
 
 /** What `configure` changes; absent fields stay as they are. */
@@ -68,6 +71,7 @@ export interface ConversationSettings {
   model?: string | null;
   systemPrompt?: string;
   parameters?: GenerationParameters;
+  toolServerIds?: string[];
 }
 
 /** The end state of a reply. */
@@ -81,13 +85,11 @@ export interface FinishedMessage {
   durationMs?: number | null;
 }
 
-/** One turn of the context sent to the model. */
-export interface ContextMessage {
-  role: MessageRole;
-  content: string;
-  /** The files of a user message, with the text sent for each; empty otherwise. */
-  attachments: MessageAttachment[];
-}
+/**
+ * One turn of the context sent to the model: a message with its files (and the text sent for
+ * each), or a reply's tool calls and their results as they were sent.
+ */
+export type ContextMessage = { role: MessageRole; content: string; attachments: MessageAttachment[] } | ModelMessage;
 
 /** What a turn does: send a new message, edit one of the user's, regenerate a reply, or continue a cut-off one. */
 export type TurnMode = ChatStartInput['mode'];
@@ -228,8 +230,8 @@ export class HistoryRepository {
       touch: db.prepare('UPDATE conversations SET updated_at = ?, active_leaf_id = ? WHERE id = ?'),
       titleIfUntitled: db.prepare("UPDATE conversations SET title = ? WHERE id = ? AND title = ''"),
       insertConversation: db.prepare(
-        `INSERT INTO conversations (id, title, created_at, updated_at, provider_id, model, system_prompt, parameters)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO conversations (id, title, created_at, updated_at, provider_id, model, system_prompt, parameters,
+           tool_servers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       chain: db.prepare(
         `WITH RECURSIVE chain(id, depth) AS (
@@ -324,12 +326,16 @@ export class HistoryRepository {
     return guardStorage(() => {
       const current = this.getConversation(settings.conversationId);
       this.db
-        .prepare('UPDATE conversations SET provider_id = ?, model = ?, system_prompt = ?, parameters = ? WHERE id = ?')
+        .prepare(
+          `UPDATE conversations SET provider_id = ?, model = ?, system_prompt = ?, parameters = ?, tool_servers = ?
+           WHERE id = ?`,
+        )
         .run(
           settings.providerId !== undefined ? settings.providerId : current.providerId,
           settings.model !== undefined ? settings.model : current.model,
           settings.systemPrompt ?? current.systemPrompt,
           JSON.stringify(settings.parameters ?? current.parameters),
+          JSON.stringify(settings.toolServerIds ?? current.toolServerIds),
           settings.conversationId,
         );
       return this.getConversation(settings.conversationId);
@@ -546,6 +552,15 @@ export class HistoryRepository {
     });
   }
 
+  /** Keeps a reply's tool rounds as they stand; called after each call is asked, answered or run. */
+  saveToolSteps(messageId: string, steps: ToolStep[]): void {
+    guardStorage(() => {
+      this.requireChange(
+        this.db.prepare('UPDATE messages SET tool_steps = ? WHERE id = ?').run(JSON.stringify(steps), messageId),
+      );
+    });
+  }
+
   /** At start-up: replies still `streaming` were cut off by a crash or quit. Returns how many. */
   markInterruptedOnStartup(): number {
     return guardStorage(
@@ -615,13 +630,19 @@ export class HistoryRepository {
       const rows = this.statements.chain.all(messageId, Number.MAX_SAFE_INTEGER) as MessageRow[];
       return rows
         .filter((row) => row.erased_at === null)
-        .filter((row) => !(row.role === 'assistant' && row.content === '' && row.status !== 'complete'))
-        .map((row) => ({
-          role: row.role,
-          content: row.content,
-          // The row's attachment list has no text; only messages that have files are read again.
-          attachments: row.attachments !== '[]' ? this.attachmentRows.ofMessage(row.id) : [],
-        }));
+        .filter(
+          (row) => !(row.role === 'assistant' && row.content === '' && row.status !== 'complete' && !row.tool_steps),
+        )
+        .flatMap((row): ContextMessage[] => [
+          // A reply's tool rounds are replayed exactly as they were sent, before its final text.
+          ...parseJsonColumn<ToolStep[]>(row.tool_steps, []).flatMap(stepMessages),
+          {
+            role: row.role,
+            content: row.content,
+            // The row's attachment list has no text; only messages that have files are read again.
+            attachments: row.attachments !== '[]' ? this.attachmentRows.ofMessage(row.id) : [],
+          },
+        ]);
     });
   }
 
@@ -793,6 +814,7 @@ export class HistoryRepository {
       input.model ?? null,
       input.systemPrompt ?? '',
       JSON.stringify(input.parameters ?? {}),
+      JSON.stringify(input.toolServerIds ?? []),
     );
     return id;
   }

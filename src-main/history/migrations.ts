@@ -196,12 +196,45 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, status, attachment_t
 END;
 `;
 
+/**
+ * Version 5: tool calls. A conversation names the MCP servers whose tools it offers; a reply
+ * keeps the rounds of tool calls it went through (`tool_steps`, JSON: the text before each
+ * round, each call with its arguments and result) beside its final text, so the message tree is
+ * unchanged and a reply replays as the exact `tool_calls` and `role: "tool"` messages. Search
+ * indexes the names of the tools a reply called after its text and its files' text.
+ */
+const V5_SQL = `
+ALTER TABLE conversations ADD COLUMN tool_servers TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE messages ADD COLUMN tool_steps TEXT;
+
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_update;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.status != 'streaming' BEGIN
+  INSERT INTO messages_fts (rowid, body)
+    VALUES (new.seq, new.content || char(10) || new.attachment_text || char(10, 10) || ${TOOL_NAMES('new')});
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, status, attachment_text, tool_steps ON messages BEGIN
+  DELETE FROM messages_fts WHERE rowid = old.seq;
+  INSERT INTO messages_fts (rowid, body)
+    SELECT new.seq, new.content || char(10) || new.attachment_text || char(10, 10) || ${TOOL_NAMES('new')}
+    WHERE new.status != 'streaming';
+END;
+`;
+
+/** The names of the tools a reply called, each followed by two newlines; '' when none. */
+function TOOL_NAMES(row: string): string {
+  return `coalesce((SELECT group_concat(json_extract(call.value, '$.name') || char(10, 10), '')
+    FROM json_each(CASE WHEN json_valid(${row}.tool_steps) THEN ${row}.tool_steps ELSE '[]' END) AS step,
+         json_each(step.value, '$.calls') AS call), '')`;
+}
+
 /** Every migration, oldest first. The last one's version is the current schema. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'conversations, messages, drafts', sql: V1_SQL },
   { version: 2, description: 'stream logs and full-text search', sql: V2_SQL },
   { version: 3, description: 'stored retry-after of errors, message delete with undo', sql: V3_SQL },
   { version: 4, description: 'attachments', sql: V4_SQL },
+  { version: 5, description: 'tool servers per conversation, tool calls per reply', sql: V5_SQL },
 ];
 
 /** The schema version this build writes. */

@@ -15,6 +15,7 @@ import type {
 } from '../../src-preload/contract/types';
 import type { NagareErrorShape } from '../../src-preload/contract/errors';
 import { isErrorCode } from '../../src-preload/contract/errors';
+import type { ToolStep } from '../../src-preload/contract/tools';
 
 /** A `conversations` row as selected by `CONVERSATION_COLUMNS`. */
 export interface ConversationRow {
@@ -28,11 +29,13 @@ export interface ConversationRow {
   system_prompt: string;
   parameters: string;
   active_leaf_id: string | null;
+  /** JSON array of MCP server ids. */
+  tool_servers: string;
 }
 
 /** The columns `ConversationRow` needs, for a table aliased `c`. */
 export const CONVERSATION_COLUMNS =
-  'c.id, c.title, c.created_at, c.updated_at, c.pinned, c.provider_id, c.model, c.system_prompt, c.parameters, c.active_leaf_id';
+  'c.id, c.title, c.created_at, c.updated_at, c.pinned, c.provider_id, c.model, c.system_prompt, c.parameters, c.active_leaf_id, c.tool_servers';
 
 /** A `messages` row with its version position, as selected by `MESSAGE_COLUMNS`. */
 export interface MessageRow {
@@ -59,6 +62,8 @@ export interface MessageRow {
   has_log: number;
   /** JSON array of the message's attachments (ATTACHMENT_JSON objects), in order. */
   attachments: string;
+  /** JSON array of `ToolStep`s; null for a reply that called no tool. */
+  tool_steps: string | null;
 }
 
 /** One attachment as JSON, for a table of links aliased `ma` joined to `attachments` aliased `a`. */
@@ -88,7 +93,7 @@ export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.parent_id, m.role, m.
   (SELECT json_group_array(s.id ORDER BY s.created_at, s.seq) FROM messages s
      WHERE s.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id AND ${shownMessage('s')}) AS version_ids,
   EXISTS (SELECT 1 FROM stream_logs l WHERE l.message_id = m.id) AS has_log,
-  ${MESSAGE_ATTACHMENTS_COLUMN}`;
+  ${MESSAGE_ATTACHMENTS_COLUMN}, m.tool_steps`;
 
 /** Parses a JSON column, falling back when it is damaged rather than failing the whole read. */
 export function parseJsonColumn<T>(text: string | null, fallback: T): T {
@@ -119,6 +124,7 @@ export function toConversation(row: ConversationRow): Conversation {
     ...toSummary(row),
     systemPrompt: row.system_prompt,
     parameters: parseJsonColumn<GenerationParameters>(row.parameters, {}),
+    toolServerIds: parseJsonColumn<string[]>(row.tool_servers, []),
   };
 }
 
@@ -158,6 +164,7 @@ export function toMessageView(row: MessageRow): MessageView {
     hasStreamLog: !deleted && row.has_log === 1,
     deleted,
     attachments: deleted ? [] : parseAttachments(row.attachments),
+    toolSteps: deleted ? [] : parseJsonColumn<ToolStep[]>(row.tool_steps, []),
   };
 }
 

@@ -15,6 +15,7 @@ const conversation: Conversation = {
   model: null,
   systemPrompt: '',
   parameters: {},
+  toolServerIds: [],
 };
 const settingsValue: Settings = {
   theme: 'dark',
@@ -97,7 +98,9 @@ function fakes() {
       start: vi.fn(async () => ({ streamId: 's', conversationId: 'c1', userMessageId: 'u', assistantMessageId: 'a' })),
       cancel: vi.fn(),
       liveLog: vi.fn(() => null),
+      decideTool: vi.fn(),
     },
+    mcp: { list: vi.fn(() => []), save: vi.fn(), remove: vi.fn(), restart: vi.fn(), setEnabled: vi.fn() },
     transfers,
     startup: { recoveredDatabasePath: null, damagedWalPath: null, storageProblem: null },
     quickAsk: { hide: vi.fn(), openInMain: vi.fn() },

@@ -13,6 +13,7 @@ import { toPresetView, PROVIDER_PRESETS } from '../providers/presets';
 import type { SecretsApi } from '../secrets/SecretsService';
 import type { SettingsService } from '../settings/SettingsService';
 import type { ChatService } from '../streaming/ChatService';
+import type { McpService } from '../mcp/McpService';
 import type { FileTransferService } from '../transfer/FileTransferService';
 import { externalUrl } from '../windows/security';
 import type { z } from 'zod';
@@ -49,9 +50,11 @@ export interface HandlerServices {
   history: () => HandlerHistory;
   streamLogs: () => Pick<StreamLogStore, 'get' | 'storage' | 'prune'>;
   drafts: () => Pick<DraftStore, 'get' | 'set'>;
-  chat: Pick<ChatService, 'start' | 'cancel' | 'liveLog'>;
+  chat: Pick<ChatService, 'start' | 'cancel' | 'liveLog' | 'decideTool'>;
   /** Files pasted, dropped or picked: checked and kept by main, read back and opened by id. */
   attachments: Pick<AttachmentService, 'add' | 'read' | 'open' | 'save'>;
+  /** The user's MCP servers. */
+  mcp: Pick<McpService, 'list' | 'save' | 'remove' | 'restart' | 'setEnabled'>;
   /** Backup, export, import and `.sse` files, behind the dialog port. */
   transfers: Pick<
     FileTransferService,
@@ -89,6 +92,12 @@ export function createHandlers(services: HandlerServices): Handlers {
     'attachments.open': (ref) => services.attachments.open(ref),
     'attachments.save': (ref) => services.attachments.save(ref),
 
+    'tools.decide': ({ streamId, callId, decision }) => chat.decideTool(streamId, callId, decision),
+    'mcp.list': () => services.mcp.list(),
+    'mcp.save': (input) => services.mcp.save(input),
+    'mcp.remove': ({ serverId }) => services.mcp.remove(serverId),
+    'mcp.restart': ({ serverId }) => services.mcp.restart(serverId),
+    'mcp.setEnabled': ({ serverId, enabled }) => services.mcp.setEnabled(serverId, enabled),
     'quickAsk.send': ({ content }, context) => {
       return chat.start({ content, mode: 'send' }, context);
     },

@@ -4,6 +4,7 @@
  */
 import type { ElidedPayload, GenerationParameters, ProviderView } from '../../src-preload/contract/types';
 import { isSecretHeader } from '../../src-preload/contract/secretHeaders';
+import type { ModelMessage } from '../../src-preload/contract/tools';
 import { quirksFor, type ProviderQuirks } from './presets';
 
 /** The fields of a provider the builder needs; a `ProviderView` fits. */
@@ -22,10 +23,18 @@ export type ContentPart =
   | { type: 'text'; text: string }
   | { type: 'image'; mimeType: string; base64: string; payload: Omit<ElidedPayload, 'placeholder'> };
 
-/** One chat message as sent upstream: text, or parts when it carries attachments. */
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string | readonly ContentPart[];
+/**
+ * One chat message as sent upstream: text, or parts when it carries attachments; a reply's tool
+ * calls and each tool's result as OpenAI shapes them.
+ */
+export type ChatMessage =
+  | { role: 'system' | 'user' | 'assistant'; content: string | readonly ContentPart[] }
+  | Extract<ModelMessage, { role: 'assistant' | 'tool' }>;
+
+/** A tool offered to the model, in OpenAI's `tools` format. */
+export interface FunctionTool {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
 }
 
 /** A ready-to-send request. */
@@ -50,6 +59,8 @@ export interface ChatRequestInput {
   model: string;
   messages: readonly ChatMessage[];
   parameters?: GenerationParameters;
+  /** Tools offered to the model; absent or empty offers none (no `tools` key is sent). */
+  tools?: readonly FunctionTool[];
 }
 
 /** Default Azure `api-version` when the provider config has none. */
@@ -64,8 +75,15 @@ export function payloadPlaceholder(payload: Omit<ElidedPayload, 'placeholder'>):
   return `data:${payload.mimeType};base64,<${size} left out: ${payload.name}>`;
 }
 
-/** A message in the OpenAI format; `imageUrl` decides what an image's URL is (the data, or a placeholder). */
+/**
+ * A message in the OpenAI format, with only the fields its role sends (a stored message may carry
+ * more); `imageUrl` decides what an image's URL is (the data, or a placeholder).
+ */
 function wireMessage(message: ChatMessage, imageUrl: (part: Extract<ContentPart, { type: 'image' }>) => string) {
+  if (message.role === 'tool') return { role: 'tool', tool_call_id: message.tool_call_id, content: message.content };
+  if ('tool_calls' in message && message.tool_calls && message.tool_calls.length > 0) {
+    return { role: 'assistant', content: message.content, tool_calls: message.tool_calls };
+  }
   if (typeof message.content === 'string') return { role: message.role, content: message.content };
   return {
     role: message.role,
@@ -92,6 +110,7 @@ export function buildChatRequest(input: ChatRequestInput): HttpRequest {
     messages: input.messages.map((m) => wireMessage(m, (part) => `data:${part.mimeType};base64,${part.base64}`)),
     stream: true,
   };
+  if (input.tools && input.tools.length > 0) body.tools = input.tools;
   if (quirks.streamOptions) body.stream_options = { include_usage: true };
   const { temperature, maxTokens } = input.parameters ?? {};
   if (temperature !== undefined) body.temperature = temperature;

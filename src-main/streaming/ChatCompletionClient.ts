@@ -13,6 +13,7 @@ import type {
 } from '../../src-preload/contract/types';
 import {
   buildChatRequest,
+  type FunctionTool,
   buildModelsRequest,
   effectiveQuirks,
   redactHeaders,
@@ -59,6 +60,7 @@ export interface ChatStreamRequest {
   model: string;
   messages: readonly ChatMessage[];
   parameters?: GenerationParameters;
+  tools?: readonly FunctionTool[];
   signal?: AbortSignal;
 }
 

@@ -15,6 +15,9 @@ import { extractPdfText } from '../attachments/pdfText';
 import { makeTestPng } from '../attachments/testing/makeTestPng';
 import { ChatCompletionClient } from './ChatCompletionClient';
 import { ChatService, HISTORY_FLUSH_MS, IPC_COALESCE_MS, type ChatServiceDependencies } from './ChatService';
+import type { OfferedTool } from '../mcp/McpService';
+import { TOOL_STEP_LIMIT } from '../../src-preload/contract/tools';
+import type { ToolsPort } from '../tools/toolRound';
 import { ControlledBody, eventStreamResponse, SSE_END, sseChunk } from './testSupport';
 
 const KEY = 'sk-test-chat-service-0123456789';
@@ -451,5 +454,183 @@ describe('ChatService over real HTTP and a real database', () => {
       content: 'Hello, world!',
     });
     expect(timers.count()).toBe(0);
+  });
+
+  describe('tool calls', () => {
+    /** A fake of the MCP servers: two tools on one server, results made from the arguments. */
+    function fakeTools(options: { alwaysAllowed?: string[]; hang?: boolean } = {}) {
+      const calls: Array<{ name: string; args: Record<string, unknown> }> = [];
+      const callWaiters: Array<() => void> = [];
+      /** Resolves once a call has reached the tool, woken by the call itself. */
+      const called = () =>
+        calls.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => callWaiters.push(resolve));
+      const allowed = new Set(options.alwaysAllowed ?? []);
+      const offered: OfferedTool[] = ['lookup', 'report_env'].map((name) => ({
+        serverId: 'srv',
+        serverName: 'Test tools',
+        toolName: name,
+        functionName: name,
+        description: `The ${name} tool`,
+        inputSchema: { type: 'object', properties: {} },
+      }));
+      const port: ToolsPort = {
+        offeredTools: async (ids) => (ids.includes('srv') ? offered : []),
+        call: async (tool, args, signal) => {
+          calls.push({ name: tool.toolName, args });
+          callWaiters.splice(0).forEach((wake) => wake());
+          if (options.hang) {
+            await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+            return {
+              status: 'cancelled',
+              content: 'cancelled by the user',
+              error: null,
+              durationMs: 1,
+              truncated: false,
+            };
+          }
+          return {
+            status: 'ok',
+            content: `${tool.toolName}:${JSON.stringify(args)}`,
+            error: null,
+            durationMs: 1,
+            truncated: false,
+          };
+        },
+        isAlwaysAllowed: (_serverId, toolName) => allowed.has(toolName),
+        allowAlways: (_serverId, toolName) => void allowed.add(toolName),
+      };
+      return { port, calls, allowed, called };
+    }
+
+    const PARALLEL = [
+      { name: 'lookup', arguments: '{"query": "流れ 🌊", "mode": "ok"}', id: 'call_a' },
+      { name: 'report_env', arguments: '{}', id: 'call_b' },
+    ];
+
+    function toolEvents(streamId: string) {
+      return messenger.sent.filter(
+        (event): event is Extract<ChatEvent, { kind: 'tool-calls' }> =>
+          event.streamId === streamId && event.kind === 'tool-calls',
+      );
+    }
+
+    it('asks, runs both calls, sends their results and streams the final answer, all kept', async () => {
+      const tools = fakeTools();
+      service = new ChatService({ ...dependencies, tools: tools.port });
+      mock.script({ toolCalls: PARALLEL, text: 'Let me look.' }, { text: 'Done: flow.' });
+      const started = await service.start(
+        { content: 'Look it up', mode: 'send', toolServerIds: ['srv'] },
+        { windowId: 1 },
+      );
+      await messenger.until(() => toolEvents(started.streamId).length === 1);
+      const [asked] = toolEvents(started.streamId);
+      expect(asked!.askIds).toEqual(['call_a', 'call_b']);
+      expect(asked!.step.text).toBe('Let me look.');
+      expect(asked!.step.calls.map((c) => [c.name, c.arguments])).toEqual(PARALLEL.map((c) => [c.name, c.arguments]));
+      expect(
+        JSON.parse(mock.requests.at(-1)!.body).tools.map((t: { function: { name: string } }) => t.function.name),
+      ).toEqual(['lookup', 'report_env']);
+
+      service.decideTool(started.streamId, 'call_a', 'run');
+      service.decideTool(started.streamId, 'call_b', 'deny');
+      await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+      expect(messenger.ended(started.streamId)?.kind).toBe('done');
+      expect(tools.calls).toEqual([{ name: 'lookup', args: { query: '流れ 🌊', mode: 'ok' } }]);
+
+      const second = JSON.parse(mock.requests.at(-1)!.body) as { messages: unknown[] };
+      expect(second.messages.slice(-3)).toEqual([
+        {
+          role: 'assistant',
+          content: 'Let me look.',
+          tool_calls: PARALLEL.map((c) => ({
+            id: c.id,
+            type: 'function',
+            function: { name: c.name, arguments: c.arguments },
+          })),
+        },
+        { role: 'tool', tool_call_id: 'call_a', content: 'lookup:{"query":"流れ 🌊","mode":"ok"}' },
+        { role: 'tool', tool_call_id: 'call_b', content: 'denied by the user' },
+      ]);
+      const saved = store.repo.getMessage(started.assistantMessageId);
+      expect(saved.content).toBe('Done: flow.');
+      expect(saved.toolSteps[0]!.calls.map((c) => c.result?.status)).toEqual(['ok', 'denied']);
+      // The next turn replays the round exactly, before the reply's final text.
+      const context = store.repo.buildContext(started.assistantMessageId);
+      expect(context.slice(-4, -1)).toEqual(second.messages.slice(-3));
+      expect(context.at(-1)).toEqual({ role: 'assistant', content: 'Done: flow.', attachments: [] });
+      // The inspector's log holds both rounds: the tool-call fragments, then the final answer, in time order.
+      const entries = store.streamLogs.get(started.assistantMessageId)!.entries;
+      const firstFragment = entries.findIndex((entry) => entry.data.includes('"arguments":"{\\"q'));
+      const finalText = entries.findIndex((entry) => entry.data.includes('Done'));
+      expect(firstFragment).toBeGreaterThanOrEqual(0);
+      expect(finalText).toBeGreaterThan(firstFragment);
+      expect(entries[finalText]!.at).toBeGreaterThanOrEqual(entries[firstFragment]!.at);
+    });
+
+    it('runs always-allowed tools without asking, and remembers a new Always allow', async () => {
+      const tools = fakeTools({ alwaysAllowed: ['report_env'] });
+      service = new ChatService({ ...dependencies, tools: tools.port });
+      mock.script({ toolCalls: PARALLEL }, { text: 'ok' });
+      const started = await service.start({ content: 'x', mode: 'send', toolServerIds: ['srv'] }, { windowId: 1 });
+      await messenger.until(() => toolEvents(started.streamId).length === 1);
+      expect(toolEvents(started.streamId)[0]!.askIds).toEqual(['call_a']);
+      service.decideTool(started.streamId, 'call_a', 'always');
+      await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+      expect(tools.allowed.has('lookup')).toBe(true);
+      expect(tools.calls.map((c) => c.name).sort()).toEqual(['lookup', 'report_env']);
+    });
+
+    it('answers arguments that are not JSON with a typed error, and goes on', async () => {
+      const tools = fakeTools({ alwaysAllowed: ['lookup'] });
+      service = new ChatService({ ...dependencies, tools: tools.port });
+      mock.script({ toolCalls: [{ name: 'lookup', arguments: '{"query": "cut', id: 'call_bad' }] }, { text: 'sorry' });
+      const started = await service.start({ content: 'x', mode: 'send', toolServerIds: ['srv'] }, { windowId: 1 });
+      await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+      expect(messenger.ended(started.streamId)?.kind).toBe('done');
+      const call = store.repo.getMessage(started.assistantMessageId).toolSteps[0]!.calls[0]!;
+      expect(call.result?.error?.code).toBe('tool_bad_arguments');
+      expect(tools.calls).toEqual([]);
+    });
+
+    it('stops at the step limit with a visible error', async () => {
+      const tools = fakeTools({ alwaysAllowed: ['report_env'] });
+      service = new ChatService({ ...dependencies, tools: tools.port });
+      mock.setScript({ toolCalls: [{ name: 'report_env', arguments: '{}' }] });
+      const started = await service.start({ content: 'loop', mode: 'send', toolServerIds: ['srv'] }, { windowId: 1 });
+      await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+      const ended = messenger.ended(started.streamId);
+      expect(ended?.kind === 'error' && ended.error.code).toBe('tool_error');
+      expect(tools.calls).toHaveLength(TOOL_STEP_LIMIT);
+      expect(store.repo.getMessage(started.assistantMessageId).toolSteps).toHaveLength(TOOL_STEP_LIMIT);
+    });
+
+    it('stops while a call waits for the user, and while one runs', async () => {
+      const tools = fakeTools({ hang: true });
+      service = new ChatService({ ...dependencies, tools: tools.port });
+      mock.script({ toolCalls: PARALLEL });
+      const waiting = await service.start({ content: 'x', mode: 'send', toolServerIds: ['srv'] }, { windowId: 1 });
+      await messenger.until(() => toolEvents(waiting.streamId).length === 1);
+      service.cancel(waiting.streamId);
+      await messenger.until(() => messenger.ended(waiting.streamId) !== undefined);
+      expect(store.repo.getMessage(waiting.assistantMessageId).status).toBe('cancelled');
+      expect(() => service.decideTool(waiting.streamId, 'call_a', 'run')).toThrow(/no longer waiting/);
+
+      mock.script({ toolCalls: PARALLEL });
+      const running = await service.start({ content: 'y', mode: 'send', toolServerIds: ['srv'] }, { windowId: 1 });
+      await messenger.until(() => toolEvents(running.streamId).length === 1);
+      service.decideTool(running.streamId, 'call_a', 'run');
+      await tools.called();
+      service.cancel(running.streamId);
+      await messenger.until(() => messenger.ended(running.streamId) !== undefined);
+      const calls = store.repo.getMessage(running.assistantMessageId).toolSteps[0]!.calls;
+      expect(calls.map((c) => c.result?.status)).toEqual(['cancelled', 'cancelled']);
+    });
+
+    it('offers no tools to a conversation that chose none', async () => {
+      service = new ChatService({ ...dependencies, tools: fakeTools().port });
+      const started = await service.start({ content: 'plain', mode: 'send' }, { windowId: 1 });
+      await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+      expect(JSON.parse(mock.requests.at(-1)!.body)).not.toHaveProperty('tools');
+    });
   });
 });

@@ -9,6 +9,7 @@ import type {
   ChatEvent,
   ChatStarted,
   GenerationParameters,
+  RawStreamEntry,
   StreamLog,
   StreamMetrics,
   Usage,
@@ -24,6 +25,19 @@ import type { ProviderRegistry } from '../providers/ProviderRegistry';
 import type { ChatMessage } from '../providers/requestBuilder';
 import type { SecretsReader } from '../secrets/SecretsService';
 import type { ChatCompletionClient, ChatCompletionStream } from './ChatCompletionClient';
+import type { ToolCall } from './chatCompletionStream';
+import { TOOL_STEP_LIMIT, stepMessages, type ToolStep } from '../../src-preload/contract/tools';
+import type { OfferedTool } from '../mcp/McpService';
+import { ToolError } from '../mcp/ToolError';
+import {
+  ToolApprovals,
+  callsToAsk,
+  functionTools,
+  newToolStep,
+  runToolRound,
+  type ToolDecision,
+  type ToolsPort,
+} from '../tools/toolRound';
 
 /** How often deltas are sent to the window: about one message a frame. */
 export const IPC_COALESCE_MS = 16;
@@ -52,6 +66,8 @@ export interface ChatServiceDependencies {
   newId: () => string;
   /** The stored bytes of an attachment, to send an image. @throws AppError `missing` when it is gone. */
   attachmentBytes: (id: string) => Uint8Array;
+  /** The user's MCP servers; absent, no tools are offered. */
+  tools?: ToolsPort;
   /** The timers that coalesce deltas and pace saves; tests pass their own to run them by hand. */
   setTimer?: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
   clearTimer?: (timer: ReturnType<typeof setTimeout>) => void;
@@ -84,11 +100,30 @@ interface RunningStream {
   flushedOnce: boolean;
   /** Set when saving failed: the reply goes on in memory and the window is told at the end. */
   storageError: NagareErrorShape | null;
+  /** The tools offered with every request of this reply; empty offers none. */
+  tools: OfferedTool[];
+  /** The tool rounds so far; each adds its calls and results to the next request. */
+  steps: ToolStep[];
+  /** Starts the next request of the reply, after a tool round, with these messages. */
+  nextRequest: (messages: ChatMessage[]) => ChatCompletionStream;
+  /** The request's messages before any tool round. */
+  baseMessages: ChatMessage[];
+  /** True while a round holds the text the model wrote before its calls: the reply's own text is empty. */
+  textInStep: boolean;
+  /**
+   * The raw entries of the requests before the current one (tool rounds), timed from the first
+   * request, so the inspector's timeline shows every round's tool-call fragments in order.
+   */
+  earlierEntries: RawStreamEntry[];
+  /** When the first request was sent, and the current one, in `performance.now()` time. */
+  firstRequestAt: number;
+  currentRequestAt: number;
 }
 
 /** Runs replies from start to end: see the comment at the top of this file. */
 export class ChatService {
   private readonly streams = new Map<string, RunningStream>();
+  private readonly approvals = new ToolApprovals();
   private readonly setTimer: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
   private readonly clearTimer: (timer: ReturnType<typeof setTimeout>) => void;
 
@@ -112,6 +147,8 @@ export class ChatService {
     }
     // Everything that can refuse the request runs before anything is written; the turn is written in one go.
     const apiKey = await this.deps.secrets.getKeyForRequest(provider.id);
+    const toolServerIds = input.toolServerIds ?? existing?.toolServerIds ?? [];
+    const tools = this.deps.tools && toolServerIds.length > 0 ? await this.deps.tools.offeredTools(toolServerIds) : [];
     const turn = history.beginTurn({
       conversationId: existing?.id ?? null,
       newConversation: {
@@ -119,6 +156,7 @@ export class ChatService {
         model,
         systemPrompt: input.systemPrompt,
         parameters: input.parameters,
+        toolServerIds,
       },
       mode: input.mode,
       content: input.content,
@@ -132,21 +170,30 @@ export class ChatService {
     const parameters = { ...this.deps.defaults().parameters, ...conversation.parameters };
     const messages: ChatMessage[] = [
       ...(conversation.systemPrompt.trim() ? [{ role: 'system' as const, content: conversation.systemPrompt }] : []),
-      ...turn.context.map((message): ChatMessage => ({
-        role: message.role,
-        content: messageContent(message.content, message.attachments, this.deps.attachmentBytes),
-      })),
+      ...turn.context.map((message): ChatMessage =>
+        'attachments' in message
+          ? {
+              role: message.role,
+              content: messageContent(message.content, message.attachments, this.deps.attachmentBytes),
+            }
+          : message,
+      ),
       ...(input.mode === 'continue' ? [{ role: 'user' as const, content: CONTINUE_INSTRUCTION }] : []),
     ];
     const controller = new AbortController();
-    const upstream = this.deps.client(this.deps.defaults().idleTimeoutSeconds * 1000).stream({
-      provider,
-      apiKey,
-      model,
-      messages,
-      parameters,
-      signal: controller.signal,
-    });
+    const idleTimeoutMs = this.deps.defaults().idleTimeoutSeconds * 1000;
+    const offered = functionTools(tools);
+    const nextRequest = (requestMessages: ChatMessage[]) =>
+      this.deps.client(idleTimeoutMs).stream({
+        provider,
+        apiKey,
+        model,
+        messages: requestMessages,
+        parameters,
+        ...(offered.length > 0 ? { tools: offered } : {}),
+        signal: controller.signal,
+      });
+    const upstream = nextRequest(messages);
     const stream: RunningStream = {
       id: this.deps.newId(),
       windowId: context.windowId,
@@ -169,6 +216,14 @@ export class ChatService {
       flushTimer: null,
       flushedOnce: false,
       storageError: null,
+      tools,
+      steps: [],
+      nextRequest,
+      baseMessages: messages,
+      textInStep: false,
+      earlierEntries: [],
+      firstRequestAt: performance.now(),
+      currentRequestAt: performance.now(),
     };
     this.streams.set(stream.id, stream);
     this.send(stream, { kind: 'started', conversationId: conversation.id, messageId: reply.id });
@@ -180,6 +235,11 @@ export class ChatService {
       userMessageId: turn.userMessage?.id ?? null,
       assistantMessageId: reply.id,
     };
+  }
+
+  /** The user's answer to a tool call a reply is waiting on. */
+  decideTool(streamId: string, callId: string, decision: ToolDecision): void {
+    this.approvals.decide(streamId, callId, decision);
   }
 
   /** Aborts a reply at once; the text so far is kept and the reply is marked cancelled. */
@@ -238,6 +298,10 @@ export class ChatService {
             break;
           case 'done':
             usage = event.usage ?? usage;
+            if (event.finishReason === 'tool_calls' && event.toolCalls.length > 0 && stream.tools.length > 0) {
+              await this.toolRound(stream, event.toolCalls, { usage, metrics: event.metrics ?? {} });
+              return;
+            }
             this.finish(stream, {
               status: 'complete',
               usage,
@@ -275,6 +339,72 @@ export class ChatService {
         metrics: stream.upstream.metrics,
         error: toErrorShape(error),
       });
+    }
+  }
+
+  /**
+   * Runs one round of tool calls, then streams the model's next reply with their results, or
+   * ends the reply: stopped by the user, or past the step limit.
+   */
+  private async toolRound(
+    stream: RunningStream,
+    calls: ToolCall[],
+    end: { usage: Usage | null; metrics: StreamMetrics },
+  ): Promise<void> {
+    if (stream.steps.length >= TOOL_STEP_LIMIT) {
+      const error = new ToolError(
+        'tool_error',
+        `Stopped after ${TOOL_STEP_LIMIT} rounds of tool calls, the step limit. Send a message to go on.`,
+      );
+      this.finish(stream, { status: 'error', ...end, error: error.toShape() });
+      return;
+    }
+    this.deliverPending(stream);
+    const tools = this.deps.tools!;
+    const step = newToolStep(this.replyText(stream).content, calls, stream.tools);
+    stream.steps.push(step);
+    stream.textInStep = true;
+    stream.priorContent = '';
+    this.saveSteps(stream);
+    const askIds = callsToAsk(step, tools, stream.tools);
+    this.send(stream, { kind: 'tool-calls', step: structuredClone(step), stepIndex: stream.steps.length - 1, askIds });
+    const signal = stream.controller.signal;
+    await runToolRound(step, {
+      offered: stream.tools,
+      port: tools,
+      signal,
+      askIds,
+      ask: (callId) => this.approvals.wait(stream.id, callId, signal),
+      onResult: (call) => {
+        this.saveSteps(stream);
+        this.send(stream, { kind: 'tool-result', callId: call.id, result: call.result! });
+      },
+    });
+    if (signal.aborted) {
+      this.finish(stream, {
+        status: 'cancelled',
+        ...end,
+        error: { code: 'cancelled', message: 'Stopped during a tool call.' },
+      });
+      return;
+    }
+    stream.earlierEntries = this.allEntries(stream);
+    stream.currentRequestAt = performance.now();
+    stream.upstream = stream.nextRequest([...stream.baseMessages, ...stream.steps.flatMap(stepMessages)]);
+    stream.textInStep = false;
+    stream.flushedOnce = false;
+    await this.pump(stream);
+  }
+
+  private saveSteps(stream: RunningStream): void {
+    if (stream.storageError) return;
+    try {
+      const history = this.deps.history();
+      history.saveToolSteps(stream.messageId, stream.steps);
+      history.appendOrFlush(stream.messageId, this.replyText(stream));
+    } catch (error) {
+      stream.storageError = toErrorShape(error, 'storage');
+      this.deps.log('error', 'Could not save a tool call', { error });
     }
   }
 
@@ -366,13 +496,21 @@ export class ChatService {
   /** The whole reply as it stands: what the row held before (continue) and what this stream added. */
   private replyText(stream: RunningStream): { content: string; reasoning: string } {
     return {
-      content: stream.priorContent + stream.upstream.text,
+      content: stream.textInStep ? '' : stream.priorContent + stream.upstream.text,
       reasoning: stream.priorReasoning + stream.upstream.reasoning,
     };
   }
 
+  /** Every round's raw entries, the current request's shifted to the first request's clock. */
+  private allEntries(stream: RunningStream): RawStreamEntry[] {
+    const shift = Math.round(stream.currentRequestAt - stream.firstRequestAt);
+    const current = stream.upstream.entries;
+    if (stream.earlierEntries.length === 0 && shift === 0) return [...current];
+    return [...stream.earlierEntries, ...current.map((entry) => ({ ...entry, at: entry.at + shift }))];
+  }
+
   private streamLog(stream: RunningStream): StreamLog {
-    const { request, response, metrics, entries, truncated } = stream.upstream;
+    const { request, response, metrics, truncated } = stream.upstream;
     return {
       request: {
         providerName: stream.providerName,
@@ -387,7 +525,7 @@ export class ChatService {
       },
       response: { status: response.status, headers: response.headers },
       metrics: { ...metrics },
-      entries: [...entries],
+      entries: this.allEntries(stream),
       truncated,
       keyEnvVar: stream.keyEnvVar,
     };

@@ -232,6 +232,7 @@ export function readChatGptEntry(entry: unknown, index: number, now: number): En
       usage: null,
       timeToFirstTokenMs: null,
       durationMs: null,
+      toolSteps: [],
       // Filled below from the parent when the export has no time.
       createdAt: meaning.time ?? Number.NaN,
       ...(meaning.files ? { files: meaning.files, contentWithFiles: meaning.contentWithFiles } : {}),
@@ -273,6 +274,7 @@ export function readChatGptEntry(entry: unknown, index: number, now: number): En
       model: branch.findLast((m) => m.model !== null)?.model ?? asText(record['default_model_slug']),
       systemPrompt: '',
       parameters: {},
+      toolServerIds: [],
       activeLeafSourceId: activeLeaf,
       messages: sorted,
     },

@@ -7,6 +7,7 @@
  * worker in the app, and directly under Node in tests.
  */
 import type { ExportFormat, TransferProgress, Usage } from '../../src-preload/contract/types';
+import type { ToolStep } from '../../src-preload/contract/tools';
 import type { HistoryDatabase } from '../history/database';
 import { HistoryError, toHistoryError } from '../history/errors';
 import {
@@ -53,7 +54,7 @@ function readConversation(db: HistoryDatabase, row: ConversationRow): ExportedCo
   const messages = db
     .prepare(
       `SELECT id, parent_id, role, content, reasoning, status, error_code, error_message, model, usage, ttft_ms,
-         duration_ms, created_at, erased_at FROM messages m
+         duration_ms, created_at, erased_at, tool_steps FROM messages m
        WHERE conversation_id = ? AND ${shownMessage('m')} ORDER BY created_at, seq`,
     )
     .all(row.id) as StoredMessageRow[];
@@ -78,8 +79,20 @@ function readConversation(db: HistoryDatabase, row: ConversationRow): ExportedCo
       durationMs: m.duration_ms,
       createdAt: m.created_at,
       ...(attachments.has(m.id) ? { attachments: attachments.get(m.id) } : {}),
+      toolSteps: parseJsonColumn<ToolStep[]>(m.tool_steps, []),
     })),
   };
+}
+
+/** A round of tool calls in Markdown: the text before it, then each call's arguments and result as code. */
+function toolStepMarkdown(step: ToolStep): string[] {
+  const lines = step.text ? [step.text, ''] : [];
+  for (const call of step.calls) {
+    const status = call.result ? call.result.status : 'not run';
+    lines.push(`> Tool \`${call.name}\` (${call.serverName}) · ${status}`, '', '```json', call.arguments, '```', '');
+    if (call.result) lines.push('```text', call.result.content, '```', '');
+  }
+  return lines;
 }
 
 /** The active branch of an exported conversation, root first. */
@@ -136,6 +149,7 @@ export function conversationMarkdown(
     lines.push(`${speaker} · ${details.join(' · ')}`, '');
     const files = attachmentLines(message, link);
     if (files.length > 0) lines.push(...files, '');
+    for (const step of message.toolSteps) lines.push(...toolStepMarkdown(step));
     lines.push(message.content, '');
   }
   return lines.join('\n');

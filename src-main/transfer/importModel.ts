@@ -12,6 +12,7 @@ import type {
   MessageStatus,
   SkippedConversation,
 } from '../../src-preload/contract/types';
+import type { ToolStep } from '../../src-preload/contract/tools';
 
 /** One message, linked to its parent by the id it had in the file. */
 export interface ImportedMessage {
@@ -29,6 +30,8 @@ export interface ImportedMessage {
   timeToFirstTokenMs: number | null;
   durationMs: number | null;
   createdAt: number;
+  /** The rounds of tool calls of a reply, as exported; see `ToolStep`. */
+  toolSteps: ToolStep[];
   /** Files the entry names; the importer fetches their bytes (`resolved`) before staging. */
   files?: ImportedFile[];
   /** The content to keep when every file was found (without the placeholders that stood for them). */

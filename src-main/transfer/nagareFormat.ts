@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Conversation, MessageView } from '../../src-preload/contract/types';
+import type { ToolStep } from '../../src-preload/contract/tools';
 import type { ExportedAttachment } from './exportAttachments';
 import {
   hasCycle,
@@ -72,6 +73,8 @@ const messageSchema = z.object({
     )
     .max(100)
     .optional(),
+  /** Checked as an array only: a step is replayed to the model as text, never run. */
+  toolSteps: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
 const conversationSchema = z.object({
@@ -129,6 +132,8 @@ export function readNagareEntry(entry: unknown, index: number): EntryOutcome {
       model: c.model,
       systemPrompt: c.systemPrompt,
       parameters: c.parameters,
+      // Server ids belong to the machine that exported; here the user chooses again.
+      toolServerIds: [],
       activeLeafSourceId: c.activeLeafId !== null && ids.has(c.activeLeafId) ? c.activeLeafId : null,
       messages: parentsFirst(
         c.messages.map((m) => ({
@@ -159,6 +164,7 @@ export function readNagareEntry(entry: unknown, index: number): EntryOutcome {
                 }),
               }
             : {}),
+          toolSteps: m.toolSteps as unknown as ToolStep[],
         })),
       ),
     },

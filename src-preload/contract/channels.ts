@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import * as s from './schemas';
 import type * as t from './types';
+import * as tools from './tools';
 
 interface Operation<I extends z.ZodType, O> {
   input: I;
@@ -24,6 +25,13 @@ export const invokeChannels = {
 
   'chat.start': answers<t.ChatStarted>()(s.chatStartInput),
   'chat.cancel': answers<void>()(s.streamIdInput),
+  /** Run, deny or always allow a tool call a reply is waiting on. */
+  'tools.decide': answers<void>()(tools.toolDecideInput),
+  'mcp.list': answers<tools.McpServerView[]>()(s.noInput),
+  'mcp.save': answers<tools.McpServerView>()(tools.mcpServerSaveInput),
+  'mcp.remove': answers<void>()(tools.mcpServerIdInput),
+  'mcp.restart': answers<void>()(tools.mcpServerIdInput),
+  'mcp.setEnabled': answers<void>()(tools.mcpSetEnabledInput),
 
   /** Stores a pasted, dropped or picked file (validated and sniffed in main); answers what it is. */
   'attachments.add': answers<t.AttachmentView>()(s.attachmentAddInput),
@@ -93,6 +101,8 @@ export interface EventPayloads {
   'menu.command': t.MenuCommand;
   /** How far the running import or export is; sent to the window that started it. */
   'transfer.progress': t.TransferProgress;
+  /** A server was added, changed, started, failed or stopped: every server as it now is. */
+  'mcp.changed': tools.McpServerView[];
 }
 
 export const eventChannels = [
@@ -102,6 +112,7 @@ export const eventChannels = [
   'network.changed',
   'menu.command',
   'transfer.progress',
+  'mcp.changed',
 ] as const satisfies ReadonlyArray<keyof EventPayloads>;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -32,9 +32,21 @@ export const APP_ERROR_CODES = [
   'internal',
 ] as const;
 
+/** Errors of one tool call: the server would not start, died, took too long, said no, or answered nonsense. */
+export const TOOL_ERROR_CODES = [
+  'tool_start_failed',
+  'tool_crashed',
+  'tool_timeout',
+  'tool_error',
+  'tool_malformed',
+  'tool_bad_arguments',
+  'tool_unknown',
+] as const;
+
+export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
 export type StreamErrorCode = (typeof STREAM_ERROR_CODES)[number];
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
-export type ErrorCode = StreamErrorCode | AppErrorCode;
+export type ErrorCode = StreamErrorCode | AppErrorCode | ToolErrorCode;
 
 /** A failure as it crosses IPC. `message` is safe to show; it never holds a secret. */
 export interface NagareErrorShape {
@@ -58,6 +70,7 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return (
     typeof value === 'string' &&
     ((STREAM_ERROR_CODES as readonly string[]).includes(value) ||
-      (APP_ERROR_CODES as readonly string[]).includes(value))
+      (APP_ERROR_CODES as readonly string[]).includes(value) ||
+      (TOOL_ERROR_CODES as readonly string[]).includes(value))
   );
 }

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './types';
 export * from './channels';
 export * from './api';
+export * from './tools';

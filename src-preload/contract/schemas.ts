@@ -58,6 +58,8 @@ export const chatStartInput = z
     parameters: generationParameters.optional(),
     /** For `send` and `edit`: files stored with `attachments.add`. An edit without it keeps the original's. */
     attachments: z.array(attachmentRef).max(ATTACHMENT_LIMITS.files).optional(),
+    /** The MCP servers whose tools a new conversation offers; an existing one keeps its own. */
+    toolServerIds: z.array(id).max(50).optional(),
   })
   .strict();
 
@@ -135,6 +137,8 @@ export const historyConfigureInput = z
     model: text(200).nullable().optional(),
     systemPrompt: text(100_000).optional(),
     parameters: generationParameters.optional(),
+    /** The MCP servers whose tools the conversation offers. */
+    toolServerIds: z.array(id).max(50).optional(),
   })
   .strict();
 export const historyExportInput = z

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { NagareErrorShape } from './errors';
 import type { generationParameters, storedSettings } from './schemas';
+import type { ToolResult, ToolStep } from './tools';
 
 export type MessageRole = 'system' | 'user' | 'assistant';
 export type MessageStatus = 'streaming' | 'complete' | 'interrupted' | 'error' | 'cancelled';
@@ -43,6 +44,8 @@ export interface ConversationSummary {
 export interface Conversation extends ConversationSummary {
   systemPrompt: string;
   parameters: GenerationParameters;
+  /** The MCP servers whose tools this conversation offers the model; none by default. */
+  toolServerIds: string[];
 }
 
 export interface MessageView {
@@ -72,6 +75,8 @@ export interface MessageView {
   deleted: boolean;
   /** Files the user attached to this message, in the order they were added; empty for replies. */
   attachments: AttachmentView[];
+  /** The rounds of tool calls a reply went through before its final text, oldest first. */
+  toolSteps: ToolStep[];
 }
 
 /** What an attachment is: an image sent as an image, or a file whose text is sent. */
@@ -248,6 +253,13 @@ export type ChatEvent =
   | { streamId: string; seq: number; kind: 'delta'; text: string }
   | { streamId: string; seq: number; kind: 'reasoning'; text: string }
   | { streamId: string; seq: number; kind: 'usage'; usage: Usage }
+  /**
+   * The model asked for tools: the reply's text so far moves into this round; `askIds` are the
+   * calls waiting for Run / Deny / Always allow (`tools.decide`); the others run at once.
+   */
+  | { streamId: string; seq: number; kind: 'tool-calls'; step: ToolStep; stepIndex: number; askIds: string[] }
+  /** One call of the latest round ended. */
+  | { streamId: string; seq: number; kind: 'tool-result'; callId: string; result: ToolResult }
   | {
       streamId: string;
       seq: number;

@@ -10,7 +10,14 @@
  * message is the one to show.
  */
 import { onScopeDispose, reactive } from 'vue';
-import type { ChatEvent, ChatStarted, NagareErrorShape, StreamMetrics, Usage } from '../../../src-preload/contract';
+import type {
+  ChatEvent,
+  ChatStarted,
+  NagareErrorShape,
+  StreamMetrics,
+  ToolStep,
+  Usage,
+} from '../../../src-preload/contract';
 import { bridge } from '../ipc/nagare';
 
 /** A reply as it streams in: kept apart from the message list so tokens touch only this object. */
@@ -30,6 +37,10 @@ export interface LiveReply {
   nextSeq: number;
   /** True once an event was missed: `text` lacks part of the reply. */
   incomplete: boolean;
+  /** The reply's rounds of tool calls so far; `text` is what came after the latest. */
+  steps: ToolStep[];
+  /** Calls of the latest round waiting for Run / Deny / Always allow. */
+  askIds: string[];
 }
 
 /** A reply nothing has arrived for yet. */
@@ -50,6 +61,8 @@ export function newLiveReply(
     finishReason: null,
     nextSeq: 0,
     incomplete: false,
+    steps: [],
+    askIds: [],
   };
 }
 
@@ -76,12 +89,25 @@ export function applyChatEvent(reply: LiveReply, event: ChatEvent): Arrival {
     case 'usage':
       reply.usage = event.usage;
       break;
+    case 'tool-calls':
+      // The text so far belongs to this round; what the model writes next starts afresh.
+      reply.steps[event.stepIndex] = event.step;
+      reply.text = '';
+      reply.askIds = [...event.askIds];
+      break;
+    case 'tool-result': {
+      const call = reply.steps.at(-1)?.calls.find((c) => c.id === event.callId);
+      if (call) call.result = event.result;
+      reply.askIds = reply.askIds.filter((id) => id !== event.callId);
+      break;
+    }
     case 'done':
       reply.done = true;
       reply.finishReason = event.finishReason;
       reply.metrics = event.metrics;
       break;
     case 'error':
+      reply.askIds = [];
       reply.done = true;
       reply.error = event.error;
       reply.metrics = event.metrics;

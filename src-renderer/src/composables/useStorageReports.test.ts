@@ -30,7 +30,7 @@ describe('useStorageReports', () => {
         list: () => ok({ items, nextCursor: null }),
         open: ({ conversationId }) =>
           ok<OpenedConversation>({
-            conversation: { ...summary(conversationId), systemPrompt: '', parameters: {} },
+            conversation: { ...summary(conversationId), systemPrompt: '', parameters: {}, toolServerIds: [] },
             messages: [],
             olderCursor: null,
           }),

@@ -1,6 +1,7 @@
 /** English UI text. Keys are grouped by screen; ja.ts must have the same shape. */
 import inspector from './inspector.en';
 import settings from './settings.en';
+import tools from './tools.en';
 
 const pinned = Object.fromEntries(
   Array.from({ length: 9 }, (_, index) => [`pinned${index + 1}`, `Open pinned conversation ${index + 1}`]),
@@ -147,6 +148,13 @@ export default {
     upstream: { title: 'The model reported an error', body: 'The provider sent an error in the middle of the reply.' },
     cancelled: { title: 'Stopped', body: 'You stopped this reply.' },
     invalid_request: { title: 'Invalid request', body: '' },
+    tool_start_failed: { title: 'The tool server did not start', body: 'See Settings → Tools.' },
+    tool_crashed: { title: 'The tool server stopped', body: 'Restart it in Settings → Tools.' },
+    tool_timeout: { title: 'The tool took too long', body: '' },
+    tool_error: { title: 'The tool failed', body: '' },
+    tool_malformed: { title: 'The tool answered with something unreadable', body: '' },
+    tool_bad_arguments: { title: 'The model sent arguments that are not JSON', body: '' },
+    tool_unknown: { title: 'The model called a tool that is not offered', body: '' },
     forbidden: { title: 'Not allowed', body: '' },
     missing: { title: 'Not found', body: '' },
     no_key: { title: 'No API key', body: 'Add a key in Settings → Providers.' },
@@ -233,4 +241,5 @@ export default {
   },
   inspector,
   settings,
+  tools,
 };

@@ -2,6 +2,7 @@
 import type en from './en';
 import inspector from './inspector.ja';
 import settings from './settings.ja';
+import tools from './tools.ja';
 
 const pinned = Object.fromEntries(
   Array.from({ length: 9 }, (_, index) => [`pinned${index + 1}`, `ピン留めした会話 ${index + 1} を開く`]),
@@ -148,6 +149,13 @@ export default {
     upstream: { title: 'モデルがエラーを報告しました', body: '返答の途中でプロバイダーがエラーを送りました。' },
     cancelled: { title: '停止しました', body: 'この返答は停止されました。' },
     invalid_request: { title: '不正なリクエスト', body: '' },
+    tool_start_failed: { title: 'ツールサーバーが起動しませんでした', body: '設定 → ツールを確認してください。' },
+    tool_crashed: { title: 'ツールサーバーが停止しました', body: '設定 → ツールで再起動してください。' },
+    tool_timeout: { title: 'ツールの応答が時間切れになりました', body: '' },
+    tool_error: { title: 'ツールが失敗しました', body: '' },
+    tool_malformed: { title: 'ツールの応答を読み取れませんでした', body: '' },
+    tool_bad_arguments: { title: 'モデルが JSON でない引数を送りました', body: '' },
+    tool_unknown: { title: '提供していないツールをモデルが呼び出しました', body: '' },
     forbidden: { title: '許可されていません', body: '' },
     missing: { title: '見つかりません', body: '' },
     no_key: { title: 'API キーがありません', body: '設定 → プロバイダーでキーを追加してください。' },
@@ -234,4 +242,5 @@ export default {
   },
   inspector,
   settings,
+  tools,
 } satisfies typeof en;

@@ -12,6 +12,7 @@ export default {
     defaults: 'Defaults',
     appearance: 'Appearance',
     shortcuts: 'Shortcuts',
+    tools: 'Tools',
     data: 'Data',
   },
   providers: {

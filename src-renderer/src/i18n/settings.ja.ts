@@ -11,6 +11,7 @@ export default {
     defaults: '既定',
     appearance: '外観',
     shortcuts: 'ショートカット',
+    tools: 'ツール',
     data: 'データ',
   },
   providers: {

@@ -19,6 +19,7 @@ function opened(id: string, content: string): OpenedConversation {
       model: 'm',
       systemPrompt: '',
       parameters: {},
+      toolServerIds: [],
     },
     messages: [
       {
@@ -41,6 +42,7 @@ function opened(id: string, content: string): OpenedConversation {
         hasStreamLog: false,
         deleted: false,
         attachments: [],
+        toolSteps: [],
       },
     ],
     olderCursor: null,

@@ -64,6 +64,8 @@ export const useChatStore = defineStore('chat', () => {
     if (!current) return false;
     return conversations.items.find((item) => item.id === current.id)?.pinned ?? current.pinned;
   });
+  /** The servers a new chat will offer tools from; set by the tools store before the first message. */
+  const newChatToolServerIds = ref<string[]>([]);
 
   const draftKey = computed(() => conversation.value?.id ?? NEW_CONVERSATION_DRAFT);
   const { draft, setDraft, flushDraft, loadDraft, clearSentDraft } = useDraft(draftKey);
@@ -143,6 +145,7 @@ export const useChatStore = defineStore('chat', () => {
     olderCursor.value = null;
     composerError.value = null;
     newChatSettings.value = {};
+    newChatToolServerIds.value = [];
     conversations.activeId = null;
     await loadDraft();
   }
@@ -183,6 +186,8 @@ export const useChatStore = defineStore('chat', () => {
       content,
       mode: 'send',
       ...(files.length > 0 ? { attachments: files } : {}),
+      // A new chat carries the tools chosen before it existed; a conversation keeps its own.
+      ...(conversation.value ? {} : { toolServerIds: newChatToolServerIds.value }),
     });
     if (!started) return false;
     newChatSettings.value = {};
@@ -352,6 +357,7 @@ export const useChatStore = defineStore('chat', () => {
 
   return {
     conversation,
+    newChatToolServerIds,
     messages,
     olderCursor,
     loading,

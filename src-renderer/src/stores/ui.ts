@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
 export type Overlay = 'settings' | 'palette' | 'shortcuts' | 'inspector' | null;
-export type SettingsTab = 'providers' | 'defaults' | 'appearance' | 'shortcuts' | 'data';
+export type SettingsTab = 'providers' | 'defaults' | 'appearance' | 'shortcuts' | 'tools' | 'data';
 
 export interface Toast {
   id: number;

@@ -56,6 +56,12 @@ const DEFAULT_ANSWERS: { [C in InvokeChannel]: Answer<C> } = {
 
   'chat.start': notFaked('chat.start'),
   'chat.cancel': () => ok(undefined),
+  'tools.decide': () => ok(undefined),
+  'mcp.list': () => ok([]),
+  'mcp.save': notFaked('mcp.save'),
+  'mcp.remove': () => ok(undefined),
+  'mcp.restart': () => ok(undefined),
+  'mcp.setEnabled': () => ok(undefined),
 
   'attachments.add': notFaked('attachments.add'),
   'attachments.read': notFaked('attachments.read'),
