@@ -28,6 +28,7 @@ import { HistoryError, guardStorage } from './errors';
 import {
   CONVERSATION_COLUMNS,
   MESSAGE_COLUMNS,
+  errorMessageColumn,
   toConversation,
   toMessageView,
   toSummary,
@@ -464,7 +465,7 @@ export class HistoryRepository {
             end.content,
             end.reasoning ?? row.reasoning,
             end.error?.code ?? null,
-            end.error?.message ?? null,
+            errorMessageColumn(end.error),
             end.usage ? JSON.stringify(end.usage) : null,
             end.timeToFirstTokenMs ?? null,
             end.durationMs ?? null,

@@ -11,7 +11,13 @@ import type {
   MessageView,
   Usage,
 } from '../../src-preload/contract/types';
-import { isErrorCode } from '../../src-preload/contract/errors';
+import {
+  errorFactsOf,
+  isErrorCode,
+  isErrorReason,
+  type ErrorFacts,
+  type NagareErrorShape,
+} from '../../src-preload/contract/errors';
 
 /** A `conversations` row as selected by `CONVERSATION_COLUMNS`. */
 export interface ConversationRow {
@@ -94,6 +100,43 @@ export function toConversation(row: ConversationRow): Conversation {
   };
 }
 
+/**
+ * The `error_message` column of a failed reply: the plain message, or, when the failure has facts the UI
+ * needs to say it in another language, the message and those facts as JSON.
+ */
+export function errorMessageColumn(error: NagareErrorShape | null | undefined): string | null {
+  if (!error) return null;
+  const facts = errorFactsOf(error);
+  if (error.status !== undefined) Object.assign(facts, { status: error.status });
+  if (error.retryAfterSeconds !== undefined) Object.assign(facts, { retryAfterSeconds: error.retryAfterSeconds });
+  return Object.keys(facts).length === 0 ? error.message : JSON.stringify({ message: error.message, ...facts });
+}
+
+/** A stored failure back as its shape; rows written before facts were stored hold only the message. */
+export function errorFromColumns(code: string | null, text: string | null): NagareErrorShape | null {
+  if (code === null) return null;
+  const shape: NagareErrorShape = { code: isErrorCode(code) ? code : 'internal', message: text ?? '' };
+  if (!text?.startsWith('{')) return shape;
+  const stored = parseJsonColumn<Record<string, unknown> | null>(text, null);
+  if (stored === null || typeof stored.message !== 'string') return shape;
+  shape.message = stored.message;
+  const { reason, status, retryAfterSeconds } = stored;
+  if (isErrorReason(reason)) shape.reason = reason;
+  for (const key of ['host', 'provider', 'serverMessage', 'file'] as const) {
+    const value = stored[key];
+    if (typeof value === 'string') shape[key] = value;
+  }
+  const numbers: Array<[keyof ErrorFacts | 'status' | 'retryAfterSeconds', unknown]> = [
+    ['limitSeconds', stored.limitSeconds],
+    ['status', status],
+    ['retryAfterSeconds', retryAfterSeconds],
+  ];
+  for (const [key, value] of numbers) {
+    if (typeof value === 'number' && Number.isFinite(value)) Object.assign(shape, { [key]: value });
+  }
+  return shape;
+}
+
 /** The contract view of a message row. */
 export function toMessageView(row: MessageRow): MessageView {
   const versionIds = parseJsonColumn<string[]>(row.version_ids, [row.id]);
@@ -106,9 +149,7 @@ export function toMessageView(row: MessageRow): MessageView {
     reasoning: row.reasoning,
     status: row.status,
     error:
-      row.error_code !== null
-        ? { code: isErrorCode(row.error_code) ? row.error_code : 'internal', message: row.error_message ?? '' }
-        : null,
+      errorFromColumns(row.error_code, row.error_message),
     model: row.model,
     usage: parseJsonColumn<Usage | null>(row.usage, null),
     timeToFirstTokenMs: row.ttft_ms,

@@ -187,7 +187,9 @@ export class FileTransferService {
     try {
       bytes = readFileSync(path);
     } catch (error) {
-      throw new AppError('invalid_request', `Could not read that file: ${(error as Error).message}`);
+      throw new AppError('invalid_request', `Could not read that file: ${(error as Error).message}`, {
+        reason: 'unreadable_file',
+      });
     }
     return parseSseFile(bytes, path.split(/[\\/]/).pop() ?? 'stream.sse');
   }
@@ -195,7 +197,9 @@ export class FileTransferService {
   /** One import or export at a time, from the moment its dialog opens. */
   private async exclusive<R>(work: () => Promise<R>): Promise<R> {
     if (this.busy) {
-      throw new AppError('invalid_request', 'An import or export is already running. Wait for it, or cancel it.');
+      throw new AppError('invalid_request', 'An import or export is already running. Wait for it, or cancel it.', {
+        reason: 'transfer_busy',
+      });
     }
     this.busy = true;
     try {

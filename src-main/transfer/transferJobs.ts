@@ -62,7 +62,9 @@ async function runOn(
       try {
         size = statSync(job.filePath).size;
       } catch (error) {
-        throw new AppError('import_invalid', `Could not read that file: ${(error as Error).message}`);
+        throw new AppError('import_invalid', `Could not read that file: ${(error as Error).message}`, {
+          reason: 'unreadable_file',
+        });
       }
       // Rows are hidden until published, and the publish commits with the usual full sync: the
       // batches before it need not wait for the disk one by one.
