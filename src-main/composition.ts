@@ -256,6 +256,7 @@ export async function startNagare(): Promise<RunningApp> {
       else checkpointer?.pause();
     },
     newId: randomUUID,
+    language: () => menuLanguage(),
   });
   if (database && stores && hasUnfinishedImports(database.db)) {
     // An import was cut off by a crash: its hidden rows go, off the main thread.
