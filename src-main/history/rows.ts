@@ -148,8 +148,7 @@ export function toMessageView(row: MessageRow): MessageView {
     content: row.content,
     reasoning: row.reasoning,
     status: row.status,
-    error:
-      errorFromColumns(row.error_code, row.error_message),
+    error: errorFromColumns(row.error_code, row.error_message),
     model: row.model,
     usage: parseJsonColumn<Usage | null>(row.usage, null),
     timeToFirstTokenMs: row.ttft_ms,

@@ -57,6 +57,7 @@ function invalidFile(fileName: string, problem: string): AppError {
   return new AppError('import_invalid', `“${fileName}” is not a stream file Nagare can open: ${problem}`, {
     reason: 'not_stream_file',
     file: fileName,
+    serverMessage: problem,
   });
 }
 

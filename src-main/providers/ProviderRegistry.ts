@@ -62,7 +62,8 @@ export class ProviderRegistry {
 
   get(providerId: string): ProviderView {
     const provider = this.providers.find((candidate) => candidate.id === providerId);
-    if (!provider) throw new AppError('missing', 'That provider is not set up any more. Choose another in Settings.', {
+    if (!provider)
+      throw new AppError('missing', 'That provider is not set up any more. Choose another in Settings.', {
         reason: 'provider_gone',
       });
     return toView(provider);

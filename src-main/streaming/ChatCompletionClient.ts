@@ -141,8 +141,7 @@ export class ChatCompletionClient {
           reason: 'connect_timeout',
           host: hostOf(req.url),
         });
-      }
-      else if (signal?.aborted || isAbortError(error)) failure = new StreamError('cancelled', 'Cancelled.');
+      } else if (signal?.aborted || isAbortError(error)) failure = new StreamError('cancelled', 'Cancelled.');
       else failure = errorFromException(error, hostOf(req.url));
       throw failure.scrubbed([apiKey]);
     } finally {

@@ -181,7 +181,10 @@ export function errorFromResponse(response: FailedResponse): StreamError {
     return new StreamError('server', withSaid(`The server had a problem (${status}). Try again later.`), details);
   }
   if (status === 408) {
-    return new StreamError('timeout', withSaid('The server timed out (408).'), { ...details, reason: 'server_timeout' });
+    return new StreamError('timeout', withSaid('The server timed out (408).'), {
+      ...details,
+      reason: 'server_timeout',
+    });
   }
   if (status >= 400) return new StreamError('bad_request', withSaid(`The request failed (${status}).`), details);
   return new StreamError('protocol', withSaid(`Unexpected answer (${status}).`), details);

@@ -101,7 +101,7 @@ export interface ErrorFacts {
   host?: string;
   /** The provider's display name. */
   provider?: string;
-  /** The server's own words, cut to one short line, secrets removed. */
+  /** The server's own words (or, with `file`, what is wrong inside the file), cut short, secrets removed. */
   serverMessage?: string;
   /** A file's name (never its folder). */
   file?: string;

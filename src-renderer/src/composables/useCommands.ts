@@ -6,6 +6,7 @@ import { storeToRefs } from 'pinia';
 import { useI18n } from 'vue-i18n';
 import type { CommandId } from '../../../src-preload/shared/keymap';
 import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
+import { errorSentence } from '../i18n/describeError';
 import { codeBlocksOf } from '../markdown/renderer';
 import { useChatStore } from '../stores/chat';
 import { useConversationsStore } from '../stores/conversations';
@@ -59,7 +60,7 @@ export function useCommands() {
       );
       if (savedTo) ui.toast(t('toast.exported', { path: savedTo }));
     } catch (error) {
-      ui.toast(errorShapeOf(error).message, { tone: 'error' });
+      ui.toast(errorSentence(errorShapeOf(error), t), { tone: 'error' });
     }
   }
 
@@ -217,7 +218,7 @@ export function useCommands() {
     if (lastRun && lastRun.id === id && lastRun.source !== source && now - lastRun.at < SAME_PRESS_MS) return true;
     lastRun = { id, source, at: now };
     void Promise.resolve(command.run()).catch((error: unknown) =>
-      ui.toast(errorShapeOf(error).message, { tone: 'error' }),
+      ui.toast(errorSentence(errorShapeOf(error), t), { tone: 'error' }),
     );
     return true;
   }

@@ -16,6 +16,7 @@ export default {
   },
   providers: {
     title: 'Providers',
+    customPreset: 'Custom (OpenAI-compatible)',
     intro: 'The OpenAI-compatible services Nagare can talk to.',
     empty: 'No providers yet. Add one below to start chatting.',
     isDefault: 'Default',
@@ -86,7 +87,7 @@ export default {
       verify: 'Verify',
       checking: 'Checking…',
       verifyOk: '✓ Connected, no models listed | ✓ {count} model | ✓ {count} models',
-      verifyFailed: '✗ {message} ({code})',
+      verifyFailed: '✗ {message}',
       sessionOnly: 'Use the key for this session only (kept in memory, gone when Nagare quits)',
       keychainProblemTitle: 'The system keychain is not available',
       keychainProblemHelp:
@@ -199,5 +200,4 @@ export default {
       linux: '~/.config/Nagare',
     },
   },
-  errorWithCode: '{message} ({code})',
 };

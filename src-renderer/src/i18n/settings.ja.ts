@@ -15,6 +15,7 @@ export default {
   },
   providers: {
     title: 'プロバイダー',
+    customPreset: 'カスタム（OpenAI 互換）',
     intro: 'Nagare が接続する OpenAI 互換のサービスです。',
     empty: 'プロバイダーはまだありません。下から追加するとチャットを始められます。',
     isDefault: '既定',
@@ -85,7 +86,7 @@ export default {
       verify: '確認',
       checking: '確認中…',
       verifyOk: '✓ 接続できました（{count} 個のモデル）',
-      verifyFailed: '✗ {message}（{code}）',
+      verifyFailed: '✗ {message}',
       sessionOnly: 'このセッションだけキーを使う（メモリーに保持し、Nagare の終了時に消えます）',
       keychainProblemTitle: 'システムのキーチェーンを利用できません',
       keychainProblemHelp:
@@ -196,5 +197,4 @@ export default {
       linux: '~/.config/Nagare',
     },
   },
-  errorWithCode: '{message}（{code}）',
 } satisfies typeof en;

@@ -117,6 +117,11 @@ export const useChatStore = defineStore('chat', () => {
     await loadDraft();
   }
 
+  /** Forgets the composer's error, e.g. an offline refusal once the network is back. */
+  function clearComposerError(): void {
+    composerError.value = null;
+  }
+
   async function start(input: InputOf<'chat.start'>): Promise<ChatStarted | null> {
     composerError.value = null;
     let started: ChatStarted;
@@ -266,6 +271,7 @@ export const useChatStore = defineStore('chat', () => {
     live,
     lastUsage,
     composerError,
+    clearComposerError,
     announcement,
     draft,
     activeReply,
