@@ -237,6 +237,7 @@ export default {
   },
   toast: {
     copiedReply: 'Reply copied',
+    copiedMessage: 'Message copied',
     copiedCode: 'Code block copied',
     noCode: 'There is no code block in the replies',
     deleted: 'Deleted “{title}”',

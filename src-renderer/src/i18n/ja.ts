@@ -261,6 +261,7 @@ export default {
   },
   toast: {
     copiedReply: '返答をコピーしました',
+    copiedMessage: 'メッセージをコピーしました',
     copiedCode: 'コードブロックをコピーしました',
     noCode: '返答にコードブロックがありません',
     deleted: '「{title}」を削除しました',
