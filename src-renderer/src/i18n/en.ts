@@ -17,6 +17,7 @@ export default {
     empty: 'No conversations yet',
     pinned: 'Pinned',
     recent: 'Recent',
+    groups: { today: 'Today', yesterday: 'Yesterday', week: 'Previous 7 days' },
     untitled: 'Untitled',
     pinnedMark: 'Pinned',
     renameLabel: 'New title',

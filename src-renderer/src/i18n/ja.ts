@@ -18,6 +18,7 @@ export default {
     empty: 'まだ会話はありません',
     pinned: 'ピン留め',
     recent: '最近',
+    groups: { today: '今日', yesterday: '昨日', week: '過去 7 日間' },
     untitled: '無題',
     pinnedMark: 'ピン留め',
     renameLabel: '新しいタイトル',
