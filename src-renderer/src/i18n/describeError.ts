@@ -26,9 +26,9 @@ export function describeError(shape: NagareErrorShape, t: Translate): DescribedE
     shape.limitSeconds === undefined ? '' : t('errors.seconds', { n: shape.limitSeconds }, shape.limitSeconds);
   const facts = { host, provider: shape.provider ?? '', file: shape.file ?? '', limit };
   const body = shape.reason ? t(`errors.reasons.${shape.reason}`, facts) : t(`errors.${shape.code}.body`, facts);
-  const status = shape.status === undefined ? '' : ` (${t('errors.httpStatus', { status: shape.status })})`;
+  const title = t(`errors.${shape.code}.title`);
   return {
-    title: `${t(`errors.${shape.code}.title`)}${status}`,
+    title: shape.status === undefined ? title : t('errors.withStatus', { title, status: shape.status }),
     body,
     serverMessage: shape.serverMessage?.trim() || null,
     saidBy: shape.file === undefined ? 'errors.serverSaid' : 'errors.fileSaid',

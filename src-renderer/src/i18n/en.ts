@@ -107,7 +107,7 @@ export default {
     theServer: 'the server',
     sentence: '{title}. {body}',
     quoted: '“{text}”',
-    httpStatus: 'HTTP {status}',
+    withStatus: '{title} (HTTP {status})',
     seconds: '{n} seconds | {n} second | {n} seconds',
     interrupted: {
       title: 'This reply was cut off',
