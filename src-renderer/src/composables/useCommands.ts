@@ -177,13 +177,40 @@ export function useCommands() {
     },
     { id: 'history.import', label: 'commands.import', run: () => ui.openSettings('data') },
     { id: 'settings.providers', label: 'commands.providers', run: () => ui.openSettings('providers') },
+    { id: 'settings.quickAsk', label: 'commands.quickAskShortcut', run: () => ui.openSettings('shortcuts') },
     {
       id: 'appearance.toggleTheme',
       label: 'commands.toggleTheme',
       run: () => settings.update({ theme: settings.theme === 'dark' ? 'light' : 'dark' }),
     },
     { id: 'inspector.openFile', label: 'commands.openStreamFile', run: () => ui.openInspector('') },
+    {
+      id: 'conversation.settings',
+      label: 'shortcuts.conversation.settings',
+      run: () => (ui.conversationSettingsOpen = !ui.conversationSettingsOpen),
+      enabled: hasConversation,
+    },
+    {
+      id: 'reply.previousVersion',
+      label: 'shortcuts.reply.previousVersion',
+      run: () => stepLastReply(-1),
+      enabled: () => !streaming.value && (lastReply()?.versionIndex ?? 1) > 1,
+    },
+    {
+      id: 'reply.nextVersion',
+      label: 'shortcuts.reply.nextVersion',
+      run: () => stepLastReply(1),
+      enabled: () => {
+        const reply = lastReply();
+        return !streaming.value && !!reply && reply.versionIndex < reply.versionCount;
+      },
+    },
   ];
+
+  function stepLastReply(step: -1 | 1): Promise<void> | undefined {
+    const reply = lastReply();
+    return reply ? chat.stepVersion(reply, step) : undefined;
+  }
 
   async function deleteActive(): Promise<void> {
     const current = conversation.value;

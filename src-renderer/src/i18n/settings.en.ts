@@ -133,6 +133,7 @@ export default {
     scopes: {
       composer: 'in the message box',
       list: 'in the conversation list',
+      message: 'on a message’s actions',
     },
     quickAsk: 'Quick-ask shortcut',
     quickAskHint:

@@ -132,6 +132,7 @@ export default {
     scopes: {
       composer: 'メッセージ入力欄で',
       list: '会話リストで',
+      message: 'メッセージの操作ボタンで',
     },
     quickAsk: 'クイック質問のショートカット',
     quickAskHint:

@@ -21,6 +21,8 @@ export const useUiStore = defineStore('ui', () => {
   /** A message to scroll into view and highlight, such as a search hit. */
   const revealMessageId = ref<string | null>(null);
   const renaming = ref(false);
+  /** The open conversation's settings panel, opened from its header button or by key. */
+  const conversationSettingsOpen = ref(false);
   const composerFocusRequests = ref(0);
   const sidebarSearchFocusRequests = ref(0);
   const toasts = ref<Toast[]>([]);
@@ -75,6 +77,7 @@ export const useUiStore = defineStore('ui', () => {
     editingMessageId,
     revealMessageId,
     renaming,
+    conversationSettingsOpen,
     composerFocusRequests,
     sidebarSearchFocusRequests,
     toasts,
