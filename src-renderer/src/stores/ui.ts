@@ -43,11 +43,13 @@ export const useUiStore = defineStore('ui', () => {
     overlay.value = 'inspector';
   }
 
-  /** Closes the top overlay; answers false when none was open, so Esc can go on to stop a reply. */
+  /**
+   * Closes the top overlay; answers false when none was open, so Esc can go on to stop a reply.
+   * The dialog gives the focus back to what opened it (`useFocusTrap`), or to the composer.
+   */
   function closeOverlay(): boolean {
     if (overlay.value === null) return false;
     overlay.value = null;
-    focusComposer();
     return true;
   }
 
