@@ -225,3 +225,36 @@ for (const look of [
     if (shots) await page.screenshot({ path: join(shots, name) });
   });
 }
+
+test('the sidebar folds away by button and by key, and stays folded after a restart', async ({ launch }) => {
+  const userDataDir = seedMockProvider(mock.url);
+  seedHistory(userDataDir);
+  const first = await launch({ userDataDir });
+  const sidebar = first.page.getByRole('navigation', { name: 'Conversations and search' });
+  const toggle = first.page.getByRole('button', { name: 'Show or hide the sidebar' });
+  await expect(sidebar).toBeVisible();
+  await toggle.click();
+  await expect(sidebar).toBeHidden();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await first.page.keyboard.press(`${process.platform === 'darwin' ? 'Meta' : 'Control'}+KeyB`);
+  await expect(sidebar).toBeVisible();
+  await toggle.click();
+  await expect(sidebar).toBeHidden();
+  await first.close();
+
+  const second = await launch({ userDataDir });
+  await expect(second.page.getByTestId('sidebar-toggle')).toHaveAttribute('aria-expanded', 'false');
+  await expect(second.page.getByRole('navigation', { name: 'Conversations and search' })).toBeHidden();
+});
+
+test('copying a code block is shown and announced', async ({ launch }) => {
+  const userDataDir = seedMockProvider(mock.url);
+  const { todayId } = seedHistory(userDataDir);
+  const { page } = await launch({ userDataDir });
+  await openConversation(page, todayId);
+  await page.locator('.md-code').getByRole('button', { name: 'Copy' }).click();
+  // The toast area is a polite live region: what appears in it is read out.
+  const region = page.getByRole('status').filter({ has: page.getByTestId('toast') });
+  await expect(region).toHaveAttribute('aria-live', 'polite');
+  await expect(region.getByTestId('toast')).toContainText('Code block copied');
+});

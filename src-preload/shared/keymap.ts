@@ -37,6 +37,7 @@ export type CommandId =
   | 'history.import'
   | 'settings.providers'
   | 'appearance.toggleTheme'
+  | 'sidebar.toggle'
   | 'reply.previousVersion'
   | 'reply.nextVersion'
   | 'message.copy'
@@ -159,6 +160,7 @@ export const KEYMAP: readonly KeyBinding[] = Object.freeze([
   binding('inspector.openFile', 'app', 'global', mod('O'), { menu: { section: 'file' } }),
   binding('settings.providers', 'app', 'global', mod('Alt+P'), { menu: { section: 'file' } }),
   binding('appearance.toggleTheme', 'app', 'global', mod('Shift+L'), { menu: { section: 'view' } }),
+  binding('sidebar.toggle', 'app', 'global', mod('B'), { menu: { section: 'view' } }),
   binding('app.quickAsk', 'app', 'global', mod('Shift+Space'), { system: true }),
 ]);
 

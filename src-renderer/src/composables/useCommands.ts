@@ -185,6 +185,11 @@ export function useCommands() {
     },
     { id: 'inspector.openFile', label: 'commands.openStreamFile', run: () => ui.openInspector('') },
     {
+      id: 'sidebar.toggle',
+      label: 'shortcuts.sidebar.toggle',
+      run: () => ui.toggleSidebar(),
+    },
+    {
       id: 'conversation.settings',
       label: 'shortcuts.conversation.settings',
       run: () => (ui.conversationSettingsOpen = !ui.conversationSettingsOpen),

@@ -247,6 +247,7 @@ export default {
     },
     settings: { open: 'Settings', providers: 'Providers and API keys' },
     appearance: { toggleTheme: 'Switch between light and dark' },
+    sidebar: { toggle: 'Show or hide the sidebar' },
     shortcuts: { open: 'Keyboard shortcuts' },
     composer: { focus: 'Focus the message box' },
     inspector: { open: 'Inspect the last reply’s stream', openFile: 'Open a saved stream (.sse)' },

@@ -271,6 +271,7 @@ export default {
     },
     settings: { open: '設定', providers: 'プロバイダーと API キー' },
     appearance: { toggleTheme: 'ライト／ダークを切り替え' },
+    sidebar: { toggle: 'サイドバーの表示／非表示' },
     shortcuts: { open: 'キーボードショートカット' },
     composer: { focus: '入力欄にフォーカス' },
     inspector: { open: '最後の返答のストリームを検査', openFile: '保存したストリーム（.sse）を開く' },

@@ -1,6 +1,7 @@
 /** Which overlay is open, notices, and requests between components (focus the composer, edit a message). */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import { useSettingsStore } from './settings';
 
 export type Overlay = 'settings' | 'palette' | 'shortcuts' | 'inspector' | null;
 export type SettingsTab = 'providers' | 'defaults' | 'appearance' | 'shortcuts' | 'data';
@@ -21,6 +22,14 @@ export const useUiStore = defineStore('ui', () => {
   /** A message to scroll into view and highlight, such as a search hit. */
   const revealMessageId = ref<string | null>(null);
   const renaming = ref(false);
+  /** The sidebar folded away for room; App keeps it in step with the saved setting. */
+  const sidebarCollapsed = ref(false);
+
+  /** Folds the sidebar away or back, and remembers it in the settings across restarts. */
+  function toggleSidebar(): Promise<unknown> {
+    sidebarCollapsed.value = !sidebarCollapsed.value;
+    return useSettingsStore().update({ sidebarCollapsed: sidebarCollapsed.value });
+  }
   /** The open conversation's settings panel, opened from its header button or by key. */
   const conversationSettingsOpen = ref(false);
   const composerFocusRequests = ref(0);
@@ -80,6 +89,8 @@ export const useUiStore = defineStore('ui', () => {
     revealMessageId,
     renaming,
     conversationSettingsOpen,
+    sidebarCollapsed,
+    toggleSidebar,
     composerFocusRequests,
     sidebarSearchFocusRequests,
     toasts,

@@ -18,6 +18,7 @@ const SYNONYMS: Record<string, string> = {
   'conversation.exportMarkdown': 'save download markdown md 保存 書き出し',
   'conversation.exportJson': 'save download backup json 保存 書き出し バックアップ',
   'conversation.pin': 'favourite favorite star keep お気に入り 固定',
+  'sidebar.toggle': 'sidebar panel collapse hide show list サイドバー 隠す 表示 折りたたみ',
   'conversation.new': 'new chat start 新規 開始',
   'inspector.open': 'debug raw sse stream デバッグ ストリーム',
   'inspector.openFile': 'sse file load open ファイル 開く',
