@@ -154,6 +154,8 @@ test('Enter while an IME is composing never sends; the Enter after it does', asy
 for (const theme of ['light', 'dark'] as const) {
   for (const language of ['en', 'ja'] as const) {
     test(`axe finds no serious or critical problem on the main screens (${theme}, ${language})`, async ({ launch }) => {
+      // Nine full-page scans, each a few seconds on a busy machine.
+      test.slow();
       const userDataDir = seedMockProvider(mock.url);
       const settingsPath = join(userDataDir, 'settings.json');
       writeFileSync(settingsPath, JSON.stringify({ ...JSON.parse(readFileSync(settingsPath, 'utf8')), language }));
