@@ -25,7 +25,8 @@ test('a crafted .sse file gets a clear error in the inspector, and a good one op
   await panel.getByTestId('inspector-open').click();
   const error = panel.getByTestId('inspector-error');
   await expect(error).toHaveAttribute('data-code', 'import_invalid');
-  await expect(error).toContainText('“crafted.sse” is not a stream file Nagare can open');
+  await expect(error).toContainText('“crafted.sse” is not a stream file Nagare can open.');
+  await expect(error).not.toContainText('import_invalid');
   await expect(error).toContainText('request');
   await expect(error).toContainText('keyEnvVar');
 

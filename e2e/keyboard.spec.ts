@@ -1,4 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startMockServer, type MockServer } from './fixtures/mockServer';
 import { seedMockProvider, setKey } from './fixtures/seed';
@@ -150,37 +152,56 @@ test('Enter while an IME is composing never sends; the Enter after it does', asy
 });
 
 for (const theme of ['light', 'dark'] as const) {
-  test(`axe finds no serious or critical problem on the main screens (${theme})`, async ({ launch }) => {
-    const app = await launch({ userDataDir: seedMockProvider(mock.url) });
-    const { page } = app;
-    await setKey(page, KEY);
-    await page.keyboard.press('Control+Comma');
-    await page.getByTestId('settings-tab-appearance').click();
-    await page.getByTestId(`theme-${theme}`).check();
-    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    await page.keyboard.press('Escape');
+  for (const language of ['en', 'ja'] as const) {
+    test(`axe finds no serious or critical problem on the main screens (${theme}, ${language})`, async ({ launch }) => {
+      // Nine full-page scans, each a few seconds on a busy machine.
+      test.slow();
+      const userDataDir = seedMockProvider(mock.url);
+      const settingsPath = join(userDataDir, 'settings.json');
+      writeFileSync(settingsPath, JSON.stringify({ ...JSON.parse(readFileSync(settingsPath, 'utf8')), language }));
+      const app = await launch({ userDataDir, locale: language === 'ja' ? 'ja-JP' : 'en-US' });
+      const { page } = app;
+      await setKey(page, KEY);
+      await page.keyboard.press('Control+Comma');
+      await page.getByTestId('settings-tab-appearance').click();
+      await page.getByTestId(`theme-${theme}`).check();
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await page.keyboard.press('Escape');
 
-    await typeAndSend(page, 'Show me markdown [[mock:markdown tokens=120 rate=600 reasoning]]');
-    await expect(assistant(page).last()).toHaveAttribute('data-status', 'complete');
+      await typeAndSend(page, 'Show me markdown [[mock:markdown tokens=120 rate=600 reasoning]]');
+      await expect(assistant(page).last()).toHaveAttribute('data-status', 'complete');
+      await typeAndSend(page, 'And a refusal [[mock:fault=429 retryAfter=30]]');
+      await expect(page.getByTestId('error-notice')).toBeVisible();
 
-    const scan = async (where: string) => {
-      const results = await new AxeBuilder({ page }).analyze();
-      const serious = results.violations.filter(
-        (violation) => violation.impact === 'serious' || violation.impact === 'critical',
-      );
-      const described = serious.map(
-        (violation) =>
-          `${where}: ${violation.id} ${violation.help}: ${violation.nodes.map((node) => `${node.target.join(' ')} ${node.failureSummary ?? ''}`).join(' | ')}`,
-      );
-      expect(described).toEqual([]);
-    };
-    await scan('chat view');
-    await page.keyboard.press('Control+Comma');
-    await expect(page.getByTestId('settings-dialog')).toBeVisible();
-    await scan('settings');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+k');
-    await expect(page.getByTestId('command-palette')).toBeVisible();
-    await scan('palette');
-  });
+      const scan = async (where: string) => {
+        const results = await new AxeBuilder({ page }).analyze();
+        const serious = results.violations.filter(
+          (violation) => violation.impact === 'serious' || violation.impact === 'critical',
+        );
+        const described = serious.map(
+          (violation) =>
+            `${where}: ${violation.id} ${violation.help}: ${violation.nodes.map((node) => `${node.target.join(' ')} ${node.failureSummary ?? ''}`).join(' | ')}`,
+        );
+        expect(described).toEqual([]);
+      };
+      await scan('chat view with an error');
+      // The hover actions, shown by keyboard focus.
+      await assistant(page).first().getByTestId('copy-message').focus();
+      await scan('message actions');
+      await page.keyboard.press('Control+Comma');
+      await expect(page.getByTestId('settings-dialog')).toBeVisible();
+      for (const tab of ['providers', 'defaults', 'appearance', 'shortcuts', 'data']) {
+        await page.getByTestId(`settings-tab-${tab}`).click();
+        await scan(`settings ${tab}`);
+      }
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+k');
+      await expect(page.getByTestId('command-palette')).toBeVisible();
+      await scan('palette');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Slash');
+      await expect(page.getByTestId('shortcut-sheet')).toBeVisible();
+      await scan('shortcut sheet');
+    });
+  }
 }

@@ -276,6 +276,7 @@ export async function startNagare(): Promise<RunningApp> {
     onSweepFailed: (error) => logger.warn('Could not remove an unfinished import', { error }),
     setMainCheckpoints: (on) => storage.setCheckpoints(on),
     newId: randomUUID,
+    language: () => menuLanguage(),
   });
 
   const attachments = new AttachmentService({

@@ -20,8 +20,34 @@ describe('AppError', () => {
       { code: 'rate_limited', message: 'Slow down.', status: 429, retryAfterSeconds: 3 },
       { code: 'storage', message: 'The disk is full.' },
       { code: 'no_key', message: 'No API key is set.' },
-      { code: 'keychain_unavailable', message: errors[4]!.message },
+      { code: 'keychain_unavailable', message: errors[4]!.message, reason: 'keychain_locked' },
     ]);
+  });
+
+  it('carries the facts the renderer needs to say a failure in the UI language, apart from the message', () => {
+    const error = new StreamError('rate_limited', 'Rate limited (429).', {
+      status: 429,
+      retryAfterSeconds: 5,
+      host: 'api.example.com',
+      serverMessage: 'You exceeded your quota',
+      reason: undefined,
+    });
+    expect(toErrorShape(error)).toEqual({
+      code: 'rate_limited',
+      message: 'Rate limited (429).',
+      status: 429,
+      retryAfterSeconds: 5,
+      host: 'api.example.com',
+      serverMessage: 'You exceeded your quota',
+    });
+  });
+
+  it('removes a key the server echoed from its quoted words as well as from the message', () => {
+    const key = 'sk-echoed-secret-1234';
+    const error = new StreamError('auth', `Bad key ${key}`, { serverMessage: `Incorrect API key: ${key}` });
+    const shape = error.scrubbed([key]).toShape();
+    expect(JSON.stringify(shape)).not.toContain(key);
+    expect(shape.serverMessage).toBe('Incorrect API key: [redacted]');
   });
 
   it('keeps the cause for the log but never puts it, or the partial text, in the shape', () => {

@@ -4,10 +4,16 @@
  * as `StreamError.partialText`); `toShape()` is the data that crosses IPC.
  * Anything else that is thrown is a bug, answered as `internal` without details.
  */
-import type { AppErrorCode, ErrorCode, NagareErrorShape } from '../../src-preload/contract/errors';
+import {
+  errorFactsOf,
+  type AppErrorCode,
+  type ErrorCode,
+  type ErrorFacts,
+  type NagareErrorShape,
+} from '../../src-preload/contract/errors';
 
 /** What an `AppError` may carry besides its code and message. */
-export interface AppErrorOptions {
+export interface AppErrorOptions extends ErrorFacts {
   /** HTTP status of the upstream answer, when there was one. */
   status?: number;
   /** Seconds to wait, for `rate_limited` when the server said so. */
@@ -21,6 +27,8 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status?: number;
   readonly retryAfterSeconds?: number;
+  /** What the renderer needs to say this failure in the UI language. */
+  readonly facts: ErrorFacts;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -28,11 +36,12 @@ export class AppError extends Error {
     this.code = code;
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+    this.facts = errorFactsOf(options);
   }
 
   /** The serializable shape that crosses IPC; never includes the cause, which may hold paths, SQL or keys. */
   toShape(): NagareErrorShape {
-    const shape: NagareErrorShape = { code: this.code, message: this.message };
+    const shape: NagareErrorShape = { code: this.code, message: this.message, ...this.facts };
     if (this.status !== undefined) shape.status = this.status;
     if (this.retryAfterSeconds !== undefined) shape.retryAfterSeconds = this.retryAfterSeconds;
     return shape;

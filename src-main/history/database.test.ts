@@ -208,6 +208,7 @@ describe('openHistoryDatabase', () => {
       expect((caught as HistoryError).toShape()).toEqual({
         code: 'storage',
         message: expect.stringMatching(/disk is full/),
+        reason: 'disk_full',
       });
       expect(store.repo.openConversation({ conversationId: conversation.id }).messages.map((m) => m.content)).toEqual([
         'saved before the disk filled',

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
-import { HistoryError, describeStorageFailure, isStorageFailure } from './errors';
+import { HistoryError, describeStorageFailure, isStorageFailure, storageReason } from './errors';
 import { MIGRATIONS, type Migration } from './migrations';
 import { inspectWal } from './walInspection';
 
@@ -244,7 +244,7 @@ export function openHistoryDatabase(options: OpenHistoryDatabaseOptions): Opened
   } catch (error) {
     if (error instanceof HistoryError) throw error;
     if (isStorageFailure(error)) {
-      throw new HistoryError('storage', describeStorageFailure(error), { cause: error });
+      throw new HistoryError('storage', describeStorageFailure(error), { cause: error, reason: storageReason(error) });
     }
     throw new HistoryError('storage', `The chat history could not be opened: ${String(error)}`, { cause: error });
   }

@@ -2,8 +2,8 @@
  * Typed failures of the history store, and the rules that tell a disk
  * problem from a bug.
  */
-import type { AppErrorCode } from '../../src-preload/contract/errors';
-import { AppError } from '../common/AppError';
+import type { AppErrorCode, ErrorReason } from '../../src-preload/contract/errors';
+import { AppError, type AppErrorOptions } from '../common/AppError';
 
 /** The contract codes the history store can fail with. */
 export type HistoryErrorCode = Extract<
@@ -15,7 +15,7 @@ export type HistoryErrorCode = Extract<
 export class HistoryError extends AppError {
   declare readonly code: HistoryErrorCode;
 
-  constructor(code: HistoryErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: HistoryErrorCode, message: string, options?: AppErrorOptions) {
     super(code, message, options);
     this.name = 'HistoryError';
   }
@@ -63,6 +63,27 @@ export function isCorruption(error: unknown): boolean {
   return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
 }
 
+/** Which kind of storage failure it is, for the UI's own sentence. */
+export function storageReason(error: unknown): ErrorReason {
+  switch (primaryCode(errorCode(error))) {
+    case 'SQLITE_FULL':
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'disk_full';
+    case 'SQLITE_READONLY':
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+    case 'SQLITE_PERM':
+      return 'read_only';
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return 'locked';
+    default:
+      return 'unavailable';
+  }
+}
+
 /** A short, user-facing explanation of a storage failure. */
 export function describeStorageFailure(error: unknown): string {
   const code = primaryCode(errorCode(error));
@@ -92,7 +113,7 @@ export function describeStorageFailure(error: unknown): string {
 export function toHistoryError(error: unknown): unknown {
   if (error instanceof HistoryError) return error;
   if (isStorageFailure(error) || isCorruption(error)) {
-    return new HistoryError('storage', describeStorageFailure(error), { cause: error });
+    return new HistoryError('storage', describeStorageFailure(error), { cause: error, reason: storageReason(error) });
   }
   return error;
 }

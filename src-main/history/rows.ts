@@ -13,8 +13,13 @@ import type {
   MessageView,
   Usage,
 } from '../../src-preload/contract/types';
-import type { NagareErrorShape } from '../../src-preload/contract/errors';
-import { isErrorCode } from '../../src-preload/contract/errors';
+import {
+  errorFactsOf,
+  isErrorCode,
+  isErrorReason,
+  type ErrorFacts,
+  type NagareErrorShape,
+} from '../../src-preload/contract/errors';
 import type { ToolStep } from '../../src-preload/contract/tools';
 
 /** A `conversations` row as selected by `CONVERSATION_COLUMNS`. */
@@ -128,13 +133,47 @@ export function toConversation(row: ConversationRow): Conversation {
   };
 }
 
-/** The error a reply ended with, as it was stored. */
+/**
+ * The `error_message` column of a failed reply: the plain message, or, when the failure has facts the UI
+ * needs to say it in another language, the message and those facts as JSON.
+ */
+export function errorMessageColumn(error: NagareErrorShape | null | undefined): string | null {
+  if (!error) return null;
+  const facts = errorFactsOf(error);
+  if (error.status !== undefined) Object.assign(facts, { status: error.status });
+  if (error.retryAfterSeconds !== undefined) Object.assign(facts, { retryAfterSeconds: error.retryAfterSeconds });
+  return Object.keys(facts).length === 0 ? error.message : JSON.stringify({ message: error.message, ...facts });
+}
+
+/** A stored failure back as its shape; rows written before facts were stored hold only the message. */
+export function errorFromColumns(code: string | null, text: string | null): NagareErrorShape | null {
+  if (code === null) return null;
+  const shape: NagareErrorShape = { code: isErrorCode(code) ? code : 'internal', message: text ?? '' };
+  if (!text?.startsWith('{')) return shape;
+  const stored = parseJsonColumn<Record<string, unknown> | null>(text, null);
+  if (stored === null || typeof stored.message !== 'string') return shape;
+  shape.message = stored.message;
+  const { reason, status, retryAfterSeconds } = stored;
+  if (isErrorReason(reason)) shape.reason = reason;
+  for (const key of ['host', 'provider', 'serverMessage', 'file'] as const) {
+    const value = stored[key];
+    if (typeof value === 'string') shape[key] = value;
+  }
+  const numbers: Array<[keyof ErrorFacts | 'status' | 'retryAfterSeconds', unknown]> = [
+    ['limitSeconds', stored.limitSeconds],
+    ['status', status],
+    ['retryAfterSeconds', retryAfterSeconds],
+  ];
+  for (const [key, value] of numbers) {
+    if (typeof value === 'number' && Number.isFinite(value)) Object.assign(shape, { [key]: value });
+  }
+  return shape;
+}
+
+/** The error a reply ended with, as it was stored, with a rate limit's wait and when it was asked. */
 function storedError(row: MessageRow): NagareErrorShape | null {
-  if (row.error_code === null) return null;
-  const error: NagareErrorShape = {
-    code: isErrorCode(row.error_code) ? row.error_code : 'internal',
-    message: row.error_message ?? '',
-  };
+  const error = errorFromColumns(row.error_code, row.error_message);
+  if (!error) return null;
   if (row.error_retry_after !== null) error.retryAfterSeconds = row.error_retry_after;
   if (row.error_at !== null) error.at = row.error_at;
   return error;

@@ -54,7 +54,11 @@ type SseMeta = z.output<typeof sseMetaSchema>;
 
 /** A file whose metadata cannot be used: code `import_invalid`, with what is wrong, for the inspector. */
 function invalidFile(fileName: string, problem: string): AppError {
-  return new AppError('import_invalid', `“${fileName}” is not a stream file Nagare can open: ${problem}`);
+  return new AppError('import_invalid', `“${fileName}” is not a stream file Nagare can open: ${problem}`, {
+    reason: 'not_stream_file',
+    file: fileName,
+    serverMessage: problem,
+  });
 }
 
 function parseMeta(json: string, fileName: string): SseMeta {

@@ -24,6 +24,7 @@ const settingsValue: Settings = {
   defaultParameters: {},
   quickAskShortcut: '',
   idleTimeoutSeconds: 60,
+  sidebarCollapsed: false,
 };
 const report: ImportReport = {
   cancelled: false,

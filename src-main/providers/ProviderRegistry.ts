@@ -62,7 +62,10 @@ export class ProviderRegistry {
 
   get(providerId: string): ProviderView {
     const provider = this.providers.find((candidate) => candidate.id === providerId);
-    if (!provider) throw new AppError('missing', 'That provider is not set up any more. Choose another in Settings.');
+    if (!provider)
+      throw new AppError('missing', 'That provider is not set up any more. Choose another in Settings.', {
+        reason: 'provider_gone',
+      });
     return toView(provider);
   }
 
@@ -79,7 +82,9 @@ export class ProviderRegistry {
     if (!preset) throw new AppError('invalid_request', `Unknown provider preset “${input.presetId}”.`);
     const existing = input.id === undefined ? undefined : this.find(input.id);
     if (input.id !== undefined && !existing) {
-      throw new AppError('missing', 'That provider is not set up any more. Add it again in Settings.');
+      throw new AppError('missing', 'That provider is not set up any more. Add it again in Settings.', {
+        reason: 'provider_gone',
+      });
     }
     if (existing && existing.presetId !== preset.id) {
       throw new AppError('invalid_request', 'A provider’s service cannot be changed. Add a new provider instead.');

@@ -43,7 +43,7 @@ export class ProvidersService {
    */
   async save(input: z.output<typeof providerSaveInput>): Promise<ProviderView> {
     const problem = baseUrlProblem(input.baseUrl.trim(), input.localNetwork === true);
-    if (problem) throw new AppError('invalid_request', URL_PROBLEMS[problem]);
+    if (problem) throw new AppError('invalid_request', URL_PROBLEMS[problem], { reason: `url_${problem}` });
     if (input.id !== undefined && this.deps.registry.has(input.id)) {
       const before = keyOrigin(this.deps.registry.get(input.id).baseUrl);
       if (before !== keyOrigin(input.baseUrl.trim())) await this.deps.secrets.clear(input.id);

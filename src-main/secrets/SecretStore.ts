@@ -66,7 +66,7 @@ export class KeychainUnavailableError extends AppError {
       'keychain_unavailable',
       `${WHAT_HAPPENED[options.reason]} ${keychainFix(options.platform)} ` +
         'Or keep the key for this session only (it is forgotten when Nagare quits).',
-      { cause: options.cause },
+      { cause: options.cause, ...(options.reason === 'unknown' ? {} : { reason: `keychain_${options.reason}` }) },
     );
     this.name = 'KeychainUnavailableError';
     this.reason = options.reason;

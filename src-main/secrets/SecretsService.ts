@@ -1,5 +1,5 @@
 import type { AppErrorCode, KeychainState, SecretStatus, SecretsOverview } from '../../src-preload/contract';
-import { AppError } from '../common/AppError';
+import { AppError, type AppErrorOptions } from '../common/AppError';
 import { KeychainUnavailableError, type SecretStore } from './SecretStore';
 
 /** The OS keychain as the service needs it: a store that can also say whether it works. */
@@ -57,8 +57,8 @@ export interface SecretsReader {
 export class SecretsError extends AppError {
   declare readonly code: Extract<AppErrorCode, 'no_key' | 'invalid_request'>;
 
-  constructor(code: SecretsError['code'], message: string) {
-    super(code, message);
+  constructor(code: SecretsError['code'], message: string, options: AppErrorOptions = {}) {
+    super(code, message, options);
     this.name = 'SecretsError';
   }
 }
@@ -122,7 +122,7 @@ export class SecretsService implements SecretsApi, SecretsReader {
   /** See {@link SecretsApi.set}. Surrounding whitespace of a pasted key is dropped. */
   async set(providerId: string, key: string, sessionOnly: boolean): Promise<SecretStatus> {
     const trimmed = key.trim();
-    if (trimmed === '') throw new SecretsError('invalid_request', 'The key is empty.');
+    if (trimmed === '') throw new SecretsError('invalid_request', 'The key is empty.', { reason: 'empty_key' });
     this.seen.add(trimmed);
     this.changed(providerId);
     if (sessionOnly) {

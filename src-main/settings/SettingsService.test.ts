@@ -23,6 +23,7 @@ describe('settings defaults and schema', () => {
       defaultParameters: {},
       quickAskShortcut: '',
       idleTimeoutSeconds: 60,
+      sidebarCollapsed: false,
     });
     expect(storedSettings.parse({})).toEqual(DEFAULT_SETTINGS);
   });

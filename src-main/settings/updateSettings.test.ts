@@ -11,6 +11,7 @@ function setUp(shortcutAccepted: (accelerator: string) => boolean) {
     defaultParameters: {},
     quickAskShortcut: 'Alt+Space',
     idleTimeoutSeconds: 60,
+    sidebarCollapsed: false,
   };
   const settings = {
     get: () => structuredClone(current),

@@ -32,6 +32,7 @@ export function updateSettings(
     throw new AppError(
       'invalid_request',
       `“${shortcut}” cannot be used: another app has it, or it is not a valid shortcut.`,
+      { reason: 'shortcut_taken' },
     );
   }
   return settings.update(patch);

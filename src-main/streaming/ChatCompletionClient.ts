@@ -135,7 +135,9 @@ export class ChatCompletionClient {
       }
       if (effectiveQuirks(provider).needsDeployment) return [...(provider.models ?? [])];
       const data = isRecord(json) && Array.isArray(json.data) ? json.data : Array.isArray(json) ? json : null;
-      if (!data) throw new StreamError('protocol', 'The model list is not in the OpenAI format.');
+      if (!data) {
+        throw new StreamError('protocol', 'The model list is not in the OpenAI format.', { reason: 'not_model_list' });
+      }
       return data
         .map((m: unknown) => (isRecord(m) && typeof m.id === 'string' ? m.id : typeof m === 'string' ? m : null))
         .filter((id): id is string => id !== null)
@@ -143,8 +145,12 @@ export class ChatCompletionClient {
     } catch (error) {
       let failure: StreamError;
       if (error instanceof StreamError) failure = error;
-      else if (timedOut) failure = new StreamError('timeout', `No answer from ${hostOf(req.url)} in time.`);
-      else if (signal?.aborted || isAbortError(error)) failure = new StreamError('cancelled', 'Cancelled.');
+      else if (timedOut) {
+        failure = new StreamError('timeout', `No answer from ${hostOf(req.url)} in time.`, {
+          reason: 'connect_timeout',
+          host: hostOf(req.url),
+        });
+      } else if (signal?.aborted || isAbortError(error)) failure = new StreamError('cancelled', 'Cancelled.');
       else failure = errorFromException(error, hostOf(req.url));
       throw failure.scrubbed([apiKey]);
     } finally {
@@ -364,7 +370,11 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
               sentImages: sendsImages(this.input.messages),
             });
       } else if (!response.body) {
-        this.failure = new StreamError('protocol', 'The server answered without a body.', { status: response.status });
+        this.failure = new StreamError('protocol', 'The server answered without a body.', {
+          status: response.status,
+          reason: 'no_body',
+          host: this.host,
+        });
       } else {
         this.reader = response.body.getReader();
       }
@@ -395,7 +405,9 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
       this.queue.push({ ...ending, usage: this.usage(), metrics: this.metrics });
       return;
     }
-    const error = this.failure ?? (ending?.type === 'error' ? ending.error : cutOff());
+    let error = this.failure ?? (ending?.type === 'error' ? ending.error : cutOff(this.host));
+    // Words already arrived, so the server was reached: whatever the socket said, the reply was cut off.
+    if (error.code === 'network' && this.mapper.text !== '') error = cutOff(this.host);
     error.partialText = this.mapper.text;
     this.queue.push({ type: 'error', error: error.scrubbed([this.input.apiKey]), metrics: this.metrics });
   }
@@ -436,11 +448,16 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
       case 'cancelled':
         return new StreamError('cancelled', 'Cancelled.');
       case 'connect-timeout':
-        return new StreamError('timeout', `No answer from ${this.host} within ${seconds(connectTimeoutMs)}.`);
+        return new StreamError('timeout', `No answer from ${this.host} within ${seconds(connectTimeoutMs)}.`, {
+          reason: 'connect_timeout',
+          host: this.host,
+          limitSeconds: Math.round(connectTimeoutMs / 1000),
+        });
       case 'idle-timeout':
         return new StreamError(
           'timeout',
           `The reply stalled: nothing arrived from ${this.host} for ${seconds(idleTimeoutMs)}.`,
+          { reason: 'idle_timeout', host: this.host, limitSeconds: Math.round(idleTimeoutMs / 1000) },
         );
     }
   }
@@ -483,8 +500,11 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
   }
 }
 
-function cutOff(): StreamError {
-  return new StreamError('network', 'The connection closed before the reply was complete.');
+function cutOff(host: string): StreamError {
+  return new StreamError('network', 'The connection closed before the reply was complete.', {
+    reason: 'closed_early',
+    ...(host ? { host } : {}),
+  });
 }
 
 function isToken(event: ChatStreamEvent): boolean {

@@ -138,12 +138,21 @@ export class ChatService {
     const existing = input.conversationId ? history.getConversation(input.conversationId) : null;
     const providerId =
       input.providerId ?? existing?.providerId ?? this.deps.defaults().providerId ?? this.deps.providers.list()[0]?.id;
-    if (!providerId) throw new AppError('missing', 'Set up a provider in Settings → Providers first.');
+    if (!providerId) {
+      throw new AppError('missing', 'Set up a provider in Settings → Providers first.', { reason: 'no_provider' });
+    }
     const provider = this.deps.providers.get(providerId);
     const model = input.model ?? existing?.model ?? provider.defaultModel;
-    if (!model) throw new AppError('invalid_request', `Choose a model for ${provider.name} first.`);
+    if (!model) {
+      throw new AppError('invalid_request', `Choose a model for ${provider.name} first.`, {
+        reason: 'no_model',
+        provider: provider.name,
+      });
+    }
     if (!provider.isLocal && !this.deps.isOnline()) {
-      throw new AppError('offline', 'You are offline. Your message is kept; send it again when the network is back.');
+      throw new AppError('offline', 'You are offline. Your message is kept; send it again when the network is back.', {
+        reason: 'computer_offline',
+      });
     }
     // Everything that can refuse the request runs before anything is written; the turn is written in one go.
     const apiKey = await this.deps.secrets.getKeyForRequest(provider.id);

@@ -10,6 +10,7 @@
  * `{"error":…}` chunk or an `event: error`.
  */
 import type { StreamMetrics, Usage } from '../../src-preload/contract/types';
+import type { AppErrorOptions } from '../common/AppError';
 import { StreamError, messageFromJson, truncateMessage } from './errors';
 import { EventStreamOverflowError, type EventStreamEvent } from './eventStream';
 
@@ -103,7 +104,7 @@ export class ChatCompletionEventMapper {
     if (this.finished) return;
     const { data } = sse;
     if (sse.event === 'error') {
-      this.fail('upstream', upstreamMessage(data));
+      this.failUpstream(data);
       return;
     }
     // `[DONE]` is the OpenAI terminator; some servers add whitespace.
@@ -117,11 +118,15 @@ export class ChatCompletionEventMapper {
     try {
       chunk = JSON.parse(data);
     } catch {
-      this.fail('protocol', `The server sent data that is not JSON: ${truncateMessage(data, 120)}`);
+      this.fail('protocol', `The server sent data that is not JSON: ${truncateMessage(data, 120)}`, {
+        serverMessage: truncateMessage(data, 120),
+      });
       return;
     }
     if (typeof chunk !== 'object' || chunk === null) {
-      this.fail('protocol', `The server sent an unexpected chunk: ${truncateMessage(data, 120)}`);
+      this.fail('protocol', `The server sent an unexpected chunk: ${truncateMessage(data, 120)}`, {
+        serverMessage: truncateMessage(data, 120),
+      });
       return;
     }
     this.handleChunk(chunk as Chunk);
@@ -137,11 +142,18 @@ export class ChatCompletionEventMapper {
       this.emitDone();
       return;
     }
-    this.fail('network', 'The connection closed before the reply was complete.');
+    this.fail('network', 'The connection closed before the reply was complete.', { reason: 'closed_early' });
+  }
+
+  /** Ends the stream with the provider's own error, its words kept apart for the UI. */
+  private failUpstream(payload: unknown): void {
+    const said = upstreamWords(payload);
+    const message = said ? `The provider reported an error: ${said}` : 'The provider reported an error.';
+    this.fail('upstream', message, said ? { serverMessage: said } : {});
   }
 
   /** Ends the stream with an error carrying the text received so far. */
-  fail(code: StreamError['code'], message: string, details: { status?: number; cause?: unknown } = {}): void {
+  fail(code: StreamError['code'], message: string, details: AppErrorOptions = {}): void {
     if (this.finished) return;
     this.finished = true;
     this.send({ type: 'error', error: new StreamError(code, message, { ...details, partialText: this.text }) });
@@ -195,7 +207,7 @@ export class ChatCompletionEventMapper {
    */
   private handleChunk(chunk: Chunk): void {
     if (chunk.error != null) {
-      this.fail('upstream', upstreamMessage(chunk));
+      this.failUpstream(chunk);
       return;
     }
     const choice = chunk.choices?.[0];
@@ -296,7 +308,7 @@ function tooLargeMessage(limit: number): string {
 }
 
 /** The provider's message from an error chunk or an `event: error` payload. */
-function upstreamMessage(payload: unknown): string {
+function upstreamWords(payload: unknown): string | undefined {
   let value = payload;
   if (typeof payload === 'string') {
     try {
@@ -306,7 +318,7 @@ function upstreamMessage(payload: unknown): string {
     }
   }
   const said = messageFromJson(value);
-  return said ? `The provider reported an error: ${truncateMessage(said)}` : 'The provider reported an error.';
+  return said ? truncateMessage(said) : undefined;
 }
 
 /** Joins and keeps the result as the single part, so repeated reads stay cheap. */

@@ -3,7 +3,7 @@
  * HTTP answers and thrown exceptions, and the scrubbing that keeps keys out
  * of every message.
  */
-import type { StreamErrorCode } from '../../src-preload/contract/errors';
+import type { ErrorReason, StreamErrorCode } from '../../src-preload/contract/errors';
 import { AppError, type AppErrorOptions } from '../common/AppError';
 
 /** Provider messages longer than this are cut; a message is for a toast, not a dump. */
@@ -24,8 +24,12 @@ export class StreamError extends AppError {
   /** A copy with every occurrence of the given secrets removed from the message. */
   scrubbed(secrets: ReadonlyArray<string | null | undefined>): StreamError {
     const message = scrubSecrets(this.message, secrets);
-    if (message === this.message) return this;
+    const said = this.facts.serverMessage;
+    const serverMessage = said === undefined ? undefined : scrubSecrets(said, secrets);
+    if (message === this.message && serverMessage === said) return this;
     return new StreamError(this.code, message, {
+      ...this.facts,
+      serverMessage,
       status: this.status,
       retryAfterSeconds: this.retryAfterSeconds,
       partialText: this.partialText,
@@ -156,7 +160,7 @@ export function errorFromResponse(response: FailedResponse): StreamError {
   const { status } = response;
   const said = extractProviderMessage(response.body);
   const withSaid = (summary: string): string => (said ? `${summary} The server said: ${said}` : summary);
-  const details = { status };
+  const details = { status, ...(said === undefined ? {} : { serverMessage: said }) };
   if (response.sentImages && [400, 404, 415, 422].includes(status) && isImageRefusal(said)) {
     return new StreamError(
       'image_unsupported',
@@ -171,7 +175,10 @@ export function errorFromResponse(response: FailedResponse): StreamError {
       status === 401
         ? 'The server did not accept the API key (401). Check the key in Settings.'
         : 'The API key is not allowed to do this (403). Check the key’s permissions or the model.';
-    return new StreamError('auth', withSaid(summary), details);
+    return new StreamError('auth', withSaid(summary), {
+      ...details,
+      reason: status === 401 ? 'key_rejected' : 'key_forbidden',
+    });
   }
   if (status === 404) {
     return new StreamError(
@@ -184,18 +191,26 @@ export function errorFromResponse(response: FailedResponse): StreamError {
     const retryAfterSeconds = parseRetryAfter(response.retryAfter, response.nowMs);
     const wait = retryAfterSeconds === undefined ? '' : ` Try again in ${retryAfterSeconds} s.`;
     return new StreamError('rate_limited', withSaid(`Rate limited or out of quota (429).${wait}`), {
-      status,
+      ...details,
       retryAfterSeconds,
     });
   }
   if (status === 400 || status === 413 || status === 422) {
     const what = status === 413 ? 'The request is too large (413).' : `The server rejected the request (${status}).`;
-    return new StreamError('bad_request', withSaid(what), details);
+    return new StreamError('bad_request', withSaid(what), {
+      ...details,
+      ...(status === 413 ? { reason: 'too_large' as const } : {}),
+    });
   }
   if (status >= 500) {
     return new StreamError('server', withSaid(`The server had a problem (${status}). Try again later.`), details);
   }
-  if (status === 408) return new StreamError('timeout', withSaid('The server timed out (408).'), details);
+  if (status === 408) {
+    return new StreamError('timeout', withSaid('The server timed out (408).'), {
+      ...details,
+      reason: 'server_timeout',
+    });
+  }
   if (status >= 400) return new StreamError('bad_request', withSaid(`The request failed (${status}).`), details);
   return new StreamError('protocol', withSaid(`Unexpected answer (${status}).`), details);
 }
@@ -206,29 +221,41 @@ export function errorFromResponse(response: FailedResponse): StreamError {
  */
 export function errorFromWrongContentType(status: number, contentType: string | null, body: string): StreamError {
   const said = extractProviderMessage(body);
-  const kind = looksLikeHtml(body)
-    ? 'an HTML page'
-    : contentType
-      ? `“${contentType.split(';')[0]}”`
-      : 'no content type';
+  const html = looksLikeHtml(body);
+  const kind = html ? 'an HTML page' : contentType ? `“${contentType.split(';')[0]}”` : 'no content type';
   const summary = `Expected an event stream but got ${kind}. Check the base URL.`;
-  return new StreamError('protocol', said ? `${summary} The server said: ${said}` : summary, { status });
+  return new StreamError('protocol', said ? `${summary} The server said: ${said}` : summary, {
+    status,
+    reason: html ? 'html_page' : 'not_event_stream',
+    ...(said === undefined ? {} : { serverMessage: said }),
+  });
 }
 
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'the connection was refused; is the server running?',
-  ENOTFOUND: 'the host name could not be resolved',
-  EAI_AGAIN: 'the host name could not be resolved',
-  ECONNRESET: 'the connection was reset',
-  EPIPE: 'the connection was closed',
-  EHOSTUNREACH: 'the host is unreachable',
-  ENETUNREACH: 'the network is unreachable',
-  UND_ERR_SOCKET: 'the connection closed unexpectedly',
-  ERR_CONNECTION_REFUSED: 'the connection was refused; is the server running?',
-  ERR_NAME_NOT_RESOLVED: 'the host name could not be resolved',
-  ERR_INTERNET_DISCONNECTED: 'the computer is offline',
-  ERR_CONNECTION_RESET: 'the connection was reset',
-  ERR_CONNECTION_CLOSED: 'the connection was closed',
+type NetworkReason = Extract<
+  ErrorReason,
+  'connection_refused' | 'host_not_found' | 'host_unreachable' | 'connection_reset' | 'computer_offline'
+>;
+const NETWORK_REASON_TEXT: Record<NetworkReason, string> = {
+  connection_refused: 'the connection was refused; is the server running',
+  host_not_found: 'the host name could not be resolved',
+  host_unreachable: 'the host or the network is unreachable',
+  connection_reset: 'the connection was reset or closed',
+  computer_offline: 'the computer is offline',
+};
+const NETWORK_CODES: Record<string, NetworkReason> = {
+  ECONNREFUSED: 'connection_refused',
+  ENOTFOUND: 'host_not_found',
+  EAI_AGAIN: 'host_not_found',
+  ECONNRESET: 'connection_reset',
+  EPIPE: 'connection_reset',
+  EHOSTUNREACH: 'host_unreachable',
+  ENETUNREACH: 'host_unreachable',
+  UND_ERR_SOCKET: 'connection_reset',
+  ERR_CONNECTION_REFUSED: 'connection_refused',
+  ERR_NAME_NOT_RESOLVED: 'host_not_found',
+  ERR_INTERNET_DISCONNECTED: 'computer_offline',
+  ERR_CONNECTION_RESET: 'connection_reset',
+  ERR_CONNECTION_CLOSED: 'connection_reset',
 };
 const TIMEOUT_CODES =
   /ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ERR_TIMED_OUT|ERR_CONNECTION_TIMED_OUT/;
@@ -243,29 +270,36 @@ export function errorFromException(error: unknown, host: string): StreamError {
   if (error instanceof StreamError) return error;
   const codes = collectCodes(error);
   const where = host ? ` ${host}` : ' the server';
+  const facts = { cause: error, ...(host ? { host } : {}) };
   if (TIMEOUT_CODES.test(codes)) {
-    return new StreamError('timeout', `Timed out talking to${where}.`, { cause: error });
+    return new StreamError('timeout', `Timed out talking to${where}.`, { ...facts, reason: 'connect_timeout' });
   }
-  for (const [code, text] of Object.entries(NETWORK_CODES)) {
-    if (codes.includes(code)) return new StreamError('network', `Could not reach${where}: ${text}.`, { cause: error });
+  for (const [code, reason] of Object.entries(NETWORK_CODES)) {
+    if (codes.includes(code)) {
+      return new StreamError('network', `Could not reach${where}: ${NETWORK_REASON_TEXT[reason]}.`, {
+        ...facts,
+        reason,
+      });
+    }
   }
   if (TLS_CODES.test(codes)) {
     return new StreamError(
       'network',
       `Could not reach${where}: the secure connection failed (certificate or TLS problem).`,
-      { cause: error },
+      { ...facts, reason: 'tls' },
     );
   }
   if (codes.includes('terminated') || codes.includes('other side closed')) {
     return new StreamError('network', `The connection to${where} closed before the reply was complete.`, {
-      cause: error,
+      ...facts,
+      reason: 'closed_early',
     });
   }
   if (error instanceof TypeError) {
-    return new StreamError('network', `Could not reach${where}.`, { cause: error });
+    return new StreamError('network', `Could not reach${where}.`, facts);
   }
   const text = error instanceof Error ? error.message : String(error);
-  return new StreamError('network', truncateMessage(`Network error talking to${where}: ${text}`), { cause: error });
+  return new StreamError('network', truncateMessage(`Network error talking to${where}: ${text}`), facts);
 }
 
 /** True for the errors an aborted fetch or read throws. */

@@ -203,6 +203,20 @@ describe('FileTransferService', () => {
 });
 
 describe('exportFileName', () => {
+  it('titles its dialogs in the UI language', async () => {
+    const { service, deps, dialogs } = setUp({ open: null, save: null });
+    const inJapanese = new FileTransferService({ ...deps, language: () => 'ja' });
+    await inJapanese.importHistory({ windowId: 1 });
+    await inJapanese.backUpHistory();
+    await service.importHistory({ windowId: 1 });
+    const opened = vi.mocked(dialogs.chooseOpenPath).mock.calls.map(([options]) => options.title);
+    expect(opened).toEqual(['会話をインポート', 'Import conversations']);
+    expect(vi.mocked(dialogs.chooseSavePath).mock.calls[0]![0]).toMatchObject({
+      title: '履歴をバックアップ',
+      filters: [{ name: 'SQLite データベース', extensions: ['db'] }],
+    });
+  });
+
   it('makes a file name from any title', () => {
     expect(exportFileName('json', null)).toBe('Nagare conversations.json');
     expect(exportFileName('markdown', 'a/b\\c:d*e?f"g<h>i|j\u0001k')).toBe('a b c d e f g h i j k.md');

@@ -12,6 +12,7 @@ import { backupFileName } from '../history/backup';
 import { parseSseFile, serializeSseFile } from '../inspector/sseFile';
 import { AppError } from '../common/AppError';
 import type { RunningTransfer, TransferRunner } from './TransferRunner';
+import { DIALOG_TEXT, type DialogLanguage, type DialogText } from './dialogText';
 
 /** Which window asked: progress goes back to it. */
 export interface TransferCaller {
@@ -57,12 +58,15 @@ export interface FileTransferDependencies {
    */
   setMainCheckpoints?(on: boolean): void;
   newId(): string;
+  /** The UI language, for the dialogs' titles; English when not given. */
+  language?(): DialogLanguage;
 }
 
-const exportFilters: Record<ExportFormat, FileDialogFilter> = {
-  markdown: { name: 'Markdown', extensions: ['md'] },
-  json: { name: 'Nagare JSON', extensions: ['json'] },
-};
+function exportFilter(format: ExportFormat, text: DialogText): FileDialogFilter {
+  return format === 'markdown'
+    ? { name: text.markdownFiles, extensions: ['md'] }
+    : { name: text.nagareJsonFiles, extensions: ['json'] };
+}
 
 /** A file name from a title: characters no file system accepts, and control characters, become spaces. */
 export function exportFileName(format: ExportFormat, title: string | null): string {
@@ -89,9 +93,9 @@ export class FileTransferService {
       const databasePath = this.deps.databasePath();
       const title = input.conversationId ? this.deps.conversationTitle(input.conversationId) : null;
       const filePath = await this.deps.dialogs.chooseSavePath({
-        title: 'Export',
+        title: this.text().exportTitle,
         defaultName: exportFileName(input.format, title),
-        filters: [exportFilters[input.format]],
+        filters: [exportFilter(input.format, this.text())],
       });
       if (!filePath) return { savedTo: null };
       const written = await this.track(
@@ -113,8 +117,8 @@ export class FileTransferService {
     return this.exclusive(async () => {
       const databasePath = this.deps.databasePath();
       const filePath = await this.deps.dialogs.chooseOpenPath({
-        title: 'Import conversations',
-        filters: [{ name: 'Nagare JSON or ChatGPT export', extensions: ['json', 'zip'] }],
+        title: this.text().importTitle,
+        filters: [{ name: this.text().importFiles, extensions: ['json', 'zip'] }],
       });
       if (!filePath) return null;
       const job = {
@@ -165,9 +169,9 @@ export class FileTransferService {
   async backUpHistory(): Promise<{ savedTo: string | null }> {
     this.deps.databasePath();
     const path = await this.deps.dialogs.chooseSavePath({
-      title: 'Back up history',
+      title: this.text().backUpTitle,
       defaultName: backupFileName(Date.now()),
-      filters: [{ name: 'SQLite database', extensions: ['db'] }],
+      filters: [{ name: this.text().databaseFiles, extensions: ['db'] }],
     });
     if (!path) return { savedTo: null };
     this.deps.backUp(path);
@@ -179,9 +183,9 @@ export class FileTransferService {
     const log = this.deps.streamLog(messageId);
     if (!log) throw new AppError('missing', 'This reply has no saved stream.');
     const path = await this.deps.dialogs.chooseSavePath({
-      title: 'Save raw stream',
+      title: this.text().saveStreamTitle,
       defaultName: `stream-${messageId.slice(0, 8)}.sse`,
-      filters: [{ name: 'Server-sent events', extensions: ['sse'] }],
+      filters: [{ name: this.text().streamFiles, extensions: ['sse'] }],
     });
     if (!path) return { savedTo: null };
     try {
@@ -195,23 +199,31 @@ export class FileTransferService {
   /** Opens a `.sse` file the user picks, Nagare's or any other event stream, for the inspector. */
   async openStream(): Promise<StreamLog | null> {
     const path = await this.deps.dialogs.chooseOpenPath({
-      title: 'Open a raw stream',
-      filters: [{ name: 'Server-sent events', extensions: ['sse', 'txt', 'log'] }],
+      title: this.text().openStreamTitle,
+      filters: [{ name: this.text().streamFiles, extensions: ['sse', 'txt', 'log'] }],
     });
     if (!path) return null;
     let bytes: Uint8Array;
     try {
       bytes = readFileSync(path);
     } catch (error) {
-      throw new AppError('invalid_request', `Could not read that file: ${(error as Error).message}`);
+      throw new AppError('invalid_request', `Could not read that file: ${(error as Error).message}`, {
+        reason: 'unreadable_file',
+      });
     }
     return parseSseFile(bytes, path.split(/[\\/]/).pop() ?? 'stream.sse');
+  }
+
+  private text(): DialogText {
+    return DIALOG_TEXT[this.deps.language?.() ?? 'en'];
   }
 
   /** One import or export at a time, from the moment its dialog opens. */
   private async exclusive<R>(work: () => Promise<R>): Promise<R> {
     if (this.busy) {
-      throw new AppError('invalid_request', 'An import or export is already running. Wait for it, or cancel it.');
+      throw new AppError('invalid_request', 'An import or export is already running. Wait for it, or cancel it.', {
+        reason: 'transfer_busy',
+      });
     }
     this.busy = true;
     try {

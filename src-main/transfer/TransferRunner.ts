@@ -58,7 +58,7 @@ export class TransferRunner {
         if (message.type === 'done') resolve(message.result as TransferResults[J['kind']]);
         else {
           this.log('A transfer failed', { kind: job.kind, code: message.error.code, detail: message.detail });
-          reject(new AppError(message.error.code, message.error.message));
+          reject(new AppError(message.error.code, message.error.message, message.error));
         }
       });
       worker.on('error', (error) => {

@@ -26,7 +26,9 @@ const NOT_JSON = 'The file is not valid JSON; it may be incomplete or damaged. N
 const NOT_AN_EXPORT = 'The file is neither a Nagare export nor a ChatGPT conversations.json. Nothing was imported.';
 
 function refuse(message: string, cause?: unknown): AppError {
-  const error = new AppError('import_invalid', message);
+  const error = new AppError('import_invalid', message, {
+    reason: message === NOT_JSON ? 'not_json' : 'not_an_export',
+  });
   if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause });
   return error;
 }

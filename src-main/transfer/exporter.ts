@@ -12,6 +12,7 @@ import type { HistoryDatabase } from '../history/database';
 import { HistoryError, toHistoryError } from '../history/errors';
 import {
   CONVERSATION_COLUMNS,
+  errorFromColumns,
   parseJsonColumn,
   shownMessage,
   toConversation,
@@ -69,10 +70,7 @@ function readConversation(db: HistoryDatabase, row: ConversationRow): ExportedCo
         ? { content: '', reasoning: '', deleted: true as const }
         : { content: m.content, reasoning: m.reasoning }),
       status: m.status,
-      error:
-        m.error_code !== null
-          ? ({ code: m.error_code, message: m.error_message ?? '' } as ExportedMessage['error'])
-          : null,
+      error: errorFromColumns(m.error_code, m.error_message),
       model: m.model,
       usage: parseJsonColumn<Usage | null>(m.usage, null),
       timeToFirstTokenMs: m.ttft_ms,

@@ -109,7 +109,7 @@ export async function importExportFile(options: ImportOptions): Promise<ImportRe
         fields.set(event.key, event.value);
         // Refuse a foreign or newer file as soon as it says so, not after reading all of it.
         const early = nagareHeaderProblem(new Map([['format', 'nagare'], ['version', 1], ...fields]), true);
-        if (early) throw new AppError('import_invalid', early);
+        if (early) throw new AppError('import_invalid', early.message, { reason: early.reason });
       } else {
         entries++;
         if (shape === 'array' && looksLikeChatGptConversation(event.value)) recognised++;
@@ -132,12 +132,13 @@ export async function importExportFile(options: ImportOptions): Promise<ImportRe
     }
     if (shape === 'object') {
       const problem = nagareHeaderProblem(fields, sawConversations);
-      if (problem) throw new AppError('import_invalid', problem);
+      if (problem) throw new AppError('import_invalid', problem.message, { reason: problem.reason });
     }
     if (shape === 'array' && entries > 0 && recognised === 0) {
       throw new AppError(
         'import_invalid',
         'The file is a JSON list, but nothing in it looks like a ChatGPT conversation. Nothing was imported.',
+        { reason: 'not_chatgpt' },
       );
     }
     staged.writePending(batchBytes, isCancelled);

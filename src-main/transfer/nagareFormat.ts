@@ -5,6 +5,7 @@
  * conversation of it at a time.
  */
 import { z } from 'zod';
+import type { ErrorReason } from '../../src-preload/contract/errors';
 import type { Conversation, MessageView } from '../../src-preload/contract/types';
 import type { ToolStep } from '../../src-preload/contract/tools';
 import type { ExportedAttachment } from './exportAttachments';
@@ -92,16 +93,29 @@ const conversationSchema = z.object({
 });
 
 /** Why the top-level fields of a Nagare file refuse it whole, or null when they are fine. */
-export function nagareHeaderProblem(fields: ReadonlyMap<string, unknown>, sawConversations: boolean): string | null {
+export function nagareHeaderProblem(
+  fields: ReadonlyMap<string, unknown>,
+  sawConversations: boolean,
+): { message: string; reason: ErrorReason } | null {
   if (fields.get('format') !== 'nagare' || !sawConversations) {
-    return 'The file is neither a Nagare export nor a ChatGPT conversations.json. Nothing was imported.';
+    return {
+      message: 'The file is neither a Nagare export nor a ChatGPT conversations.json. Nothing was imported.',
+      reason: 'not_an_export',
+    };
   }
   const version = fields.get('version');
   if (typeof version === 'number' && version > NAGARE_EXPORT_VERSION) {
-    return 'The file was made by a newer version of Nagare. Update Nagare to import it. Nothing was imported.';
+    return {
+      message: 'The file was made by a newer version of Nagare. Update Nagare to import it. Nothing was imported.',
+      reason: 'newer_version',
+    };
   }
-  if (version !== NAGARE_EXPORT_VERSION)
-    return 'The Nagare export is damaged: its version is missing. Nothing was imported.';
+  if (version !== NAGARE_EXPORT_VERSION) {
+    return {
+      message: 'The Nagare export is damaged: its version is missing. Nothing was imported.',
+      reason: 'damaged_export',
+    };
+  }
   return null;
 }
 

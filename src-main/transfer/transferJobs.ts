@@ -117,7 +117,9 @@ async function runOn(
           closeSync(fd);
         }
       } catch (error) {
-        throw new AppError('import_invalid', `Could not read that file: ${(error as Error).message}`);
+        throw new AppError('import_invalid', `Could not read that file: ${(error as Error).message}`, {
+          reason: 'unreadable_file',
+        });
       }
       // ChatGPT's export as it comes: a zip holding conversations.json and the files its messages point to.
       const zip = looksLikeZip(head) ? await ZipExport.open(job.filePath) : null;

@@ -162,6 +162,8 @@ const settingsFields = {
   quickAskShortcut: text(100),
   /** Seconds without a byte from the server before a reply is given up. */
   idleTimeoutSeconds: z.number().int().min(5).max(3600),
+  /** The main window's sidebar folded away, remembered across restarts. */
+  sidebarCollapsed: z.boolean(),
 };
 
 /**
@@ -177,6 +179,7 @@ export const storedSettings = z.object({
   defaultParameters: settingsFields.defaultParameters.catch({}),
   quickAskShortcut: settingsFields.quickAskShortcut.catch(''),
   idleTimeoutSeconds: settingsFields.idleTimeoutSeconds.catch(60),
+  sidebarCollapsed: settingsFields.sidebarCollapsed.catch(false),
 });
 
 /** A change to some preferences; every field is checked strictly, unlike the stored file. */

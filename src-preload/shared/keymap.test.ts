@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   acceleratorFromKeyEvent,
   commandOfKeyEvent,
+  type CommandId,
   acceleratorFor,
   formatAccelerator,
   KEYMAP,
@@ -20,6 +21,9 @@ const CODES: Record<string, { key: string; code: string }> = {
   Up: { key: 'ArrowUp', code: 'ArrowUp' },
   Tab: { key: 'Tab', code: 'Tab' },
   Backspace: { key: 'Backspace', code: 'Backspace' },
+  Delete: { key: 'Delete', code: 'Delete' },
+  Left: { key: 'ArrowLeft', code: 'ArrowLeft' },
+  Right: { key: 'ArrowRight', code: 'ArrowRight' },
   Space: { key: ' ', code: 'Space' },
   F2: { key: 'F2', code: 'F2' },
   ';': { key: ';', code: 'Semicolon' },
@@ -66,6 +70,44 @@ describe('keymap', () => {
     expect(acceleratorFor('conversation.pinned9', 'mac')).toBe('Cmd+9');
     expect(acceleratorFor('conversation.delete', 'mac')).toBe('Cmd+Backspace');
     expect(() => acceleratorFor('nope' as never, 'mac')).toThrow();
+  });
+
+  it('gives every action of the app a key on macOS, Windows and Linux, none taken twice or by the OS', () => {
+    const actions: CommandId[] = [
+      'conversation.pin',
+      'conversation.exportMarkdown',
+      'conversation.exportJson',
+      'history.import',
+      'settings.providers',
+      'appearance.toggleTheme',
+      'inspector.openFile',
+      'reply.previousVersion',
+      'reply.nextVersion',
+      'conversation.settings',
+      'message.edit',
+      'message.delete',
+      'message.copy',
+    ];
+    // Keys the OS, Chromium or Electron's own menu roles take before the page sees them.
+    const reserved: Record<string, string[]> = {
+      darwin: ['Cmd+Q', 'Cmd+W', 'Cmd+H', 'Cmd+M', 'Cmd+Tab', 'Cmd+Space', 'Cmd+Alt+I', 'Cmd+R', 'Cmd+Shift+R'],
+      win32: ['Alt+F4', 'Ctrl+W', 'Ctrl+Shift+I', 'Ctrl+R', 'Ctrl+Shift+R', 'Ctrl+Alt+Delete', 'Ctrl+Esc'],
+      linux: ['Ctrl+Q', 'Ctrl+W', 'Ctrl+Shift+I', 'Ctrl+R', 'Ctrl+Shift+R', 'Ctrl+Alt+Delete', 'Ctrl+Alt+T'],
+    };
+    for (const os of ['darwin', 'win32', 'linux'] as const) {
+      const platform = keymapPlatform(os);
+      const keys = new Map<string, string[]>();
+      for (const entry of KEYMAP) {
+        const accelerator = entry.keys[platform];
+        expect(accelerator, `${os} ${entry.id}`).not.toBe('');
+        expect(reserved[os], `${os} ${entry.id}`).not.toContain(accelerator);
+        const scoped = `${entry.scope === 'global' ? '*' : entry.scope}:${accelerator.toLowerCase()}`;
+        keys.set(scoped, [...(keys.get(scoped) ?? []), entry.id]);
+      }
+      const duplicates = [...keys.values()].filter((ids) => ids.length > 1);
+      expect({ os, duplicates }).toEqual({ os, duplicates: [] });
+      for (const id of actions) expect(acceleratorFor(id, platform), `${os} ${id}`).toBeTruthy();
+    }
   });
 
   it('maps the OS name to the keymap platform', () => {

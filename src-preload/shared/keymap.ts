@@ -29,6 +29,20 @@ export type CommandId =
   | 'conversation.rename'
   | 'conversation.delete'
   | 'inspector.open'
+  | 'inspector.openFile'
+  | 'conversation.pin'
+  | 'conversation.exportMarkdown'
+  | 'conversation.exportJson'
+  | 'conversation.settings'
+  | 'history.import'
+  | 'settings.providers'
+  | 'appearance.toggleTheme'
+  | 'sidebar.toggle'
+  | 'reply.previousVersion'
+  | 'reply.nextVersion'
+  | 'message.copy'
+  | 'message.edit'
+  | 'message.delete'
   | 'app.quickAsk';
 
 /** `mac` is macOS; `other` is Windows and Linux. */
@@ -41,9 +55,10 @@ export function keymapPlatform(platform: string): KeymapPlatform {
 
 /**
  * Where a binding applies: `global` anywhere in the window, `composer` while the
- * message box has focus, `list` while the conversation list has focus.
+ * message box has focus, `list` while the conversation list has focus, `message`
+ * while a message's actions have focus (the message the key acts on).
  */
-export type KeymapScope = 'global' | 'composer' | 'list';
+export type KeymapScope = 'global' | 'composer' | 'list' | 'message';
 
 /** Section of the shortcut sheet. */
 export type KeymapGroup = 'chat' | 'navigation' | 'conversation' | 'app';
@@ -110,6 +125,13 @@ export const KEYMAP: readonly KeyBinding[] = Object.freeze([
   // Matched on the physical key (code `Semicolon`): with Shift, US layouts report ':' and JIS '+'.
   binding('code.copyLast', 'chat', 'global', mod('Shift+;'), { menu: { section: 'edit' } }),
   binding('composer.focus', 'chat', 'global', same('Shift+Esc')),
+  // The versions of the last reply. Alt with the arrows moves by word in text fields, so Mod is added.
+  binding('reply.previousVersion', 'chat', 'global', mod('Alt+Left'), { menu: { section: 'edit' } }),
+  binding('reply.nextVersion', 'chat', 'global', mod('Alt+Right'), { menu: { section: 'edit' } }),
+  // A message whose actions have the focus: single keys, as in mail apps, since no text field is focused.
+  binding('message.copy', 'chat', 'message', same('C')),
+  binding('message.edit', 'chat', 'message', same('E')),
+  binding('message.delete', 'chat', 'message', { mac: 'Backspace', other: 'Delete' }),
 
   binding('palette.open', 'navigation', 'global', mod('K'), { menu: { section: 'view' } }),
   binding('history.search', 'navigation', 'global', mod('F'), { menu: { section: 'edit' } }),
@@ -125,11 +147,20 @@ export const KEYMAP: readonly KeyBinding[] = Object.freeze([
   // List only: in a text field Cmd+Backspace deletes to the line start, so this
   // must never be a menu accelerator (those fire whatever has focus).
   binding('conversation.delete', 'conversation', 'list', mod('Backspace')),
+  binding('conversation.pin', 'conversation', 'global', mod('Shift+P'), { menu: { section: 'file' } }),
+  binding('conversation.settings', 'conversation', 'global', mod('Shift+S'), { menu: { section: 'view' } }),
+  binding('conversation.exportMarkdown', 'conversation', 'global', mod('Shift+E'), { menu: { section: 'file' } }),
+  binding('conversation.exportJson', 'conversation', 'global', mod('Alt+E'), { menu: { section: 'file' } }),
+  binding('history.import', 'conversation', 'global', mod('Shift+O'), { menu: { section: 'file' } }),
 
   // On macOS main moves Settings into the application menu.
   binding('settings.open', 'app', 'global', mod(','), { menu: { section: 'file' } }),
   binding('shortcuts.open', 'app', 'global', mod('/'), { menu: { section: 'help' } }),
   binding('inspector.open', 'app', 'global', mod('I'), { menu: { section: 'view' } }),
+  binding('inspector.openFile', 'app', 'global', mod('O'), { menu: { section: 'file' } }),
+  binding('settings.providers', 'app', 'global', mod('Alt+P'), { menu: { section: 'file' } }),
+  binding('appearance.toggleTheme', 'app', 'global', mod('Shift+L'), { menu: { section: 'view' } }),
+  binding('sidebar.toggle', 'app', 'global', mod('B'), { menu: { section: 'view' } }),
   binding('app.quickAsk', 'app', 'global', mod('Shift+Space'), { system: true }),
 ]);
 

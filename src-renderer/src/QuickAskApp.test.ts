@@ -81,6 +81,11 @@ describe('QuickAskApp', () => {
     });
     await flushPromises();
     expect(wrapper.find('[role="alert"]').exists()).toBe(shown);
-    if (shown) expect(wrapper.get('[role="alert"]').text()).toBe('ended: server');
+    // Said from the code in the UI language, not main's English sentence.
+    if (shown) {
+      expect(wrapper.get('[role="alert"]').text()).toBe(
+        'The provider had a server error. This is usually temporary. Try again in a moment.',
+      );
+    }
   });
 });

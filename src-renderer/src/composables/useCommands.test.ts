@@ -7,10 +7,18 @@ import { createI18n } from 'vue-i18n';
 import { KEYMAP } from '../../../src-preload/shared/keymap';
 import en from '../i18n/en';
 import { installFakeNagare } from '../testing/fakeNagare';
+import { paletteSearchText } from '../components/common/paletteSynonyms';
 import { SAME_PRESS_MS, useCommands, type Command } from './useCommands';
 
-/** Handled where the keys are typed, not by a command: the composer and the conversation list. */
-const HANDLED_IN_PLACE = new Set(['chat.send', 'chat.newline', 'message.editLast']);
+/** Handled where the keys are typed, not by a command: the composer, the list and a message's actions. */
+const HANDLED_IN_PLACE = new Set([
+  'chat.send',
+  'chat.newline',
+  'message.editLast',
+  'message.copy',
+  'message.edit',
+  'message.delete',
+]);
 
 /** Runs useCommands in a component with a quiet fake bridge and fresh stores. */
 function mountCommands(): ReturnType<typeof useCommands> {
@@ -33,6 +41,29 @@ function commands(): Command[] {
 }
 
 describe('commands', () => {
+  it('are found in the palette by synonyms and in either language, whatever the UI language', () => {
+    const all = commands();
+    for (const query of [
+      'テーマ',
+      'theme',
+      'dark',
+      'model',
+      'system prompt',
+      'version',
+      'quick',
+      'モデル',
+      'インポート',
+    ]) {
+      const words = query.toLowerCase().split(/\s+/);
+      const found = all.filter((command) => {
+        const text = paletteSearchText(command.id, command.label).toLowerCase();
+        return words.every((word) => text.includes(word));
+      });
+      expect({ query, found: found.length > 0 }).toEqual({ query, found: true });
+    }
+    expect(paletteSearchText('nothing.like.this', 'commands.none').trim()).toBe('');
+  });
+
   it('has a handler for every shortcut of the keymap', () => {
     const ids = new Set(commands().map((command) => command.id));
     for (const entry of KEYMAP) {

@@ -6,6 +6,7 @@ import { storeToRefs } from 'pinia';
 import { useI18n } from 'vue-i18n';
 import type { CommandId } from '../../../src-preload/shared/keymap';
 import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
+import { errorSentence } from '../i18n/describeError';
 import { codeBlocksOf } from '../markdown/renderer';
 import { useChatStore } from '../stores/chat';
 import { useConversationsStore } from '../stores/conversations';
@@ -61,7 +62,7 @@ export function useCommands() {
       );
       if (savedTo) ui.toast(t('toast.exported', { path: savedTo }));
     } catch (error) {
-      ui.toast(errorShapeOf(error).message, { tone: 'error' });
+      ui.toast(errorSentence(errorShapeOf(error), t), { tone: 'error' });
     }
   }
 
@@ -178,13 +179,45 @@ export function useCommands() {
     },
     { id: 'history.import', label: 'commands.import', run: () => ui.openSettings('data') },
     { id: 'settings.providers', label: 'commands.providers', run: () => ui.openSettings('providers') },
+    { id: 'settings.quickAsk', label: 'commands.quickAskShortcut', run: () => ui.openSettings('shortcuts') },
     {
       id: 'appearance.toggleTheme',
       label: 'commands.toggleTheme',
       run: () => settings.update({ theme: settings.theme === 'dark' ? 'light' : 'dark' }),
     },
     { id: 'inspector.openFile', label: 'commands.openStreamFile', run: () => openStreamFile() },
+    {
+      id: 'sidebar.toggle',
+      label: 'shortcuts.sidebar.toggle',
+      run: () => ui.toggleSidebar(),
+    },
+    {
+      id: 'conversation.settings',
+      label: 'shortcuts.conversation.settings',
+      // A new chat's settings are chosen before its first message.
+      run: () => (ui.conversationSettingsOpen = !ui.conversationSettingsOpen),
+    },
+    {
+      id: 'reply.previousVersion',
+      label: 'shortcuts.reply.previousVersion',
+      run: () => stepLastReply(-1),
+      enabled: () => !streaming.value && (lastReply()?.versionIndex ?? 1) > 1,
+    },
+    {
+      id: 'reply.nextVersion',
+      label: 'shortcuts.reply.nextVersion',
+      run: () => stepLastReply(1),
+      enabled: () => {
+        const reply = lastReply();
+        return !streaming.value && !!reply && reply.versionIndex < reply.versionCount;
+      },
+    },
   ];
+
+  function stepLastReply(step: -1 | 1): Promise<void> | undefined {
+    const reply = lastReply();
+    return reply ? chat.stepVersion(reply, step) : undefined;
+  }
 
   /** Asks for a `.sse` file first, then shows it; a cancelled dialog opens nothing. */
   async function openStreamFile(): Promise<void> {
@@ -225,7 +258,7 @@ export function useCommands() {
     if (lastRun && lastRun.id === id && lastRun.source !== source && now - lastRun.at < SAME_PRESS_MS) return true;
     lastRun = { id, source, at: now };
     void Promise.resolve(command.run()).catch((error: unknown) =>
-      ui.toast(errorShapeOf(error).message, { tone: 'error' }),
+      ui.toast(errorSentence(errorShapeOf(error), t), { tone: 'error' }),
     );
     return true;
   }

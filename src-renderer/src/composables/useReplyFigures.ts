@@ -37,7 +37,7 @@ export function useReplyFigures() {
     if (!figures) return '';
     const parts: string[] = [];
     if (figures.tokens !== undefined) {
-      const count = t('status.tokens', { n: n(figures.tokens, 'integer') });
+      const count = t('status.tokens', { n: n(figures.tokens, 'integer') }, figures.tokens);
       parts.push(figures.estimated ? `≈${count}` : count);
     }
     if (figures.tokensPerSecond)

@@ -18,8 +18,14 @@ export function createI18nPlugin(initial: Locale = localeFor('system', navigator
     fallbackLocale: 'en',
     messages: { en, ja },
     datetimeFormats: {
-      en: { short: { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' } },
-      ja: { short: { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' } },
+      en: {
+        short: { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
+        month: { year: 'numeric', month: 'long' },
+      },
+      ja: {
+        short: { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
+        month: { year: 'numeric', month: 'long' },
+      },
     },
     numberFormats: { en: { integer: { maximumFractionDigits: 0 } }, ja: { integer: { maximumFractionDigits: 0 } } },
   });

@@ -17,6 +17,7 @@ export default {
   },
   providers: {
     title: 'Providers',
+    customPreset: 'Custom (OpenAI-compatible)',
     intro: 'The OpenAI-compatible services Nagare can talk to.',
     empty: 'No providers yet. Add one below to start chatting.',
     isDefault: 'Default',
@@ -87,7 +88,7 @@ export default {
       verify: 'Verify',
       checking: 'Checking…',
       verifyOk: '✓ Connected, no models listed | ✓ {count} model | ✓ {count} models',
-      verifyFailed: '✗ {message} ({code})',
+      verifyFailed: '✗ {message}',
       sessionOnly: 'Use the key for this session only (kept in memory, gone when Nagare quits)',
       keychainProblemTitle: 'The system keychain is not available',
       keychainProblemHelp:
@@ -133,6 +134,7 @@ export default {
     scopes: {
       composer: 'in the message box',
       list: 'in the conversation list',
+      message: 'on a message’s actions',
     },
     quickAsk: 'Quick-ask shortcut',
     quickAskHint:
@@ -205,5 +207,4 @@ export default {
       linux: '~/.config/Nagare',
     },
   },
-  errorWithCode: '{message} ({code})',
 };

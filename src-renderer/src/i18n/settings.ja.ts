@@ -16,6 +16,7 @@ export default {
   },
   providers: {
     title: 'プロバイダー',
+    customPreset: 'カスタム（OpenAI 互換）',
     intro: 'Nagare が接続する OpenAI 互換のサービスです。',
     empty: 'プロバイダーはまだありません。下から追加するとチャットを始められます。',
     isDefault: '既定',
@@ -86,7 +87,7 @@ export default {
       verify: '確認',
       checking: '確認中…',
       verifyOk: '✓ 接続できました（{count} 個のモデル）',
-      verifyFailed: '✗ {message}（{code}）',
+      verifyFailed: '✗ {message}',
       sessionOnly: 'このセッションだけキーを使う（メモリーに保持し、Nagare の終了時に消えます）',
       keychainProblemTitle: 'システムのキーチェーンを利用できません',
       keychainProblemHelp:
@@ -132,6 +133,7 @@ export default {
     scopes: {
       composer: 'メッセージ入力欄で',
       list: '会話リストで',
+      message: 'メッセージの操作ボタンで',
     },
     quickAsk: 'クイック質問のショートカット',
     quickAskHint:
@@ -203,5 +205,4 @@ export default {
       linux: '~/.config/Nagare',
     },
   },
-  errorWithCode: '{message}（{code}）',
 } satisfies typeof en;

@@ -2,7 +2,15 @@
  * The only module that touches `window.nagare`. It turns the bridge's result
  * objects into values or a thrown `NagareError` the stores can catch.
  */
-import type { ErrorCode, NagareApi, NagareErrorShape, Result } from '../../../src-preload/contract';
+import {
+  errorFactsOf,
+  isErrorCode,
+  type ErrorCode,
+  type ErrorFacts,
+  type NagareApi,
+  type NagareErrorShape,
+  type Result,
+} from '../../../src-preload/contract';
 
 declare global {
   interface Window {
@@ -15,6 +23,8 @@ export class NagareError extends Error {
   readonly code: ErrorCode;
   readonly retryAfterSeconds: number | undefined;
   readonly status: number | undefined;
+  /** What the UI needs to say the failure in its language. */
+  readonly facts: ErrorFacts;
 
   constructor(shape: NagareErrorShape) {
     super(shape.message);
@@ -22,10 +32,14 @@ export class NagareError extends Error {
     this.code = shape.code;
     this.retryAfterSeconds = shape.retryAfterSeconds;
     this.status = shape.status;
+    this.facts = errorFactsOf(shape);
   }
 
   toShape(): NagareErrorShape {
-    return { code: this.code, message: this.message, retryAfterSeconds: this.retryAfterSeconds, status: this.status };
+    const shape: NagareErrorShape = { code: this.code, message: this.message, ...this.facts };
+    if (this.retryAfterSeconds !== undefined) shape.retryAfterSeconds = this.retryAfterSeconds;
+    if (this.status !== undefined) shape.status = this.status;
+    return shape;
   }
 }
 
@@ -39,7 +53,17 @@ export async function unwrap<T>(pending: Promise<Result<T>>): Promise<T> {
 /** Any thrown value as an error shape, for showing in the UI. */
 export function errorShapeOf(error: unknown): NagareErrorShape {
   if (error instanceof NagareError) return error.toShape();
+  if (isErrorShape(error)) return error;
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+function isErrorShape(value: unknown): value is NagareErrorShape {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    isErrorCode((value as { code?: unknown }).code) &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
 }
 
 /** The bridge, looked up on use so tests can install a fake first. */

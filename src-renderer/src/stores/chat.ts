@@ -150,6 +150,11 @@ export const useChatStore = defineStore('chat', () => {
     await loadDraft();
   }
 
+  /** Forgets the composer's error, e.g. an offline refusal once the network is back. */
+  function clearComposerError(): void {
+    composerError.value = null;
+  }
+
   async function start(input: InputOf<'chat.start'>): Promise<ChatStarted | null> {
     composerError.value = null;
     let started: ChatStarted;
@@ -366,6 +371,7 @@ export const useChatStore = defineStore('chat', () => {
     composerError,
     settings,
     pinned,
+    clearComposerError,
     announcement,
     draft,
     pendingAttachments: attachments.pending,

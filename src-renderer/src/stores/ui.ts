@@ -1,6 +1,7 @@
 /** Which overlay is open, notices, and requests between components (focus the composer, edit a message). */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import { useSettingsStore } from './settings';
 
 export type Overlay = 'settings' | 'palette' | 'shortcuts' | 'inspector' | null;
 export type SettingsTab = 'providers' | 'defaults' | 'appearance' | 'shortcuts' | 'tools' | 'data';
@@ -21,9 +22,17 @@ export const useUiStore = defineStore('ui', () => {
   /** A message to scroll into view and highlight, such as a search hit. */
   const revealMessageId = ref<string | null>(null);
   const renaming = ref(false);
+  /** The sidebar folded away for room; App keeps it in step with the saved setting. */
+  const sidebarCollapsed = ref(false);
+
+  /** Folds the sidebar away or back, and remembers it in the settings across restarts. */
+  function toggleSidebar(): Promise<unknown> {
+    sidebarCollapsed.value = !sidebarCollapsed.value;
+    return useSettingsStore().update({ sidebarCollapsed: sidebarCollapsed.value });
+  }
+  /** The conversation settings panel (the open conversation's, or a new chat's), opened from its header button, by key, or to choose another model. */
+  const conversationSettingsOpen = ref(false);
   const composerFocusRequests = ref(0);
-  /** Bumped to open the open conversation's settings (to choose another model). */
-  const conversationSettingsRequests = ref(0);
   const sidebarSearchFocusRequests = ref(0);
   const toasts = ref<Toast[]>([]);
   let nextToastId = 1;
@@ -43,11 +52,13 @@ export const useUiStore = defineStore('ui', () => {
     overlay.value = 'inspector';
   }
 
-  /** Closes the top overlay; answers false when none was open, so Esc can go on to stop a reply. */
+  /**
+   * Closes the top overlay; answers false when none was open, so Esc can go on to stop a reply.
+   * The dialog gives the focus back to what opened it (`useFocusTrap`), or to the composer.
+   */
   function closeOverlay(): boolean {
     if (overlay.value === null) return false;
     overlay.value = null;
-    focusComposer();
     return true;
   }
 
@@ -77,8 +88,10 @@ export const useUiStore = defineStore('ui', () => {
     editingMessageId,
     revealMessageId,
     renaming,
+    conversationSettingsOpen,
+    sidebarCollapsed,
+    toggleSidebar,
     composerFocusRequests,
-    conversationSettingsRequests,
     sidebarSearchFocusRequests,
     toasts,
     openSettings,

@@ -29,12 +29,18 @@ describe('DataSettings', () => {
     expect(byTestId(view, 'backup-result').text()).toBe('Backed up to /home/me/Nagare backup.db');
 
     harness.fake.api.history.backup.mockReturnValueOnce(
-      harness.fake.fail({ code: 'storage', message: 'The backup could not be written: disk full' }),
+      harness.fake.fail({
+        code: 'storage',
+        message: 'The backup could not be written: disk full',
+        reason: 'disk_full',
+      }),
     );
     await byTestId(view, 'backup-now').trigger('click');
     await flushPromises();
     expect(byTestId(view, 'backup-result').exists()).toBe(false);
-    expect(byTestId(view, 'backup-error').text()).toBe('The backup could not be written: disk full (storage)');
+    expect(byTestId(view, 'backup-error').text()).toBe(
+      'Could not save. The disk is full. Free some space; nothing on screen has been lost.',
+    );
   });
 
   it('exports everything in the chosen format and says where it went', async () => {
@@ -166,14 +172,20 @@ describe('DataSettings', () => {
   it('shows why an import failed', async () => {
     const view = await mountData();
     harness.fake.api.history.import.mockReturnValueOnce(
-      harness.fake.fail({ code: 'import_invalid', message: 'This is not a Nagare or ChatGPT export.' }),
+      harness.fake.fail({
+        code: 'import_invalid',
+        message: 'This is not a Nagare or ChatGPT export.',
+        reason: 'not_chatgpt',
+      }),
     );
     await byTestId(view, 'import').trigger('click');
     await flushPromises();
     expect(byTestId(view, 'import-report').exists()).toBe(false);
     const error = byTestId(view, 'data-error');
     expect(error.attributes('role')).toBe('alert');
-    expect(error.text()).toBe('This is not a Nagare or ChatGPT export. (import_invalid)');
+    expect(error.text()).toBe(
+      'Import failed. Nothing in this list looks like a ChatGPT conversation. Nothing was imported.',
+    );
   });
 
   it('shows the stream-log size in the current locale and deletes the logs', async () => {

@@ -90,14 +90,18 @@ describe('ProvidersSettings: adding a provider', () => {
   it('shows an error from main inline', async () => {
     const view = await mountProviders();
     harness.fake.api.providers.save.mockReturnValueOnce(
-      harness.fake.fail({ code: 'invalid_request', message: 'baseUrl: must be an http or https URL' }),
+      harness.fake.fail({
+        code: 'invalid_request',
+        message: 'baseUrl: must be an http or https URL',
+        reason: 'url_invalid',
+      }),
     );
     await byTestId(view, 'provider-preset').setValue('openai');
     await byTestId(view, 'provider-save').trigger('submit');
     await flushPromises();
     const alert = byTestId(view, 'provider-save-error');
     expect(alert.attributes('role')).toBe('alert');
-    expect(alert.text()).toBe('baseUrl: must be an http or https URL (invalid_request)');
+    expect(alert.text()).toBe('This cannot be done. The base URL must be an http:// or https:// address.');
   });
 
   it('edits a saved provider under its own id and fetches its models', async () => {
@@ -231,11 +235,18 @@ describe('ProvidersSettings: keys', () => {
     expect(byTestId(view, 'provider-verify-result').text()).toBe('✓ 42 models');
 
     harness.fake.api.secrets.verify.mockReturnValueOnce(
-      harness.fake.fail({ code: 'auth', message: 'The key was refused.' }),
+      harness.fake.fail({
+        code: 'auth',
+        message: 'The key was refused.',
+        status: 401,
+        serverMessage: 'Incorrect API key',
+      }),
     );
     await byTestId(view, 'provider-verify').trigger('click');
     await flushPromises();
-    expect(byTestId(view, 'provider-verify-result').text()).toBe('✗ The key was refused. (auth)');
+    expect(byTestId(view, 'provider-verify-result').text()).toBe(
+      '✗ The provider did not accept the API key (HTTP 401). Check the key in Settings → Providers. The server said: “Incorrect API key”',
+    );
   });
 
   it('removes the key', async () => {
@@ -264,7 +275,8 @@ describe('ProvidersSettings: keys', () => {
     expect(harness.fake.api.secrets.set).toHaveBeenLastCalledWith(expect.objectContaining({ sessionOnly: false }));
     const error = byTestId(view, 'provider-key-error');
     expect(error.attributes('role')).toBe('alert');
-    expect(error.text()).toContain('keychain_unavailable');
+    expect(error.text()).toContain('The system keychain is unavailable.');
+    expect(error.text()).not.toContain('keychain_unavailable');
     expect(byTestId(view, 'provider-key-status').text()).toBe('No key set');
 
     await sessionOnly.setValue(true);

@@ -1,6 +1,4 @@
 /** Small formatting helpers shared by the settings panels. */
-import { errorShapeOf } from '../../ipc/nagare';
-
 const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
 
 /** A byte count in the largest unit that keeps it at or above 1, e.g. "1.4 MB" or "1,4 MB" per locale. */
@@ -23,10 +21,4 @@ export function formatBytes(bytes: number, locale: string): string {
 /** A whole number with the locale's grouping. */
 export function formatCount(count: number, locale: string): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(count);
-}
-
-/** A thrown value as `{ message, code }` ready for `t('settings.errorWithCode', …)`. */
-export function errorParts(error: unknown): { message: string; code: string } {
-  const shape = errorShapeOf(error);
-  return { message: shape.message, code: shape.code };
 }

@@ -19,6 +19,7 @@ import type {
   TransferProgress,
 } from '../../../../src-preload/contract';
 import { storedSettings } from '../../../../src-preload/contract/schemas';
+import appEn from '../../i18n/en';
 import en from '../../i18n/settings.en';
 import { createFakeNagare, fail, ok } from '../../testing/fakeNagare';
 
@@ -172,7 +173,8 @@ export function createTestI18n() {
   return createI18n({
     legacy: false,
     locale: 'en',
-    messages: { en: { settings: en } },
+    // Errors are said by the shared catalogue section, as the app does.
+    messages: { en: { settings: en, errors: appEn.errors } },
     missing: (_locale, key) => {
       if (!key.startsWith('shortcuts.')) missingMessages.add(key);
       return key;
