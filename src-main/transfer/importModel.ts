@@ -32,6 +32,8 @@ export interface ImportedMessage {
   createdAt: number;
   /** The rounds of tool calls of a reply, as exported; see `ToolStep`. */
   toolSteps: ToolStep[];
+  /** Deleted on its own in Nagare, its replies kept below it: stored as the same marker. */
+  deleted?: boolean;
   /** Files the entry names; the importer fetches their bytes (`resolved`) before staging. */
   files?: ImportedFile[];
   /** The content to keep when every file was found (without the placeholders that stood for them). */

@@ -101,6 +101,22 @@ describe('Nagare JSON import', () => {
     expect(databaseDigest(store.opened.db)).toBe(digest);
   });
 
+  it('brings a message deleted on its own back as the same marker, kept out of what the model is sent', async () => {
+    const { conversation, q, a1 } = seed();
+    store.repo.deleteMessage(q.id, 'message');
+    const text = await exportText(store, 'json', conversation.id);
+    const other = openStore();
+    try {
+      await importInto(other, text);
+      const opened = other.repo.openConversation({ conversationId: conversation.id }).messages;
+      expect(opened.find((m) => m.id === q.id)).toMatchObject({ deleted: true, content: '' });
+      expect(other.repo.buildContext(a1.id).map((m) => m.content)).toEqual(['Four.']);
+      expect(timeless(await exportText(other, 'json', conversation.id))).toEqual(timeless(text));
+    } finally {
+      other.close();
+    }
+  });
+
   it('refuses a newer version or a foreign object whole, as soon as it says so', async () => {
     seed();
     const file = JSON.parse(await exportText(store, 'json')) as NagareExport;

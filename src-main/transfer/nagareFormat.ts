@@ -62,6 +62,8 @@ const messageSchema = z.object({
   timeToFirstTokenMs: z.number().nullable().default(null),
   durationMs: z.number().nullable().default(null),
   createdAt: z.number(),
+  /** Deleted on its own, its replies kept: it comes back as the same marker, with no text. */
+  deleted: z.boolean().optional(),
   attachments: z
     .array(
       z.object({
@@ -179,6 +181,7 @@ export function readNagareEntry(entry: unknown, index: number): EntryOutcome {
               }
             : {}),
           toolSteps: m.toolSteps as unknown as ToolStep[],
+          ...(m.deleted ? { deleted: true, content: '', reasoning: '' } : {}),
         })),
       ),
     },

@@ -56,8 +56,8 @@ export class StagedImport {
       ),
       insertMessage: db.prepare(
         `INSERT INTO messages (id, conversation_id, parent_id, role, content, reasoning, status, error_code,
-           error_message, model, usage, ttft_ms, duration_ms, created_at, import_key, attachment_text, tool_steps)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           error_message, model, usage, ttft_ms, duration_ms, created_at, import_key, attachment_text, tool_steps, erased_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       // A file already known keeps its row (and its grace period); links make it referenced.
       recordAttachment: db.prepare(
@@ -143,6 +143,7 @@ export class StagedImport {
           m.key,
           attachmentSearchText(files),
           m.toolSteps.length > 0 ? JSON.stringify(m.toolSteps) : null,
+          m.deleted ? m.createdAt : null,
         );
         const messageId = ids.get(m.sourceId)!;
         files.forEach((file, position) => {
