@@ -10,7 +10,7 @@ import { askAndWait, questions, startJourney } from './support';
 
 async function runCommand(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+k');
-  await page.getByRole('combobox').fill(name);
+  await page.getByRole('combobox', { name: 'Type a command or a conversation title' }).fill(name);
   await page.keyboard.press('Enter');
 }
 

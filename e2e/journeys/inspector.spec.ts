@@ -25,7 +25,7 @@ test('inspect a reply, save its stream, and open the saved file from the palette
   // From the palette: the file dialog first, then the panel showing the file; no second click.
   app.answerNextDialog('open', saved);
   await page.keyboard.press('Control+k');
-  await page.getByRole('combobox').fill('Open a saved stream');
+  await page.getByRole('combobox', { name: 'Type a command or a conversation title' }).fill('Open a saved stream');
   await page.keyboard.press('Enter');
   await expect(panel.getByTestId('inspector-event-count')).toHaveText(String(events));
   await expect(panel.getByTestId('inspector-merged')).toHaveText(mock.lastResponse?.textSent ?? '');

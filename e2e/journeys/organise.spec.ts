@@ -38,7 +38,7 @@ test('pin follows every click, from the header and the palette, after switching 
   // The palette command toggles the same state.
   for (const expected of ['Unpin', 'Pin']) {
     await page.keyboard.press('Control+k');
-    await page.getByRole('combobox').fill('Pin or unpin');
+    await page.getByRole('combobox', { name: 'Type a command or a conversation title' }).fill('Pin or unpin');
     await page.keyboard.press('Enter');
     await expect(header(page).getByRole('button', { name: expected, exact: true })).toBeVisible();
   }

@@ -17,7 +17,7 @@ test('search English and Japanese, see "50+ matches", show more, and open hits o
 
   const search = page.getByRole('searchbox', { name: 'Search all history' });
   const status = page.getByTestId('search-status');
-  const hits = page.getByRole('option');
+  const hits = page.getByRole('listbox', { name: 'Search results' }).getByRole('option');
   await search.fill('Question');
   await expect(status).toHaveText('50+ matches');
   await expect(hits).toHaveCount(50);
