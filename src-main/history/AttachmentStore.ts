@@ -26,7 +26,8 @@ export interface MessageAttachment extends StoredAttachment {
   name: string;
 }
 
-interface AttachmentRow {
+/** One row of `attachments`, as SQLite gives it. */
+export interface AttachmentRow {
   sha256: string;
   kind: AttachmentKind;
   mime_type: string;

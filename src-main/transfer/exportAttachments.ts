@@ -6,8 +6,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { AttachmentKind } from '../../src-preload/contract/types';
-import type { MessageAttachment } from '../history/AttachmentStore';
+import type { AttachmentRow, MessageAttachment } from '../history/AttachmentStore';
 import { openedCopyName } from '../attachments/AttachmentService';
 import type { BlobStore } from '../attachments/BlobStore';
 import { writeFileAtomically } from '../common/writeFileAtomically';
@@ -35,17 +34,9 @@ export function attachmentFolderFor(exportPath: string): string {
   return join(dirname(exportPath), `${name}-files`);
 }
 
-interface LinkRow {
+interface LinkRow extends AttachmentRow {
   message_id: string;
   name: string;
-  sha256: string;
-  kind: AttachmentKind;
-  mime_type: string;
-  bytes: number;
-  width: number | null;
-  height: number | null;
-  pages: number | null;
-  text: string | null;
 }
 
 /** Reads a conversation's attachments, by message id, in order. */
