@@ -82,15 +82,18 @@ async function scrollUpBy(page: Page, distance: number): Promise<number> {
 
 /**
  * In one animation frame, scrolls the list up by `distance` and makes the nearest rendered row wholly
- * above the viewport 200 px taller at its end, as content typeset late does. Answers how far the
- * scroll moved, and that row with where its top was just before.
+ * above the viewport 200 px taller at its end, as content typeset late does. The scroll goes further
+ * when `distance` would leave that row's end above the viewport (a tall row spans the fold): the row
+ * must come into view with the scroll; `endInView` puts its end exactly that many pixels into view.
+ * Answers how far the scroll moved, and that row with where its top was just before.
  */
 async function scrollUpWhileARowAboveGrows(
   page: Page,
   distance: number,
+  endInView = 40,
 ): Promise<{ scrolled: number; grown: Anchor | null }> {
   return page.evaluate(
-    (by) =>
+    ([by, margin]) =>
       new Promise((resolve) => {
         requestAnimationFrame(() => {
           const scroller = document.querySelector<HTMLElement>('[data-testid="message-scroll"]')!;
@@ -99,8 +102,9 @@ async function scrollUpWhileARowAboveGrows(
             .filter((row) => row.getBoundingClientRect().bottom < edge - 10)
             .at(-1);
           const top = above?.getBoundingClientRect().top ?? 0;
+          const intoView = above ? edge - above.getBoundingClientRect().bottom + margin : 0;
           const from = scroller.scrollTop;
-          scroller.scrollTop = Math.max(0, from - by);
+          scroller.scrollTop = Math.max(0, from - Math.max(by, intoView));
           if (above) {
             const late = document.createElement('div');
             late.style.height = '200px';
@@ -110,7 +114,7 @@ async function scrollUpWhileARowAboveGrows(
           resolve({ scrolled: from - scroller.scrollTop, grown: above ? { id: above.dataset.messageId!, top } : null });
         });
       }),
-    distance,
+    [distance, endInView] as const,
   );
 }
 
@@ -153,7 +157,10 @@ test('reading up a long conversation: rows measured, typeset or loaded above nev
   //    only at the next frame's scroll event: correcting the growth from the position it knew would
   //    undo the reader's scroll.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const { scrolled, grown } = await scrollUpWhileARowAboveGrows(page, step);
+    // The last attempt brings only the row's last few pixels into view: less than the list's top padding.
+    const { scrolled, grown } = await (attempt === 4
+      ? scrollUpWhileARowAboveGrows(page, 0, 6)
+      : scrollUpWhileARowAboveGrows(page, step));
     expect(grown, 'a rendered row above the viewport').not.toBeNull();
     await frames(page);
     // The row grew at its end, so its top is where the scroll alone put it.

@@ -10,7 +10,10 @@
  * its end stays there while its last row grows.
  *
  * Each rendered row element must carry `data-index="row.index"` and be passed
- * to `measure` from a function ref.
+ * to `measure` from a function ref. Nothing but `paddingTop` may come before
+ * the rows inside the scrolling container: a row's position in the list must
+ * be its distance from the container's top, or the rows above the fold are
+ * told from the rows in view wrongly (space before the rows is `paddingStart`).
  */
 import { useVirtualizer, type Virtualizer } from '@tanstack/vue-virtual';
 import { computed, watch, type Ref } from 'vue';
@@ -34,6 +37,11 @@ export interface VirtualRowsOptions<T> {
    * Only for lists that open at their start, where no row above the reader is estimated yet.
    */
   estimateFromFirstRow?: boolean;
+  /**
+   * Empty space before the first row, given here rather than as CSS padding: tanstack counts it in
+   * every row's position, so positions compare with the scroll position without an offset.
+   */
+  paddingStart?: number;
   /** Extra pixels rendered above and below the viewport. */
   overscan?: number;
   container: Ref<HTMLElement | null>;
@@ -91,6 +99,7 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
         overscan: Math.ceil((options.overscan ?? 600) / options.estimate),
         getItemKey: (index: number) => options.keyOf(items[index]!, index),
         anchorTo: options.anchor ?? 'start',
+        paddingStart: options.paddingStart ?? 0,
       };
     }),
   );
