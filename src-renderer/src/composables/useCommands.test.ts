@@ -102,4 +102,22 @@ describe('running a command', () => {
     api.run('palette.open', 'menu');
     expect(opened).toBe(2);
   });
+
+  it('leaves the focus where the user put it while a new chat was being set up', async () => {
+    const api = mountCommands();
+    const { useUiStore } = await import('../stores/ui');
+    const { useChatStore } = await import('../stores/chat');
+    const ui = useUiStore();
+    let finishNewChat: () => void = () => {};
+    vi.spyOn(useChatStore(), 'newChat').mockReturnValue(new Promise<void>((resolve) => (finishNewChat = resolve)));
+    const search = document.body.appendChild(document.createElement('input'));
+    const before = ui.composerFocusRequests;
+
+    const running = api.run('conversation.new', 'keys');
+    search.focus(); // Mod+F, pressed before the new chat was ready
+    finishNewChat();
+    await running;
+    expect(ui.composerFocusRequests).toBe(before);
+    search.remove();
+  });
 });

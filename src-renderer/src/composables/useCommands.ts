@@ -47,12 +47,15 @@ export function useCommands() {
     ui.toast(doneMessage);
   }
 
-  async function openConversation(id: string | undefined): Promise<void> {
-    if (!id) return;
+  /** Runs `change`, then focuses the composer, unless the user moved on meanwhile (Mod+F, a dialog). */
+  async function thenFocusComposer(change: () => Promise<unknown>): Promise<void> {
     const focusedBefore = document.activeElement;
-    await chat.open(id);
-    // If the user moved on while it opened (Mod+F, a dialog), leave the focus where they put it.
+    await change();
     if (document.activeElement === focusedBefore || document.activeElement === document.body) ui.focusComposer();
+  }
+
+  async function openConversation(id: string | undefined): Promise<void> {
+    if (id) await thenFocusComposer(() => chat.open(id));
   }
 
   async function exportConversation(format: 'markdown' | 'json'): Promise<void> {
@@ -77,7 +80,7 @@ export function useCommands() {
     {
       id: 'conversation.new',
       label: 'shortcuts.conversation.new',
-      run: async () => (await chat.newChat(), ui.focusComposer()),
+      run: () => thenFocusComposer(() => chat.newChat()),
     },
     { id: 'chat.stop', label: 'shortcuts.chat.stop', run: () => chat.stop(), enabled: () => streaming.value },
     { id: 'palette.open', label: 'shortcuts.palette.open', run: () => ui.openPalette('commands') },
