@@ -108,16 +108,28 @@ describe('running a command', () => {
     const { useUiStore } = await import('../stores/ui');
     const { useChatStore } = await import('../stores/chat');
     const ui = useUiStore();
-    let finishNewChat: () => void = () => {};
-    vi.spyOn(useChatStore(), 'newChat').mockReturnValue(new Promise<void>((resolve) => (finishNewChat = resolve)));
-    const search = document.body.appendChild(document.createElement('input'));
-    const before = ui.composerFocusRequests;
+    const chat = useChatStore();
+    const newChatReady = () => {
+      let finish: () => void = () => {};
+      vi.spyOn(chat, 'newChat').mockReturnValueOnce(new Promise<void>((resolve) => (finish = resolve)));
+      return () => finish();
+    };
 
-    const running = api.run('conversation.new', 'keys');
-    search.focus(); // Mod+F, pressed before the new chat was ready
-    finishNewChat();
-    await running;
+    // Nothing else happened meanwhile: the composer gets the focus.
+    let finish = newChatReady();
+    let before = ui.composerFocusRequests;
+    api.run('conversation.new', 'keys');
+    finish();
+    await vi.waitFor(() => expect(ui.composerFocusRequests).toBe(before + 1));
+
+    // Mod+F pressed before the new chat was ready: the search box keeps the focus.
+    finish = newChatReady();
+    before = ui.composerFocusRequests;
+    api.run('conversation.new', 'keys');
+    api.run('history.search', 'keys');
+    finish();
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(ui.composerFocusRequests).toBe(before);
-    search.remove();
+    expect(ui.sidebarSearchFocusRequests).toBe(1);
   });
 });

@@ -30,6 +30,9 @@ export type CommandSource = 'keys' | 'menu' | 'palette';
 export const SAME_PRESS_MS = 300;
 let lastRun: { id: string; source: CommandSource; at: number } | null = null;
 
+/** Commands started so far, from any part of the window: one that ends later knows whether another came meanwhile. */
+let commandsStarted = 0;
+
 export function useCommands() {
   const { t } = useI18n();
   const chat = useChatStore();
@@ -47,15 +50,19 @@ export function useCommands() {
     ui.toast(doneMessage);
   }
 
-  /** Runs `change`, then focuses the composer, unless the user moved on meanwhile (Mod+F, a dialog). */
-  async function thenFocusComposer(change: () => Promise<unknown>): Promise<void> {
+  async function openConversation(id: string | undefined): Promise<void> {
+    if (!id) return;
     const focusedBefore = document.activeElement;
-    await change();
+    await chat.open(id);
+    // If the user moved on while it opened (Mod+F, a dialog), leave the focus where they put it.
     if (document.activeElement === focusedBefore || document.activeElement === document.body) ui.focusComposer();
   }
 
-  async function openConversation(id: string | undefined): Promise<void> {
-    if (id) await thenFocusComposer(() => chat.open(id));
+  /** A new chat, then the composer, unless the user ran another command meanwhile (Mod+F). */
+  async function newChat(): Promise<void> {
+    const started = commandsStarted;
+    await chat.newChat();
+    if (commandsStarted === started) ui.focusComposer();
   }
 
   async function exportConversation(format: 'markdown' | 'json'): Promise<void> {
@@ -80,7 +87,7 @@ export function useCommands() {
     {
       id: 'conversation.new',
       label: 'shortcuts.conversation.new',
-      run: () => thenFocusComposer(() => chat.newChat()),
+      run: newChat,
     },
     { id: 'chat.stop', label: 'shortcuts.chat.stop', run: () => chat.stop(), enabled: () => streaming.value },
     { id: 'palette.open', label: 'shortcuts.palette.open', run: () => ui.openPalette('commands') },
@@ -260,6 +267,7 @@ export function useCommands() {
     const now = Date.now();
     if (lastRun && lastRun.id === id && lastRun.source !== source && now - lastRun.at < SAME_PRESS_MS) return true;
     lastRun = { id, source, at: now };
+    commandsStarted++;
     void Promise.resolve(command.run()).catch((error: unknown) =>
       ui.toast(errorSentence(errorShapeOf(error), t), { tone: 'error' }),
     );
