@@ -164,7 +164,7 @@ describe('InspectorPanel', () => {
     expect(rows.length).toBeLessThan(60);
     expect(rows[0]!.attributes('aria-setsize')).toBe('10000');
     expect(wrapper.get('[data-testid="inspector-timeline-count"]').text()).toBe('Entries: 10,000');
-    await vi.waitUntil(() => !wrapper.find('[data-testid="inspector-merge-reading"]').exists());
+    await vi.waitUntil(() => !wrapper.find('[data-testid="inspector-merge-reading"]').exists(), { timeout: 10_000 });
     expect(wrapper.get('[data-testid="inspector-merged"]').text()).toMatch(/^w0 w1 .* w9999$/);
     wrapper.unmount();
   });
