@@ -1,9 +1,10 @@
 /**
  * Opening the stream inspector on replies of 1,000, 5,000 and 20,000 tokens
  * (one server-sent event per token, as the mock sends them), in the built app:
- * from the click to the panel painted with its first timeline rows, and to the
- * merged text complete (read between frames after that); the page's elements;
- * closing. Targets: 5,000 tokens shown in ≤ 150 ms, 20,000 in ≤ 300 ms.
+ * from the click to the panel painted with its first timeline rows and main's
+ * figures, to the counted figures (events, comments, gaps) and to the merged
+ * text complete (both read between frames after the first paint); the page's
+ * elements; closing. Targets: 5,000 tokens shown in ≤ 150 ms, 20,000 in ≤ 300 ms.
  * Prints figures; asserts nothing.
  *
  * The log comes from main over IPC (`inspector.log`), which on the chromium
@@ -34,6 +35,7 @@ interface OpenTimes {
   received: number;
   rows: number;
   painted: number;
+  figures: number;
   merged: number;
   nodes: number;
   timelineNodes: number;
@@ -49,7 +51,7 @@ interface CloseTimes {
 
 /** Records one open: the click, the first timeline row in the DOM, the frame after it, the merge complete. */
 const OPEN_PROBE = String.raw`(() => {
-  const times = { click: null, rows: null, painted: null, merged: null };
+  const times = { click: null, rows: null, painted: null, figures: null, merged: null };
   window.__inspectorOpen = new Promise((resolve, reject) => {
     const timeout = setTimeout(() => reject(new Error('the inspector never showed its timeline and merge')), 60000);
     const onClick = (event) => {
@@ -57,7 +59,7 @@ const OPEN_PROBE = String.raw`(() => {
     };
     window.addEventListener('click', onClick, { capture: true });
     const finish = () => {
-      if (times.painted === null || times.merged === null) return;
+      if (times.painted === null || times.figures === null || times.merged === null) return;
       observer.disconnect();
       clearTimeout(timeout);
       window.removeEventListener('click', onClick, { capture: true });
@@ -87,6 +89,14 @@ const OPEN_PROBE = String.raw`(() => {
           };
           channel.port2.postMessage(null);
         });
+      }
+      if (
+        times.figures === null &&
+        panel.querySelector('[data-testid="inspector-event-count"]') &&
+        !panel.querySelector('[data-testid="inspector-counting"]')
+      ) {
+        times.figures = performance.now();
+        finish();
       }
       if (
         times.merged === null &&
@@ -178,10 +188,10 @@ async function benchSize(app: LaunchedApp, tokens: number): Promise<SizeResult> 
     const streamLogs = new StreamLogStore(db, Date.now);
     for (let run = 0; run < RUNS; run++) {
       const started = performance.now();
-      const log = streamLogs.get(messageId);
+      const log = streamLogs.getPacked(messageId);
       mainReadMs.push(performance.now() - started);
-      events = log?.entries.filter((entry) => entry.type === 'event').length ?? 0;
-      logMb = (log?.entries.reduce((sum, entry) => sum + entry.data.length, 0) ?? 0) / 2 ** 20;
+      events = log?.entries.types.split('').filter((type) => type === 'e').length ?? 0;
+      logMb = (log?.entries.data.length ?? 0) / 2 ** 20;
     }
   } finally {
     db.close();
@@ -228,6 +238,14 @@ function report(results: SizeResult[], host: LaunchedApp['host'], started: numbe
           each((o, main) => o.received - o.requested - main),
         ),
         row(
+          'click → figures counted (events, comments, gaps)',
+          each((o) => o.figures - o.click),
+        ),
+        row(
+          '    log received → figures counted',
+          each((o) => o.figures - o.received),
+        ),
+        row(
           'click → merged text complete',
           each((o) => o.merged - o.click),
         ),
@@ -262,8 +280,9 @@ function report(results: SizeResult[], host: LaunchedApp['host'], started: numbe
   lines.push(
     '',
     "Methods: a click on the reply's Inspect button (its event timeStamp) → a MutationObserver sees the first timeline row",
-    '→ a MessageChannel task after the next requestAnimationFrame (painted). Merged: the merged text is in the panel and the',
-    '"reading" notice is gone. Escape: its keydown timeStamp → the panel gone → the frame after. The store marks the',
+    '→ a MessageChannel task after the next requestAnimationFrame (painted). The panel paints with the figures main measured;',
+    'the counted figures (events, comments, gaps) fill in after that paint ("Counting…" gone), as does the merged text (in the',
+    'panel, the "reading" notice gone). Escape: its keydown timeStamp → the panel gone → the frame after. The store marks the',
     "inspector.log request and its answer (User Timing); main's reading is the same store call timed in the bench.",
     `Total bench time ${fixed((performance.now() - started) / 1000, 0)} s.`,
   );

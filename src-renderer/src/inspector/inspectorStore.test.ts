@@ -2,6 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RawStreamEntry, StreamLog } from '../../../src-preload/contract';
+import { packStreamLog } from '../../../src-preload/contract/packedStreamLog';
 import { POLL_INTERVAL_MS, useInspectorStore } from '../stores/inspector';
 import { fail, installFakeNagare, ok } from '../testing/fakeNagare';
 
@@ -40,7 +41,7 @@ function installGrowingBridge(finishAfter = Infinity) {
       log: () => {
         calls++;
         const entries = Array.from({ length: calls }, (_, index) => delta(index * 10, String(index)));
-        return ok(logWith(entries, calls >= finishAfter));
+        return ok(packStreamLog(logWith(entries, calls >= finishAfter)));
       },
       saveStream: () => fail({ code: 'missing', message: 'No log for this message.' }),
     },
@@ -113,9 +114,11 @@ describe('useInspectorStore', () => {
       inspector: {
         log: () =>
           ok(
-            logWith(
-              Array.from({ length: 5_000 }, (_, index) => delta(index, `w${index} `)),
-              true,
+            packStreamLog(
+              logWith(
+                Array.from({ length: 5_000 }, (_, index) => delta(index, `w${index} `)),
+                true,
+              ),
             ),
           ),
       },
@@ -151,7 +154,7 @@ describe('useInspectorStore', () => {
   it('reads a long log between frames, and a growing log only for its new entries', async () => {
     let length = 20_000;
     installFakeNagare({
-      inspector: { log: () => ok(logWith(Array.from({ length }, (_, index) => delta(index, 'x')))) },
+      inspector: { log: () => ok(packStreamLog(logWith(Array.from({ length }, (_, index) => delta(index, 'x'))))) },
     });
     const store = useInspectorStore();
     // A clock that moves 1 ms each time it is read: a slice then reads READ_SLICE_MS batches, whatever the machine.

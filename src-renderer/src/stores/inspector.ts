@@ -13,6 +13,7 @@
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
 import type { NagareErrorShape, StreamLog } from '../../../src-preload/contract';
+import { unpackStreamLog } from '../../../src-preload/contract/packedStreamLog';
 import {
   CONTENT_PATH,
   PathSyntaxError,
@@ -183,9 +184,10 @@ export const useInspectorStore = defineStore('inspector', () => {
   async function fetchLog(id: string, expected: number): Promise<void> {
     try {
       mark('nagare:inspector-log-requested');
-      const next = await unwrap(bridge().inspector.log({ messageId: id }));
+      const packed = await unwrap(bridge().inspector.log({ messageId: id }));
       mark('nagare:inspector-log-received');
       if (expected !== generation) return;
+      const next = packed && unpackStreamLog(packed);
       // An unchanged log keeps its object, so nothing derived from it is recomputed.
       if (!sameLog(log.value, next)) setLog(next, log.value !== null);
       error.value = null;
@@ -238,8 +240,9 @@ export const useInspectorStore = defineStore('inspector', () => {
   /** Asks main for a `.sse` file and shows it. Answers false when the user cancelled. */
   async function openFile(): Promise<boolean> {
     try {
-      const opened = await unwrap(bridge().inspector.openStream());
-      if (!opened) return false;
+      const packed = await unwrap(bridge().inspector.openStream());
+      if (!packed) return false;
+      const opened = unpackStreamLog(packed);
       stopPolling();
       generation++;
       setLog(opened, false);
