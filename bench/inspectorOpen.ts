@@ -90,22 +90,14 @@ const OPEN_PROBE = String.raw`(() => {
           channel.port2.postMessage(null);
         });
       }
-      if (
-        times.figures === null &&
-        panel.querySelector('[data-testid="inspector-event-count"]') &&
-        !panel.querySelector('[data-testid="inspector-counting"]')
-      ) {
-        times.figures = performance.now();
+      // Read after the first paint: done when what it fills in is shown and its "still reading" notice is gone.
+      const filledIn = (name, shown, reading) => {
+        if (times[name] !== null || !panel.querySelector(shown) || panel.querySelector(reading)) return;
+        times[name] = performance.now();
         finish();
-      }
-      if (
-        times.merged === null &&
-        panel.querySelector('[data-testid="inspector-merged"]') &&
-        !panel.querySelector('[data-testid="inspector-merge-reading"]')
-      ) {
-        times.merged = performance.now();
-        finish();
-      }
+      };
+      filledIn('figures', '[data-testid="inspector-event-count"]', '[data-testid="inspector-counting"]');
+      filledIn('merged', '[data-testid="inspector-merged"]', '[data-testid="inspector-merge-reading"]');
     };
     const observer = new MutationObserver(check);
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });
@@ -213,6 +205,17 @@ function report(results: SizeResult[], host: LaunchedApp['host'], started: numbe
   ];
   const each = (pick: (open: OpenTimes, main: number) => number) => (result: SizeResult) =>
     result.opens.map((open) => pick(open, median(result.mainReadMs)));
+  /** What fills in after the first paint, from the click and from the log's arrival. */
+  const filledIn = (what: string, at: (open: OpenTimes) => number) => [
+    row(
+      `click → ${what}`,
+      each((o) => at(o) - o.click),
+    ),
+    row(
+      `    log received → ${what}`,
+      each((o) => at(o) - o.received),
+    ),
+  ];
   const appShare = (open: OpenTimes, main: number) =>
     open.requested - open.click + main + (open.painted - open.received);
   lines.push(
@@ -237,22 +240,8 @@ function report(results: SizeResult[], host: LaunchedApp['host'], started: numbe
           "host's share: the IPC's transport (CDP), less main's reading",
           each((o, main) => o.received - o.requested - main),
         ),
-        row(
-          'click → figures counted (events, comments, gaps)',
-          each((o) => o.figures - o.click),
-        ),
-        row(
-          '    log received → figures counted',
-          each((o) => o.figures - o.received),
-        ),
-        row(
-          'click → merged text complete',
-          each((o) => o.merged - o.click),
-        ),
-        row(
-          '    log received → merged text complete',
-          each((o) => o.merged - o.received),
-        ),
+        ...filledIn('figures counted (events, comments, gaps)', (o) => o.figures),
+        ...filledIn('merged text complete', (o) => o.merged),
         row('elements the inspector adds to the page', (r) => r.opens.map((o) => o.nodes - r.pageNodes), 0, ''),
         row(
           '    of which in the timeline',
