@@ -1,9 +1,10 @@
 /**
  * Opening the stream inspector on replies of 1,000, 5,000 and 20,000 tokens
  * (one server-sent event per token, as the mock sends them), in the built app:
- * from the click to the panel painted with its first timeline rows, and to the
- * merged text complete (read between frames after that); the page's elements;
- * closing. Targets: 5,000 tokens shown in ≤ 150 ms, 20,000 in ≤ 300 ms.
+ * from the click to the panel painted with its first timeline rows and main's
+ * figures, to the counted figures (events, comments, gaps) and to the merged
+ * text complete (both read between frames after the first paint); the page's
+ * elements; closing. Targets: 5,000 tokens shown in ≤ 150 ms, 20,000 in ≤ 300 ms.
  * Prints figures; asserts nothing.
  *
  * The log comes from main over IPC (`inspector.log`), which on the chromium
@@ -34,6 +35,7 @@ interface OpenTimes {
   received: number;
   rows: number;
   painted: number;
+  figures: number;
   merged: number;
   nodes: number;
   timelineNodes: number;
@@ -49,7 +51,7 @@ interface CloseTimes {
 
 /** Records one open: the click, the first timeline row in the DOM, the frame after it, the merge complete. */
 const OPEN_PROBE = String.raw`(() => {
-  const times = { click: null, rows: null, painted: null, merged: null };
+  const times = { click: null, rows: null, painted: null, figures: null, merged: null };
   window.__inspectorOpen = new Promise((resolve, reject) => {
     const timeout = setTimeout(() => reject(new Error('the inspector never showed its timeline and merge')), 60000);
     const onClick = (event) => {
@@ -57,7 +59,7 @@ const OPEN_PROBE = String.raw`(() => {
     };
     window.addEventListener('click', onClick, { capture: true });
     const finish = () => {
-      if (times.painted === null || times.merged === null) return;
+      if (times.painted === null || times.figures === null || times.merged === null) return;
       observer.disconnect();
       clearTimeout(timeout);
       window.removeEventListener('click', onClick, { capture: true });
@@ -88,14 +90,14 @@ const OPEN_PROBE = String.raw`(() => {
           channel.port2.postMessage(null);
         });
       }
-      if (
-        times.merged === null &&
-        panel.querySelector('[data-testid="inspector-merged"]') &&
-        !panel.querySelector('[data-testid="inspector-merge-reading"]')
-      ) {
-        times.merged = performance.now();
+      // Read after the first paint: done when what it fills in is shown and its "still reading" notice is gone.
+      const filledIn = (name, shown, reading) => {
+        if (times[name] !== null || !panel.querySelector(shown) || panel.querySelector(reading)) return;
+        times[name] = performance.now();
         finish();
-      }
+      };
+      filledIn('figures', '[data-testid="inspector-event-count"]', '[data-testid="inspector-counting"]');
+      filledIn('merged', '[data-testid="inspector-merged"]', '[data-testid="inspector-merge-reading"]');
     };
     const observer = new MutationObserver(check);
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });
@@ -178,10 +180,10 @@ async function benchSize(app: LaunchedApp, tokens: number): Promise<SizeResult> 
     const streamLogs = new StreamLogStore(db, Date.now);
     for (let run = 0; run < RUNS; run++) {
       const started = performance.now();
-      const log = streamLogs.get(messageId);
+      const log = streamLogs.getPacked(messageId);
       mainReadMs.push(performance.now() - started);
-      events = log?.entries.filter((entry) => entry.type === 'event').length ?? 0;
-      logMb = (log?.entries.reduce((sum, entry) => sum + entry.data.length, 0) ?? 0) / 2 ** 20;
+      events = log?.entries.types.split('').filter((type) => type === 'e').length ?? 0;
+      logMb = (log?.entries.data.length ?? 0) / 2 ** 20;
     }
   } finally {
     db.close();
@@ -203,6 +205,17 @@ function report(results: SizeResult[], host: LaunchedApp['host'], started: numbe
   ];
   const each = (pick: (open: OpenTimes, main: number) => number) => (result: SizeResult) =>
     result.opens.map((open) => pick(open, median(result.mainReadMs)));
+  /** What fills in after the first paint, from the click and from the log's arrival. */
+  const filledIn = (what: string, at: (open: OpenTimes) => number) => [
+    row(
+      `click → ${what}`,
+      each((o) => at(o) - o.click),
+    ),
+    row(
+      `    log received → ${what}`,
+      each((o) => at(o) - o.received),
+    ),
+  ];
   const appShare = (open: OpenTimes, main: number) =>
     open.requested - open.click + main + (open.painted - open.received);
   lines.push(
@@ -227,14 +240,8 @@ function report(results: SizeResult[], host: LaunchedApp['host'], started: numbe
           "host's share: the IPC's transport (CDP), less main's reading",
           each((o, main) => o.received - o.requested - main),
         ),
-        row(
-          'click → merged text complete',
-          each((o) => o.merged - o.click),
-        ),
-        row(
-          '    log received → merged text complete',
-          each((o) => o.merged - o.received),
-        ),
+        ...filledIn('figures counted (events, comments, gaps)', (o) => o.figures),
+        ...filledIn('merged text complete', (o) => o.merged),
         row('elements the inspector adds to the page', (r) => r.opens.map((o) => o.nodes - r.pageNodes), 0, ''),
         row(
           '    of which in the timeline',
@@ -262,8 +269,9 @@ function report(results: SizeResult[], host: LaunchedApp['host'], started: numbe
   lines.push(
     '',
     "Methods: a click on the reply's Inspect button (its event timeStamp) → a MutationObserver sees the first timeline row",
-    '→ a MessageChannel task after the next requestAnimationFrame (painted). Merged: the merged text is in the panel and the',
-    '"reading" notice is gone. Escape: its keydown timeStamp → the panel gone → the frame after. The store marks the',
+    '→ a MessageChannel task after the next requestAnimationFrame (painted). The panel paints with the figures main measured;',
+    'the counted figures (events, comments, gaps) fill in after that paint ("Counting…" gone), as does the merged text (in the',
+    'panel, the "reading" notice gone). Escape: its keydown timeStamp → the panel gone → the frame after. The store marks the',
     "inspector.log request and its answer (User Timing); main's reading is the same store call timed in the bench.",
     `Total bench time ${fixed((performance.now() - started) / 1000, 0)} s.`,
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamLog } from '../../src-preload/contract';
-import { MAX_STREAM_LOG_BYTES, boundStreamLog } from './StreamLogStore';
+import { MAX_STREAM_LOG_BYTES, boundStreamLog, encodeStoredLog } from './StreamLogStore';
 import { seedChat, useFreshStore } from './testSupport';
 
 const fresh = useFreshStore();
@@ -39,8 +39,8 @@ describe('stream logs', () => {
     expect(store.repo.getMessage(ids[0] ?? '').hasStreamLog).toBe(false);
     const storage = store.streamLogs.storage();
     expect(storage.messages).toBe(2);
-    expect(storage.bytes).toBe(JSON.stringify(log(3)).length + JSON.stringify(log(5)).length);
-    expect(store.streamLogs.prune(JSON.stringify(log(5)).length)).toBe(1);
+    expect(storage.bytes).toBe(encodeStoredLog(log(3)).length + encodeStoredLog(log(5)).length);
+    expect(store.streamLogs.prune(encodeStoredLog(log(5)).length)).toBe(1);
     expect(store.streamLogs.get(ids[1] ?? '')).toBeNull();
     expect(store.streamLogs.get(ids[3] ?? '')).not.toBeNull();
     expect(store.streamLogs.prune()).toBe(1);
@@ -60,5 +60,41 @@ describe('stream logs', () => {
     expect(read?.entries[0]?.at).toBe(0);
     const tiny = boundStreamLog({ ...big, request: { ...big.request, body: 'b'.repeat(5000) } }, 1000);
     expect(Buffer.byteLength(tiny.text)).toBeLessThanOrEqual(1000);
+  });
+
+  it('stores entries packed and reads them back as they were, also from a log stored as JSON before', () => {
+    const store = fresh.current;
+    const { ids } = seedChat(store.repo, 2);
+    const mixed: StreamLog = {
+      ...log(0),
+      entries: [
+        { at: 1.5, type: 'comment', event: '', id: '', data: ' OPENROUTER PROCESSING' },
+        {
+          at: 2,
+          type: 'event',
+          event: 'message',
+          id: '7',
+          data: '{"choices":[{"delta":{"content":"こんにちは 👋\\n"}}]}',
+        },
+        { at: 3, type: 'event', event: '', id: '', data: '' },
+        { at: 4, type: 'error-body', event: '', id: '', data: 'line one\nline two' },
+        { at: 5, type: 'event', event: '', id: '8', data: '[DONE]' },
+      ],
+    };
+    store.streamLogs.save(ids[1]!, mixed);
+    expect(store.streamLogs.get(ids[1]!)).toEqual(mixed);
+    const packed = store.streamLogs.getPacked(ids[1]!)!;
+    expect(packed.entries.types).toBe('ceexe');
+    expect(packed.entries.named).toEqual([
+      [1, 'message', '7'],
+      [4, '', '8'],
+    ]);
+
+    // A log saved before the packed form: one JSON object.
+    store.opened.db
+      .prepare('INSERT INTO stream_logs (message_id, log, bytes, created_at) VALUES (?, ?, ?, ?)')
+      .run(ids[3]!, JSON.stringify(mixed), 1, 1);
+    expect(store.streamLogs.get(ids[3]!)).toEqual(mixed);
+    expect(store.streamLogs.getPacked(ids[3]!)).toEqual(packed);
   });
 });

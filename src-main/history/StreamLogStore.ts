@@ -3,6 +3,12 @@
  * message, bounded in size, removed with its message, prunable as a whole.
  */
 import type { StreamLog } from '../../src-preload/contract';
+import {
+  packEntries,
+  packStreamLog,
+  unpackStreamLog,
+  type PackedStreamLog,
+} from '../../src-preload/contract/packedStreamLog';
 import type { HistoryDatabase } from './database';
 import { HistoryError, guardStorage } from './errors';
 
@@ -47,10 +53,16 @@ export class StreamLogStore {
 
   /** The saved stream log of a message, or null. */
   get(messageId: string): StreamLog | null {
+    const packed = this.getPacked(messageId);
+    return packed ? unpackStreamLog(packed) : null;
+  }
+
+  /** The saved stream log of a message with its entries packed, as the inspector gets it; null if none. */
+  getPacked(messageId: string): PackedStreamLog | null {
     return guardStorage(() => {
       const row = this.db.prepare('SELECT log FROM stream_logs WHERE message_id = ?').get(messageId) as
         { log: string } | undefined;
-      return row ? (JSON.parse(row.log) as StreamLog) : null;
+      return row ? decodeStoredLog(row.log) : null;
     });
   }
 
@@ -81,15 +93,39 @@ export class StreamLogStore {
   }
 }
 
+/** The first line of a stored log in the packed form; a log stored before it is one JSON object. */
+const PACKED_FORMAT = 'nagare-stream-log/2\n';
+
+/**
+ * A log as stored: the format line, the log with its entries' columns as one JSON line, then every
+ * entry's data as it is. Reading it parses the short JSON line only: no object per entry, and the
+ * data (JSON inside JSON) is not escaped and unescaped.
+ */
+export function encodeStoredLog(log: StreamLog): string {
+  const { data, ...columns } = packEntries(log.entries);
+  // JSON.stringify never writes a raw line break, so the first one after the format line ends the JSON.
+  return `${PACKED_FORMAT}${JSON.stringify({ ...log, entries: columns })}\n${data}`;
+}
+
+/** Reads a stored log, in the packed form or the older JSON. */
+export function decodeStoredLog(text: string): PackedStreamLog {
+  if (!text.startsWith(PACKED_FORMAT)) return packStreamLog(JSON.parse(text) as StreamLog);
+  const jsonEnd = text.indexOf('\n', PACKED_FORMAT.length);
+  const header = JSON.parse(text.slice(PACKED_FORMAT.length, jsonEnd)) as Omit<PackedStreamLog, 'entries'> & {
+    entries: Omit<PackedStreamLog['entries'], 'data'>;
+  };
+  return { ...header, entries: { ...header.entries, data: text.slice(jsonEnd + 1) } };
+}
+
 /**
  * Serializes a stream log within `maxBytes`, keeping the first entries (the
  * start of a stream is what explains it) and cutting an oversized request body.
  */
 export function boundStreamLog(log: StreamLog, maxBytes: number): { text: string; truncated: boolean } {
-  const whole = JSON.stringify(log);
+  const whole = encodeStoredLog(log);
   if (Buffer.byteLength(whole, 'utf8') <= maxBytes) return { text: whole, truncated: log.truncated };
   const fits = (count: number, body: string): string | null => {
-    const text = JSON.stringify({
+    const text = encodeStoredLog({
       ...log,
       request: { ...log.request, body },
       entries: log.entries.slice(0, count),
@@ -109,7 +145,7 @@ export function boundStreamLog(log: StreamLog, maxBytes: number): { text: string
   return {
     text:
       fits(low, body) ??
-      JSON.stringify({ ...log, request: { ...log.request, body: '' }, entries: [], truncated: true }),
+      encodeStoredLog({ ...log, request: { ...log.request, body: '' }, entries: [], truncated: true }),
     truncated: true,
   };
 }

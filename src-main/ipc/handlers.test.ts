@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Conversation, ImportReport, Settings } from '../../src-preload/contract/types';
 import { sampleStreamLog } from '../transfer/testSupport';
+import { packStreamLog, unpackStreamLog } from '../../src-preload/contract/packedStreamLog';
 import { AppError } from '../common/AppError';
 import { createHandlers, type HandlerHistory, type HandlerServices } from './handlers';
 
@@ -52,7 +53,7 @@ function fakes() {
     search: vi.fn(() => []),
   };
   const streamLogs: ReturnType<HandlerServices['streamLogs']> = {
-    get: vi.fn(() => log),
+    getPacked: vi.fn(() => packStreamLog(log)),
     storage: vi.fn(() => ({ bytes: 10, messages: 1 })),
     prune: vi.fn(() => 1),
   };
@@ -124,7 +125,7 @@ describe('createHandlers', () => {
       savedTo: '/chosen/stream.sse',
     });
     expect(transfers.saveStream).toHaveBeenCalledWith({ messageId: 'm1' });
-    await expect(handlers['inspector.openStream'](undefined, context)).resolves.toBe(log);
+    await expect(handlers['inspector.openStream'](undefined, context)).resolves.toEqual(packStreamLog(log));
     await expect(handlers['history.backup'](undefined, context)).resolves.toEqual({ savedTo: '/chosen/backup.db' });
     expect(transfers.backUpHistory).toHaveBeenCalledTimes(1);
   });
@@ -156,9 +157,9 @@ describe('createHandlers', () => {
     expect(handlers['drafts.get']({ key: 'k' }, context)).toBe('draft');
     handlers['drafts.set']({ key: 'k', text: 'x' }, context);
     expect(drafts.set).toHaveBeenCalledWith('k', 'x');
-    // The live log wins over the saved one; without it, the saved one answers.
-    expect(await handlers['inspector.log']({ messageId: 'm1' }, context)).toBe(log);
-    expect(streamLogs.get).toHaveBeenCalledWith('m1');
+    // Without a live log the saved one answers, packed as it was stored.
+    expect(unpackStreamLog((await handlers['inspector.log']({ messageId: 'm1' }, context))!)).toEqual(log);
+    expect(streamLogs.getPacked).toHaveBeenCalledWith('m1');
   });
 
   it('tells app facts and opens only web and mail links', async () => {

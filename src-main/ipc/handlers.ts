@@ -2,6 +2,7 @@
 import type { Settings, StorageReport } from '../../src-preload/contract/types';
 import type { settingsUpdateInput } from '../../src-preload/contract/schemas';
 import type { AttachmentService } from '../attachments/AttachmentService';
+import { packStreamLog } from '../../src-preload/contract/packedStreamLog';
 import { AppError } from '../common/AppError';
 import type { DraftStore } from '../history/DraftStore';
 import type { HistoryRepository } from '../history/HistoryRepository';
@@ -48,7 +49,7 @@ export interface HandlerServices {
   secrets: SecretsApi;
   /** These three throw a storage error when start-up could not open the database. */
   history: () => HandlerHistory;
-  streamLogs: () => Pick<StreamLogStore, 'get' | 'storage' | 'prune'>;
+  streamLogs: () => Pick<StreamLogStore, 'getPacked' | 'storage' | 'prune'>;
   drafts: () => Pick<DraftStore, 'get' | 'set'>;
   chat: Pick<ChatService, 'start' | 'cancel' | 'liveLog' | 'decideTool'>;
   /** Files pasted, dropped or picked: checked and kept by main, read back and opened by id. */
@@ -143,9 +144,15 @@ export function createHandlers(services: HandlerServices): Handlers {
     'settings.get': () => settings.get(),
     'settings.update': (patch) => services.updateSettings(patch),
 
-    'inspector.log': ({ messageId }) => chat.liveLog(messageId) ?? streamLogs().get(messageId),
+    'inspector.log': ({ messageId }) => {
+      const live = chat.liveLog(messageId);
+      return live ? packStreamLog(live) : streamLogs().getPacked(messageId);
+    },
     'inspector.saveStream': (input) => services.transfers.saveStream(input),
-    'inspector.openStream': () => services.transfers.openStream(),
+    'inspector.openStream': async () => {
+      const opened = await services.transfers.openStream();
+      return opened && packStreamLog(opened);
+    },
     'inspector.storage': () => streamLogs().storage(),
     'inspector.prune': () => {
       streamLogs().prune();

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import * as s from './schemas';
 import type * as t from './types';
+import type { PackedStreamLog } from './packedStreamLog';
 import * as tools from './tools';
 
 interface Operation<I extends z.ZodType, O> {
@@ -80,9 +81,9 @@ export const invokeChannels = {
   'settings.get': answers<t.Settings>()(s.noInput),
   'settings.update': answers<t.Settings>()(s.settingsUpdateInput),
 
-  'inspector.log': answers<t.StreamLog | null>()(s.messageIdInput),
+  'inspector.log': answers<PackedStreamLog | null>()(s.messageIdInput),
   'inspector.saveStream': answers<{ savedTo: string | null }>()(s.inspectorSaveInput),
-  'inspector.openStream': answers<t.StreamLog | null>()(s.noInput),
+  'inspector.openStream': answers<PackedStreamLog | null>()(s.noInput),
   'inspector.storage': answers<{ bytes: number; messages: number }>()(s.noInput),
   'inspector.prune': answers<void>()(s.noInput),
 } as const;

@@ -4,3 +4,4 @@ export * from './types';
 export * from './channels';
 export * from './api';
 export * from './tools';
+export * from './packedStreamLog';

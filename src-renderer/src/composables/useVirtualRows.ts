@@ -28,15 +28,11 @@ export interface VirtualRowsOptions<T> {
   items: Ref<readonly T[]>;
   /** A key that stays with the row when rows are added or removed around it. */
   keyOf: (item: T, index: number) => string;
-  /** Height in pixels assumed for a row not yet measured. */
-  estimate: number;
   /**
-   * Rows are alike (the inspector's timeline): once the first row is measured, its height is the
-   * estimate. With an estimate off by a few pixels per row, a long jump (End, the scroll bar) lands
-   * short: each row measured on the way corrects the position, which stops the browser's scroll.
-   * Only for lists that open at their start, where no row above the reader is estimated yet.
+   * Height in pixels assumed for a row not yet measured. A list whose rows have a fixed height (the
+   * inspector's timeline) gives that height here and measures only the rows that differ.
    */
-  estimateFromFirstRow?: boolean;
+  estimate: number;
   /**
    * Empty space before the first row, given here rather than as CSS padding: tanstack counts it in
    * every row's position, so positions compare with the scroll position without an offset.
@@ -74,9 +70,6 @@ function followsOwnScroll(virtualizer: Virtualizer<HTMLElement, Element>): boole
 }
 
 export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
-  let estimate = options.estimate;
-  let learnEstimate = options.estimateFromFirstRow ?? false;
-
   // Tanstack learns the scroll position from scroll events, which come at the next frame. Rows added
   // above in between (an older page arriving just after a scroll) would be anchored to the position
   // before that scroll, putting the reader back by its distance. So tell it the position first: this
@@ -94,7 +87,7 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
       return {
         count: items.length,
         getScrollElement: () => options.container.value,
-        estimateSize: () => estimate,
+        estimateSize: () => options.estimate,
         // Tanstack counts overscan in rows; callers think in pixels of the viewport.
         overscan: Math.ceil((options.overscan ?? 600) / options.estimate),
         getItemKey: (index: number) => options.keyOf(items[index]!, index),
@@ -136,11 +129,6 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
    * the list scrolled is measured on a later render.
    */
   function measure(element: unknown): void {
-    if (learnEstimate && element instanceof HTMLElement && element.offsetHeight > 0) {
-      // Before tanstack measures it, so that the rows after it are laid out with this height.
-      estimate = element.offsetHeight;
-      learnEstimate = false;
-    }
     // Null when a row leaves the DOM: lets tanstack stop observing the rows that are gone.
     virtualizer.value.measureElement(element instanceof Element ? element : null);
   }

@@ -59,6 +59,7 @@ export default {
     noGaps: 'Fewer than two events: no gaps to show.',
     ms: '{value} ms',
     perSecond: '{value}/s',
+    counting: 'Counting…',
     unknown: 'n/a',
   },
   timeline: {

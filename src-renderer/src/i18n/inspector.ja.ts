@@ -59,6 +59,7 @@ export default {
     noGaps: 'イベントが 2 件未満のため、間隔はありません。',
     ms: '{value} ミリ秒',
     perSecond: '{value}/秒',
+    counting: '集計中…',
     unknown: '不明',
   },
   timeline: {

@@ -168,21 +168,17 @@ export function getAtPath(value: unknown, segments: readonly PathSegment[]): Loo
   return { found: true, value: current };
 }
 
-/** Parses each entry's data once; logs are immutable, so the cache is keyed by the entry object. */
-const parsedCache = new WeakMap<RawStreamEntry, { ok: true; value: unknown } | { ok: false }>();
-
-/** The entry's data as JSON, or `{ ok: false }` for `[DONE]` and other non-JSON data. */
+/**
+ * The entry's data as JSON, or `{ ok: false }` for `[DONE]` and other non-JSON data. Not cached: a
+ * log is read once for its merge and figures, and 20,000 parsed chunks kept alive would make every
+ * collection while the inspector is open walk them; a row on screen parses its one entry again.
+ */
 export function parseEntryData(entry: RawStreamEntry): { ok: true; value: unknown } | { ok: false } {
-  const cached = parsedCache.get(entry);
-  if (cached) return cached;
-  let result: { ok: true; value: unknown } | { ok: false };
   try {
-    result = { ok: true, value: JSON.parse(entry.data) as unknown };
+    return { ok: true, value: JSON.parse(entry.data) as unknown };
   } catch {
-    result = { ok: false };
+    return { ok: false };
   }
-  parsedCache.set(entry, result);
-  return result;
 }
 
 /**

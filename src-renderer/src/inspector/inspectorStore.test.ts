@@ -2,6 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RawStreamEntry, StreamLog } from '../../../src-preload/contract';
+import { packStreamLog } from '../../../src-preload/contract/packedStreamLog';
 import { POLL_INTERVAL_MS, useInspectorStore } from '../stores/inspector';
 import { fail, installFakeNagare, ok } from '../testing/fakeNagare';
 
@@ -40,7 +41,7 @@ function installGrowingBridge(finishAfter = Infinity) {
       log: () => {
         calls++;
         const entries = Array.from({ length: calls }, (_, index) => delta(index * 10, String(index)));
-        return ok(logWith(entries, calls >= finishAfter));
+        return ok(packStreamLog(logWith(entries, calls >= finishAfter)));
       },
       saveStream: () => fail({ code: 'missing', message: 'No log for this message.' }),
     },
@@ -113,9 +114,11 @@ describe('useInspectorStore', () => {
       inspector: {
         log: () =>
           ok(
-            logWith(
-              Array.from({ length: 5_000 }, (_, index) => delta(index, `w${index} `)),
-              true,
+            packStreamLog(
+              logWith(
+                Array.from({ length: 5_000 }, (_, index) => delta(index, `w${index} `)),
+                true,
+              ),
             ),
           ),
       },
@@ -151,7 +154,7 @@ describe('useInspectorStore', () => {
   it('reads a long log between frames, and a growing log only for its new entries', async () => {
     let length = 20_000;
     installFakeNagare({
-      inspector: { log: () => ok(logWith(Array.from({ length }, (_, index) => delta(index, 'x')))) },
+      inspector: { log: () => ok(packStreamLog(logWith(Array.from({ length }, (_, index) => delta(index, 'x'))))) },
     });
     const store = useInspectorStore();
     // A clock that moves 1 ms each time it is read: a slice then reads READ_SLICE_MS batches, whatever the machine.
@@ -160,10 +163,13 @@ describe('useInspectorStore', () => {
     const parse = vi.spyOn(JSON, 'parse');
     try {
       await store.show('m1', true);
-      // One slice ran before the panel could paint: the figures and the merge show what was read so far.
-      expect(store.merge).toMatchObject({ complete: false, processed: expect.any(Number) });
-      expect(store.merge!.processed).toBeLessThan(20_000);
-      let slices = 1;
+      // Nothing is read before the panel can paint: main's figures show, the counts and the merge follow.
+      expect(store.merge).toMatchObject({ complete: false, processed: 0 });
+      expect(store.metrics).toMatchObject({ complete: false, events: 0 });
+      expect(parse).not.toHaveBeenCalled();
+      await vi.advanceTimersToNextFrame();
+      expect(store.merge!.processed).toBe(0);
+      let slices = 0;
       for (; !store.merge?.complete; slices++) await vi.advanceTimersByTimeAsync(1);
       expect(slices).toBeGreaterThan(5);
       expect(store.merge.text).toBe('x'.repeat(20_000));

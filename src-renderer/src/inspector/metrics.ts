@@ -4,7 +4,7 @@
  * another tool) gets estimates from the entries' timestamps instead.
  */
 import type { RawStreamEntry, StreamLog } from '../../../src-preload/contract/types';
-import { CONTENT_PATH, REASONING_PATH, extractEntry, getAtPath, parseEntryData, parsePath } from './extractPath';
+import { CONTENT_PATH, REASONING_PATH, getAtPath, parseEntryData, parsePath } from './extractPath';
 
 /** Spread of the time between consecutive events, in milliseconds. */
 export interface GapStats {
@@ -62,18 +62,20 @@ export function thinSeries(points: readonly GapPoint[], maxPoints: number): GapP
   return out;
 }
 
-/** What the path `usage.completion_tokens` holds in an event, when it is a number. */
-function completionTokensIn(entry: RawStreamEntry): number | null {
-  const parsed = parseEntryData(entry);
-  if (!parsed.ok) return null;
-  const lookup = getAtPath(parsed.value, completionTokensSegments);
+/** What the path `usage.completion_tokens` holds in an event's parsed data, when it is a number. */
+function completionTokensIn(value: unknown): number | null {
+  const lookup = getAtPath(value, completionTokensSegments);
   return lookup.found && typeof lookup.value === 'number' ? lookup.value : null;
 }
 
-function carriesToken(entry: RawStreamEntry, index: number): boolean {
+/** Whether an event's parsed data carries text at the content or the reasoning path, as the merge would read it. */
+function carriesToken(value: unknown): boolean {
   for (const segments of [contentSegments, reasoningSegments]) {
-    const found = extractEntry(entry, index, segments);
-    if (found.reason === 'used' && found.value !== '') return true;
+    const lookup = getAtPath(value, segments);
+    if (!lookup.found) continue;
+    const found = lookup.value;
+    if ((typeof found === 'string' && found !== '') || typeof found === 'number' || typeof found === 'boolean')
+      return true;
   }
   return false;
 }
@@ -120,8 +122,12 @@ export class StreamMetricsReader {
         this.points.push({ at: entry.at, gap: Math.max(0, entry.at - this.previousEventAt) });
       }
       this.previousEventAt = entry.at;
-      if (wantsFirstToken && this.firstTokenAt === null && carriesToken(entry, index)) this.firstTokenAt = entry.at;
-      if (wantsTokens) this.lastCompletionTokens = completionTokensIn(entry) ?? this.lastCompletionTokens;
+      const wantsFirstTokenHere = wantsFirstToken && this.firstTokenAt === null;
+      if (!wantsFirstTokenHere && !wantsTokens) continue;
+      const parsed = parseEntryData(entry);
+      if (!parsed.ok) continue;
+      if (wantsFirstTokenHere && carriesToken(parsed.value)) this.firstTokenAt = entry.at;
+      if (wantsTokens) this.lastCompletionTokens = completionTokensIn(parsed.value) ?? this.lastCompletionTokens;
     }
     this.processed = Math.max(this.processed, end);
     return this.processed >= entries.length;

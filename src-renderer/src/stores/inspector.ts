@@ -5,13 +5,15 @@
  *
  * Everything derived from the log (metrics, cURL, the merge) is state this store
  * sets and clears itself, never a cached computed, so that `reset()` lets a
- * large log go as a whole. The merge of a long log is read in slices between
- * frames, so the panel shows at once and the merged text follows; a log that
- * grows while polled costs only its new entries.
+ * large log go as a whole. A long log is read only after the panel's first
+ * paint, in slices between frames: the panel shows at once with the figures main
+ * measured, and the counts and the merged text follow; a log that grows while
+ * polled costs only its new entries.
  */
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
 import type { NagareErrorShape, StreamLog } from '../../../src-preload/contract';
+import { unpackStreamLog } from '../../../src-preload/contract/packedStreamLog';
 import {
   CONTENT_PATH,
   PathSyntaxError,
@@ -31,6 +33,13 @@ export const POLL_INTERVAL_MS = 300;
 export const READ_SLICE_MS = 8;
 /** Entries read between two looks at the clock. */
 const READ_BATCH = 256;
+/** Logs up to this many entries are read at once (well within a frame); longer ones after the first paint. */
+export const READ_AT_ONCE = 2_000;
+
+/** The figures so far; the counts and gaps are `complete` once every entry of the log has been read. */
+export interface MetricsProgress extends InspectorMetrics {
+  complete: boolean;
+}
 
 /** The merge so far; `complete` once every entry of the log has been read. */
 export interface MergeProgress extends MergeSummary {
@@ -49,12 +58,13 @@ export const useInspectorStore = defineStore('inspector', () => {
   const polling = ref(false);
   const error = ref<NagareErrorShape | null>(null);
   const path = ref(CONTENT_PATH);
-  const metrics = shallowRef<InspectorMetrics | null>(null);
+  const metrics = shallowRef<MetricsProgress | null>(null);
   const curl = ref('');
   const merge = shallowRef<MergeProgress | null>(null);
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let sliceTimer: ReturnType<typeof setTimeout> | undefined;
+  let sliceFrame: number | undefined;
   let reader: StreamMetricsReader | null = null;
   let merger: StreamMerge | null = null;
   // Bumped whenever what is shown changes, so a late answer for an earlier request is dropped.
@@ -84,8 +94,7 @@ export const useInspectorStore = defineStore('inspector', () => {
    * schedules the next slice until both have read the log to its end.
    */
   function readOn(): void {
-    clearTimeout(sliceTimer);
-    sliceTimer = undefined;
+    stopReading();
     const entries = log.value?.entries;
     if (!entries || !reader) {
       metrics.value = null;
@@ -93,20 +102,56 @@ export const useInspectorStore = defineStore('inspector', () => {
       return;
     }
     const deadline = performance.now() + READ_SLICE_MS;
+    const figuresBefore = reader.processed;
     let figuresRead: boolean;
     let merged = merger === null;
     do {
       figuresRead = reader.advance(entries, READ_BATCH);
       if (figuresRead && merger) merged = merger.advance(entries, READ_BATCH);
     } while (!(figuresRead && merged) && performance.now() < deadline);
-    metrics.value = reader.result(entries, log.value!.metrics);
-    merge.value = merger ? { ...merger.result(), complete: merged, processed: merger.processed } : null;
+    // The gaps are sorted for every publication: only when the figures moved on.
+    if (reader.processed !== figuresBefore || metrics.value === null) publishFigures(figuresRead);
+    publishMerge(merged);
     if (!(figuresRead && merged)) sliceTimer = setTimeout(readOn, 0);
   }
 
-  function restartMerge(): void {
+  function publishFigures(complete: boolean): void {
+    metrics.value = reader ? { ...reader.result(log.value!.entries, log.value!.metrics), complete } : null;
+  }
+
+  function publishMerge(complete: boolean): void {
+    merge.value = merger ? { ...merger.result(), complete, processed: merger.processed } : null;
+  }
+
+  /**
+   * Reads a long log from its start once the panel has painted: what main measured shows at once,
+   * the counts, gaps and merge follow. A frame callback runs just before that frame paints; the
+   * first slice is queued from there, so it runs after.
+   */
+  function readAfterPaint(): void {
+    stopReading();
+    publishFigures(false);
+    publishMerge(false);
+    sliceFrame = requestAnimationFrame(() => {
+      sliceFrame = undefined;
+      sliceTimer = setTimeout(readOn, 0);
+    });
+  }
+
+  function stopReading(): void {
+    clearTimeout(sliceTimer);
+    sliceTimer = undefined;
+    if (sliceFrame !== undefined) cancelAnimationFrame(sliceFrame);
+    sliceFrame = undefined;
+  }
+
+  function newMerger(): StreamMerge | null {
     const parsed = parsedPath.value;
-    merger = log.value && parsed.ok ? new StreamMerge(parsed.segments) : null;
+    return log.value && parsed.ok ? new StreamMerge(parsed.segments) : null;
+  }
+
+  function restartMerge(): void {
+    merger = newMerger();
     readOn();
   }
 
@@ -121,7 +166,9 @@ export const useInspectorStore = defineStore('inspector', () => {
       return readOn();
     }
     reader = next ? new StreamMetricsReader(next.metrics) : null;
-    restartMerge();
+    if (!next || next.entries.length <= READ_AT_ONCE) return restartMerge();
+    merger = newMerger();
+    readAfterPaint();
   }
 
   // A watcher keeps the component that was current when it was made: main.ts makes this store
@@ -137,9 +184,10 @@ export const useInspectorStore = defineStore('inspector', () => {
   async function fetchLog(id: string, expected: number): Promise<void> {
     try {
       mark('nagare:inspector-log-requested');
-      const next = await unwrap(bridge().inspector.log({ messageId: id }));
+      const packed = await unwrap(bridge().inspector.log({ messageId: id }));
       mark('nagare:inspector-log-received');
       if (expected !== generation) return;
+      const next = packed && unpackStreamLog(packed);
       // An unchanged log keeps its object, so nothing derived from it is recomputed.
       if (!sameLog(log.value, next)) setLog(next, log.value !== null);
       error.value = null;
@@ -192,8 +240,9 @@ export const useInspectorStore = defineStore('inspector', () => {
   /** Asks main for a `.sse` file and shows it. Answers false when the user cancelled. */
   async function openFile(): Promise<boolean> {
     try {
-      const opened = await unwrap(bridge().inspector.openStream());
-      if (!opened) return false;
+      const packed = await unwrap(bridge().inspector.openStream());
+      if (!packed) return false;
+      const opened = unpackStreamLog(packed);
       stopPolling();
       generation++;
       setLog(opened, false);
@@ -232,7 +281,7 @@ export const useInspectorStore = defineStore('inspector', () => {
 
   onScopeDispose(() => {
     stopPolling();
-    clearTimeout(sliceTimer);
+    stopReading();
   });
 
   return {

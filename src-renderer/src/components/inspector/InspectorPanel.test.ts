@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import type { RawStreamEntry, StreamLog } from '../../../../src-preload/contract';
+import { packStreamLog } from '../../../../src-preload/contract/packedStreamLog';
 import en from '../../i18n/inspector.en';
 import { installFakeNagare, ok } from '../../testing/fakeNagare';
 import InspectorPanel from './InspectorPanel.vue';
@@ -63,7 +64,7 @@ function installBridge(log: StreamLog | null, opened: StreamLog | null = null) {
     inspector: {
       log: (input) => {
         calls.log.push(input);
-        return ok(log);
+        return ok(log && packStreamLog(log));
       },
       saveStream: (input) => {
         calls.save.push(input);
@@ -71,7 +72,7 @@ function installBridge(log: StreamLog | null, opened: StreamLog | null = null) {
       },
       openStream: () => {
         calls.open++;
-        return ok(opened);
+        return ok(opened && packStreamLog(opened));
       },
     },
   });
@@ -164,7 +165,7 @@ describe('InspectorPanel', () => {
     expect(rows.length).toBeLessThan(60);
     expect(rows[0]!.attributes('aria-setsize')).toBe('10000');
     expect(wrapper.get('[data-testid="inspector-timeline-count"]').text()).toBe('Entries: 10,000');
-    await vi.waitUntil(() => !wrapper.find('[data-testid="inspector-merge-reading"]').exists());
+    await vi.waitUntil(() => !wrapper.find('[data-testid="inspector-merge-reading"]').exists(), { timeout: 10_000 });
     expect(wrapper.get('[data-testid="inspector-merged"]').text()).toMatch(/^w0 w1 .* w9999$/);
     wrapper.unmount();
   });
