@@ -64,6 +64,32 @@ export function resizeMovesReader(
   return measuredBefore ? row.end <= scrollOffset : row.start < scrollOffset;
 }
 
+/** The row being read and how far below the scroll position its top stands. */
+export interface ReadingRow {
+  index: number;
+  key: string;
+  below: number;
+}
+
+/**
+ * The row the reader goes on reading when older rows were added before the first one while the list was
+ * scrolled into its top padding (`scrollTop` under `paddingStart`): the row that was first, which stays
+ * where it was, `paddingStart - scrollTop` below the scroll position. Null for any other change.
+ */
+export function rowReadAfterPrepend<T>(
+  previous: readonly T[],
+  next: readonly T[],
+  keyOf: (item: T, index: number) => string,
+  scrollTop: number | undefined,
+  paddingStart: number,
+): ReadingRow | null {
+  const added = next.length - previous.length;
+  if (scrollTop === undefined || scrollTop >= paddingStart || previous.length === 0 || added <= 0) return null;
+  const key = keyOf(previous[0]!, 0);
+  if (keyOf(next[added]!, added) !== key) return null;
+  return { index: added, key, below: paddingStart - scrollTop };
+}
+
 /**
  * Whether tanstack is carrying out a scroll it was asked for (`scrollToIndex`), which it corrects
  * itself until the browser reports it. Read from a private field: if a later version renames it,
@@ -75,6 +101,7 @@ function followsOwnScroll(virtualizer: Virtualizer<HTMLElement, Element>): boole
 
 export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
   let estimate = options.estimate;
+  const paddingStart = options.paddingStart ?? 0;
   let learnEstimate = options.estimateFromFirstRow ?? false;
 
   // Tanstack learns the scroll position from scroll events, which come at the next frame. Rows added
@@ -86,7 +113,20 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
     const element = options.container.value;
     if (instance && element && instance.scrollOffset !== null) instance.scrollOffset = element.scrollTop;
   };
-  watch(options.items, learnScrollPosition);
+  // Older rows that arrive while the reader is inside the top padding (scrolled to the very top of what was
+  // loaded) are anchored so that the row being read stays put: the end of the newest older row then stands
+  // in view where the padding was, a few pixels above that row. By position alone it spans the fold, so its
+  // growth (math typeset after it was first measured) would be taken for growth below the reader and push
+  // the row being read down. Until the reader scrolls, the text being read starts at that row, not at the
+  // scroll position.
+  let readingRow: ReadingRow | null = null;
+  watch(options.items, (next, previous) => {
+    learnScrollPosition();
+    // Any other change keeps it; `readingLine` lets it go once that row has moved or is another one.
+    readingRow =
+      rowReadAfterPrepend(previous, next, options.keyOf, options.container.value?.scrollTop, paddingStart) ??
+      readingRow;
+  });
 
   const virtualizer = useVirtualizer(
     computed(() => {
@@ -99,7 +139,7 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
         overscan: Math.ceil((options.overscan ?? 600) / options.estimate),
         getItemKey: (index: number) => options.keyOf(items[index]!, index),
         anchorTo: options.anchor ?? 'start',
-        paddingStart: options.paddingStart ?? 0,
+        paddingStart,
       };
     }),
   );
@@ -119,7 +159,22 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
   // Tanstack leaves a re-measured row above the fold uncorrected while the list scrolls up; but that is
   // just when rows above typeset late (math, highlighting) and the reader's text would jump. Correct then too.
   virtualizer.value.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) =>
-    resizeMovesReader(item, instance.scrollOffset ?? 0, instance.itemSizeCache.has(item.key));
+    resizeMovesReader(item, readingLine(instance), instance.itemSizeCache.has(item.key));
+
+  /** Where the text being read starts: the scroll position, or the top of `readingRow` while the reader stays where a prepend left them. */
+  function readingLine(instance: Virtualizer<HTMLElement, Element>): number {
+    const scrollOffset = instance.scrollOffset ?? 0;
+    if (!readingRow) return scrollOffset;
+    const { index, key, below } = readingRow;
+    // The rendered rows, laid out from the sizes known now (a resize earlier in this task has moved them).
+    const row = instance.getVirtualItems().find((item) => item.index === index);
+    // The reader scrolled (the row is no longer that far below the scroll top), or the rows changed again.
+    if (!row || row.key !== key || Math.abs(row.start - scrollOffset - below) >= 1) {
+      readingRow = null;
+      return scrollOffset;
+    }
+    return row.start;
+  }
 
   const visible = computed(() => virtualizer.value.getVirtualItems());
   const rows = computed<VirtualRow<T>[]>(() => {
