@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defineComponent, h, ref, type Ref } from 'vue';
+import { defineComponent, h, nextTick, ref, type Ref } from 'vue';
 import { resizeMovesReader, rowReadAfterPrepend, useVirtualRows } from './useVirtualRows';
 
 // The list in real Chromium (measuring, typesetting late, loading older pages) is covered by
@@ -84,7 +84,17 @@ class FakeLayout {
         return heightOf(this);
       },
     });
-    this.restore.push(() => Object.defineProperty(prototype, 'offsetHeight', offsetHeight!));
+    const getBoundingClientRect = Object.getOwnPropertyDescriptor(window.Element.prototype, 'getBoundingClientRect');
+    Object.defineProperty(window.Element.prototype, 'getBoundingClientRect', {
+      configurable: true,
+      value(this: HTMLElement) {
+        return { top: 0, left: 0, width: 800, height: heightOf(this) };
+      },
+    });
+    this.restore.push(() => {
+      Object.defineProperty(prototype, 'offsetHeight', offsetHeight!);
+      Object.defineProperty(window.Element.prototype, 'getBoundingClientRect', getBoundingClientRect!);
+    });
     const { ResizeObserver, requestAnimationFrame } = window;
     const observe = (callback: ResizeObserverCallback) => new FakeResizeObserver(callback, this);
     // Called with `new`: a constructor that returns an object makes that object.
@@ -125,10 +135,9 @@ class FakeLayout {
   }
 
   heightOf(element: HTMLElement): number {
-    const key = element.dataset.key;
-    if (key !== undefined) return this.heights.get(key)!;
     if (element.style.height) return parseFloat(element.style.height);
-    let sum = 0;
+    // A row is as tall as `heights` says, plus whatever was added into it (content typeset late).
+    let sum = this.heights.get(element.dataset.key ?? '') ?? 0;
     for (const child of element.children) sum += this.heightOf(child as HTMLElement);
     return sum;
   }
@@ -205,7 +214,7 @@ class FakeResizeObserver {
 }
 
 /** The message list's set-up (estimate, top padding, overscan, anchored to its end) over `items`. */
-function mountList(items: Ref<string[]>, layout: FakeLayout): VueWrapper {
+function mountList(items: Ref<string[]>, layout: FakeLayout, anchor: 'start' | 'end' = 'end'): VueWrapper {
   const List = defineComponent({
     setup() {
       const container = ref<HTMLElement | null>(null);
@@ -216,7 +225,7 @@ function mountList(items: Ref<string[]>, layout: FakeLayout): VueWrapper {
         paddingStart: PADDING_START,
         overscan: 800,
         container,
-        anchor: 'end',
+        anchor,
       });
       const scroller = (element: unknown) => {
         if (element instanceof HTMLElement && container.value !== element) {
@@ -287,6 +296,65 @@ describe('useVirtualRows in a stepped layout', () => {
     layout.heights.set('old39', layout.heights.get('old39')! + 55);
     await settle(scroller);
     expect(layout.screenTop(scroller, 'new0')).toBe(PADDING_START);
+  });
+
+  it('has the row being read where it was as soon as an older page is rendered, not one frame later', async () => {
+    const newest = rows('new', 40);
+    const items = ref(newest);
+    wrapper = mountList(items, layout);
+    const scroller = wrapper.element as HTMLElement;
+    await settle(scroller);
+    scroller.scrollTop = 300;
+    await settle(scroller);
+    // The reader scrolls to the very top; while the list scrolls, tanstack leaves rows that render to its
+    // resize observer, which reports at the next frame.
+    scroller.scrollTop = 0;
+    await layout.frame(scroller);
+
+    // The older page arrives, and the math of its newest row is typeset in the same task.
+    items.value = [...rows('old', 40), ...newest];
+    await nextTick();
+    const math = document.createElement('div');
+    math.style.height = '55px';
+    scroller.querySelector('[data-key="old39"]')!.append(math);
+    // A script that reads the positions before the next frame (the reader's eyes only see the frame).
+    await flushPromises();
+    expect(layout.screenTop(scroller, 'new0')).toBe(PADDING_START);
+    await settle(scroller);
+    expect(layout.screenTop(scroller, 'new0')).toBe(PADDING_START);
+  });
+
+  it('takes up a row above growing, and keeps the top of the row spanning the fold, when both change in one task', async () => {
+    const items = ref(rows('row', 60));
+    // Anchored to its start, as the sidebar and the inspector's timeline.
+    wrapper = mountList(items, layout, 'start');
+    const scroller = wrapper.element as HTMLElement;
+    await settle(scroller);
+    scroller.scrollTop = 20_000;
+    await settle(scroller);
+    scroller.scrollTop -= 3_000;
+    await settle(scroller);
+    const rendered = [...scroller.querySelectorAll<HTMLElement>('[data-key]')];
+    const spanning = rendered.find((row) => {
+      const top = layout.screenTop(scroller, row.dataset.key!)!;
+      return top < 0 && top + layout.heightOf(row) > 0;
+    })!;
+    const above = rendered[rendered.indexOf(spanning) - 1]!;
+    const spanningTop = layout.screenTop(scroller, spanning.dataset.key!);
+
+    // In one task, a row wholly above the fold and the row spanning it grow at their ends.
+    const grow = (row: HTMLElement, by: number) => {
+      const late = document.createElement('div');
+      late.style.height = `${by}px`;
+      row.append(late);
+    };
+    grow(above, 1_000);
+    grow(spanning, 100);
+    await flushPromises();
+    // The first is taken up by the scroll; the second grows below the reader, from a top that stays.
+    expect(layout.screenTop(scroller, spanning.dataset.key!)).toBe(spanningTop);
+    await settle(scroller);
+    expect(layout.screenTop(scroller, spanning.dataset.key!)).toBe(spanningTop);
   });
 
   it('once the reader scrolls up into that row, lets it grow below its top as any row spanning the fold', async () => {

@@ -16,7 +16,7 @@
  * told from the rows in view wrongly (space before the rows is `paddingStart`).
  */
 import { useVirtualizer, type Virtualizer } from '@tanstack/vue-virtual';
-import { computed, watch, type Ref } from 'vue';
+import { computed, onScopeDispose, watch, type Ref } from 'vue';
 
 export interface VirtualRow<T> {
   item: T;
@@ -174,6 +174,34 @@ export function useVirtualRows<T>(options: VirtualRowsOptions<T>) {
       return scrollOffset;
     }
     return row.start;
+  }
+
+  // Tanstack measures rows with a ResizeObserver, which reports after the next frame's layout, and while the
+  // list scrolls it leaves rows that render to it. A change in a task of its own (an older page rendered, math
+  // typeset, a streamed token) moves the rows below it in the DOM at once; uncorrected until that frame, a script
+  // reading positions in between (the e2e reader, an app's own scroll check) sees the text being read moved by
+  // the whole page's error of estimate. A MutationObserver reports in the same task: measure the rows then.
+  const contentChanges = new MutationObserver(measureRenderedRows);
+  watch(
+    options.container,
+    (element) => {
+      contentChanges.disconnect();
+      if (element) contentChanges.observe(element, { childList: true, characterData: true, subtree: true });
+    },
+    { immediate: true },
+  );
+  onScopeDispose(() => contentChanges.disconnect());
+
+  function measureRenderedRows(): void {
+    const instance = virtualizer.value;
+    for (const element of instance.elementsCache.values()) {
+      if (!element.isConnected) continue;
+      // Lays the rows out again from the sizes known now: `resizeItem` reads positions as last laid out, and
+      // a row measured just before may have moved them (tanstack does the same between its observer's entries).
+      instance.getVirtualItems();
+      // The border box, rounded, as tanstack reads it from the ResizeObserver, so the two never disagree.
+      instance.resizeItem(instance.indexFromElement(element), Math.round(element.getBoundingClientRect().height));
+    }
   }
 
   const visible = computed(() => virtualizer.value.getVirtualItems());
