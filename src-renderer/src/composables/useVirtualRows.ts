@@ -4,10 +4,12 @@
  * @tanstack/vue-virtual. Rows may have any height: each rendered row is
  * measured, the rest are estimated. When a row above the viewport changes
  * height (measured for the first time, a code block highlighted late), the
- * scroll position is corrected in the same frame, so what the user reads does
- * not move. With `anchor: 'end'` (a chat log) rows inserted above, such as an
- * older page, leave the visible rows where they were, and a list scrolled to
- * its end stays there while its last row grows.
+ * scroll position is corrected in the same task (for a change in the DOM) or
+ * the same frame (any other resize), so what the user reads does not move.
+ * With `anchor: 'end'` (a chat log) rows inserted above, such as an older
+ * page, leave the visible rows where they were, also when the reader was at
+ * the very top; and a list scrolled to its end stays there while its last row
+ * grows.
  *
  * Each rendered row element must carry `data-index="row.index"` and be passed
  * to `measure` from a function ref. Nothing but `paddingTop` may come before
