@@ -274,12 +274,25 @@ describe('useVirtualRows in a stepped layout', () => {
     for (let frame = 0; frame < 4; frame++) await layout.frame(element);
   }
 
-  it('keeps the row being read still when the newest of the older rows, arrived while the list was at its very top, grows', async () => {
-    const newest = rows('new', 40);
+  /** A list of `count` rows, opened and settled, at its top. */
+  async function openList(count: number, anchor: 'start' | 'end' = 'end') {
+    const newest = rows(anchor === 'end' ? 'new' : 'row', count);
     const items = ref(newest);
-    wrapper = mountList(items, layout);
+    wrapper = mountList(items, layout, anchor);
     const scroller = wrapper.element as HTMLElement;
     await settle(scroller);
+    return { newest, items, scroller };
+  }
+
+  /** Content added at the end of a row in the DOM, as math typeset or a code block highlighted late. */
+  function appendLate(row: Element, height: number): void {
+    const late = document.createElement('div');
+    late.style.height = `${height}px`;
+    row.append(late);
+  }
+
+  it('keeps the row being read still when the newest of the older rows, arrived while the list was at its very top, grows', async () => {
+    const { newest, items, scroller } = await openList(40);
     // At the top of what is loaded: the top padding, then the first row, which is being read.
     expect(scroller.scrollTop).toBe(0);
     expect(layout.screenTop(scroller, 'new0')).toBe(PADDING_START);
@@ -299,11 +312,7 @@ describe('useVirtualRows in a stepped layout', () => {
   });
 
   it('has the row being read where it was as soon as an older page is rendered, not one frame later', async () => {
-    const newest = rows('new', 40);
-    const items = ref(newest);
-    wrapper = mountList(items, layout);
-    const scroller = wrapper.element as HTMLElement;
-    await settle(scroller);
+    const { newest, items, scroller } = await openList(40);
     scroller.scrollTop = 300;
     await settle(scroller);
     // The reader scrolls to the very top; while the list scrolls, tanstack leaves rows that render to its
@@ -314,9 +323,7 @@ describe('useVirtualRows in a stepped layout', () => {
     // The older page arrives, and the math of its newest row is typeset in the same task.
     items.value = [...rows('old', 40), ...newest];
     await nextTick();
-    const math = document.createElement('div');
-    math.style.height = '55px';
-    scroller.querySelector('[data-key="old39"]')!.append(math);
+    appendLate(scroller.querySelector('[data-key="old39"]')!, 55);
     // A script that reads the positions before the next frame (the reader's eyes only see the frame).
     await flushPromises();
     expect(layout.screenTop(scroller, 'new0')).toBe(PADDING_START);
@@ -325,11 +332,8 @@ describe('useVirtualRows in a stepped layout', () => {
   });
 
   it('takes up a row above growing, and keeps the top of the row spanning the fold, when both change in one task', async () => {
-    const items = ref(rows('row', 60));
     // Anchored to its start, as the sidebar and the inspector's timeline.
-    wrapper = mountList(items, layout, 'start');
-    const scroller = wrapper.element as HTMLElement;
-    await settle(scroller);
+    const { scroller } = await openList(60, 'start');
     scroller.scrollTop = 20_000;
     await settle(scroller);
     scroller.scrollTop -= 3_000;
@@ -343,13 +347,8 @@ describe('useVirtualRows in a stepped layout', () => {
     const spanningTop = layout.screenTop(scroller, spanning.dataset.key!);
 
     // In one task, a row wholly above the fold and the row spanning it grow at their ends.
-    const grow = (row: HTMLElement, by: number) => {
-      const late = document.createElement('div');
-      late.style.height = `${by}px`;
-      row.append(late);
-    };
-    grow(above, 1_000);
-    grow(spanning, 100);
+    appendLate(above, 1_000);
+    appendLate(spanning, 100);
     await flushPromises();
     // The first is taken up by the scroll; the second grows below the reader, from a top that stays.
     expect(layout.screenTop(scroller, spanning.dataset.key!)).toBe(spanningTop);
@@ -358,11 +357,7 @@ describe('useVirtualRows in a stepped layout', () => {
   });
 
   it('once the reader scrolls up into that row, lets it grow below its top as any row spanning the fold', async () => {
-    const newest = rows('new', 40);
-    const items = ref(newest);
-    wrapper = mountList(items, layout);
-    const scroller = wrapper.element as HTMLElement;
-    await settle(scroller);
+    const { newest, items, scroller } = await openList(40);
     items.value = [...rows('old', 40), ...newest];
     await settle(scroller);
 
