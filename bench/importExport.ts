@@ -145,7 +145,12 @@ async function importRound(
       if (performance.now() - lastFlush < FLUSH_EVERY_MS) return;
       lastFlush = performance.now();
       text += 'more text ';
-      repo.appendOrFlush(reply.id, { content: text });
+      // As ChatService saves a streaming reply: once the import's worker has let the lock go.
+      void gate.writeWhenFree(() => {
+        const started = performance.now();
+        repo.appendOrFlush(reply.id, { content: text });
+        longestFlushMs = Math.max(longestFlushMs, performance.now() - started);
+      });
       longestFlushMs = Math.max(longestFlushMs, performance.now() - lastFlush);
     };
     const transfers = service(directory, filePath, new TransferRunner(start, gate), opened.path, repo, gated);

@@ -221,8 +221,11 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, status, attachment_t
 END;
 `;
 
-/** The undo tokens of conversations an import has staged and not yet published (transfer/stagedImport.ts). */
-export const STAGED_IMPORT_GLOB = 'import:*';
+/**
+ * How the undo token of a conversation an import has staged and not yet published begins
+ * (transfer/stagedImport.ts). Migration 6's triggers name it: never change it.
+ */
+export const STAGED_IMPORT_TOKEN_PREFIX = 'import:';
 
 /**
  * Version 6: an import builds its search rows in bulk. Rows staged by an import (a conversation
@@ -237,12 +240,12 @@ DROP TRIGGER messages_fts_insert;
 DROP TRIGGER titles_fts_insert;
 CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
   WHEN new.status != 'streaming'
-    AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = new.conversation_id AND undo_token GLOB '${STAGED_IMPORT_GLOB}')
+    AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = new.conversation_id AND undo_token GLOB '${STAGED_IMPORT_TOKEN_PREFIX}*')
 BEGIN
   INSERT INTO messages_fts (rowid, body) VALUES (new.seq, ${messageSearchBody('new')});
 END;
 CREATE TRIGGER titles_fts_insert AFTER INSERT ON conversations
-  WHEN new.undo_token IS NULL OR new.undo_token NOT GLOB '${STAGED_IMPORT_GLOB}'
+  WHEN new.undo_token IS NULL OR new.undo_token NOT GLOB '${STAGED_IMPORT_TOKEN_PREFIX}*'
 BEGIN
   INSERT INTO titles_fts (rowid, title) VALUES (new.seq, new.title);
 END;

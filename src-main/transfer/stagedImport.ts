@@ -17,11 +17,11 @@ import type { BlobStore } from '../attachments/BlobStore';
 import { describeFile, describePdf } from '../attachments/describeFile';
 import { attachmentSearchText, type MessageAttachment } from '../history/AttachmentStore';
 import type { HistoryDatabase } from '../history/database';
-import { messageSearchBody } from '../history/migrations';
+import { messageSearchBody, STAGED_IMPORT_TOKEN_PREFIX } from '../history/migrations';
 import type { ImportedConversation, ResolvedFile } from './importModel';
 
 /** Staged conversations carry `import:<import id>:<conversation id>` as their undo token. */
-const STAGED_TOKEN_PREFIX = 'import:';
+const STAGED_TOKEN_PREFIX = STAGED_IMPORT_TOKEN_PREFIX;
 /** Far enough in the future that the purge of expired deletes never takes a staged conversation. */
 const STAGED_DELETED_AT = Number.MAX_SAFE_INTEGER;
 
@@ -190,7 +190,7 @@ export class StagedImport {
    * published). A transaction ends early when main has a write waiting.
    * Checks `shouldStop` between transactions.
    */
-  writePending(batchBytes: number, shouldStop: () => boolean = () => false, batchMillis = 12): void {
+  writePending(batchBytes: number, shouldStop: () => boolean = () => false, batchMillis = Number(process.env.K14_ROWS_MS ?? 12)): void {
     while (this.pendingCount > 0 && !shouldStop()) {
       this.beforeWrite();
       writeTransaction(this.db, () => {

@@ -81,6 +81,30 @@ describe('the worker’s side of the gate', () => {
   });
 });
 
+describe('a write main can put off', () => {
+  it('runs at once when no worker holds the lock, else after the worker lets it go, with main free meanwhile', async () => {
+    const gate = new WriteGate();
+    const worker = lockSharingDatabase(openDatabase(join(makeTempDir(), 'w.db'), 1_000), gate.shared);
+    worker.exec('CREATE TABLE t (x)');
+    const order: string[] = [];
+    expect(gate.writeWhenFree(() => order.push('now'))).toBeUndefined();
+    expect(order).toEqual(['now']);
+
+    worker.exec('BEGIN IMMEDIATE');
+    const waiting = gate.writeWhenFree(() => order.push('after the commit'));
+    expect(waiting).toBeInstanceOf(Promise);
+    // The worker sees main waiting (and ends its transaction at its next row).
+    expect(mainHasWritesWaiting(gate.shared)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).toEqual(['now']);
+    worker.exec('COMMIT');
+    await waiting;
+    expect(order).toEqual(['now', 'after the commit']);
+    expect(mainHasWritesWaiting(gate.shared)).toBe(false);
+    worker.close();
+  });
+});
+
 describe('main’s writes while a worker writes back to back', () => {
   async function mainWritesDuring(useGate: boolean): Promise<{ failures: string[]; writes: number }> {
     const file = join(makeTempDir(), 'busy.db');
