@@ -190,7 +190,7 @@ export class StagedImport {
    * published). A transaction ends early when main has a write waiting.
    * Checks `shouldStop` between transactions.
    */
-  writePending(batchBytes: number, shouldStop: () => boolean = () => false, batchMillis = Number(process.env.K14_ROWS_MS ?? 12)): void {
+  writePending(batchBytes: number, shouldStop: () => boolean = () => false, batchMillis = 12): void {
     while (this.pendingCount > 0 && !shouldStop()) {
       this.beforeWrite();
       writeTransaction(this.db, () => {
