@@ -169,6 +169,8 @@ export async function startNagare(): Promise<RunningApp> {
     newId: randomUUID,
     attachmentBytes: (id) => attachmentBlobs.read(id),
     tools: mcp,
+    // A streaming reply's periodic save waits for an import's transaction without blocking main.
+    writeWhenFree: (write) => writeGate.writeWhenFree(write),
   });
 
   const providerSetup = new ProvidersService({

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startMockServer, type MockServer } from '../../e2e/fixtures/mockServer';
 import type { ChatEvent } from '../../src-preload/contract/types';
 import { makeIds, openStore, removeTempDirs, makeTempDir, type TestStore } from '../history/testSupport';
@@ -243,6 +243,28 @@ describe('ChatService over real HTTP and a real database', () => {
     // Later tokens wait for the flush interval.
     await messenger.until(() => heldFlushes.length > 0);
     expect(store.repo.getMessage(started.assistantMessageId).content).toBe(saved.content);
+  });
+
+  it('puts a save off while an import holds the history, and a save that waited past the end changes nothing', async () => {
+    const held: Array<() => void> = [];
+    service = new ChatService({
+      ...dependencies,
+      writeWhenFree: (write) => new Promise<void>((resolve) => held.push(() => (write(), resolve()))),
+    });
+    const started = await service.start({ content: '[[mock:tokens=40 rate=5]]', mode: 'send' }, { windowId: 1 });
+    const reply = () => store.repo.getMessage(started.assistantMessageId);
+    await messenger.until(() => messenger.text(started.streamId).length > 0);
+    await vi.waitFor(() => expect(held.length).toBeGreaterThan(0));
+    expect(reply().content).toBe('');
+    held.shift()!();
+    expect(reply().content.length).toBeGreaterThan(0);
+    expect(messenger.text(started.streamId).startsWith(reply().content)).toBe(true);
+
+    await vi.waitFor(() => expect(reply().status).toBe('complete'), { timeout: 20_000 });
+    const final = reply().content;
+    expect(final).toBe(messenger.text(started.streamId));
+    for (const save of held.splice(0)) save();
+    expect(reply()).toMatchObject({ status: 'complete', content: final });
   });
 
   it('coalesces a fast stream into far fewer window messages than tokens', async () => {

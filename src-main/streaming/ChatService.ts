@@ -68,6 +68,11 @@ export interface ChatServiceDependencies {
   attachmentBytes: (id: string) => Uint8Array;
   /** The user's MCP servers; absent, no tools are offered. */
   tools?: ToolsPort;
+  /**
+   * Runs a periodic save of a streaming reply: now, or (while an import's worker holds the write
+   * lock) once the worker has let it go, without blocking main meanwhile. Absent: now.
+   */
+  writeWhenFree?: (write: () => void) => Promise<void> | void;
   /** The timers that coalesce deltas and pace saves; tests pass their own to run them by hand. */
   setTimer?: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
   clearTimer?: (timer: ReturnType<typeof setTimeout>) => void;
@@ -449,12 +454,20 @@ export class ChatService {
 
   private saveProgress(stream: RunningStream): void {
     if (stream.storageError) return;
-    try {
-      this.deps.history().appendOrFlush(stream.messageId, this.replyText(stream));
-    } catch (error) {
+    const failed = (error: unknown) => {
       // The reply goes on in memory; the window is told why it could not be saved when it ends.
       stream.storageError = toErrorShape(error, 'storage');
       this.deps.log('error', 'Could not save a streaming reply', { error });
+    };
+    // A save that had to wait is skipped if the reply ended meanwhile: its end wrote the final text.
+    const save = () => {
+      if (this.streams.has(stream.id)) this.deps.history().appendOrFlush(stream.messageId, this.replyText(stream));
+    };
+    try {
+      const waiting = this.deps.writeWhenFree ? this.deps.writeWhenFree(save) : save();
+      waiting?.catch(failed);
+    } catch (error) {
+      failed(error);
     }
   }
 

@@ -67,6 +67,7 @@ export class TransferRunner {
         reject(new AppError('internal', 'The import or export stopped unexpectedly. Nothing was changed.'));
       });
       worker.on('exit', (code) => {
+        this.writeGate.workerEnded();
         if (!settled) reject(new AppError('internal', `The import or export stopped unexpectedly (${code}).`));
       });
     });

@@ -25,6 +25,12 @@ import { StagedImport } from './stagedImport';
 export const MAX_NAMED_SKIPS = 100;
 /** About this much text per write transaction: a few milliseconds of holding the write lock. */
 export const DEFAULT_BATCH_BYTES = 64 * 1024;
+/**
+ * How long one transaction of search rows may run. Longer than a batch of rows: the index costs
+ * less in fewer, larger transactions, and main does not wait for the whole of one (it ends at the
+ * next statement when main has a write waiting).
+ */
+const INDEX_BATCH_MILLIS = 40;
 
 /** What an import needs; every dependency is passed in so tests run it on real files and a real database. */
 export interface ImportOptions {
@@ -46,6 +52,8 @@ export interface ImportOptions {
   beforePublish?: () => void;
   /** Called before every write transaction, to let main's waiting writes go first. */
   beforeWrite?: () => void;
+  /** True while main has a write waiting: the write transaction in progress then ends at once. */
+  mainIsWaiting?: () => boolean;
   /** Where imported files' bytes are kept; without it they are left out. */
   blobs?: BlobStore;
   /** Fetches a file an entry names; null when it is not there. */
@@ -77,7 +85,14 @@ const cancelled = Symbol('cancelled');
 export async function importExportFile(options: ImportOptions): Promise<ImportReport> {
   const { db, isCancelled } = options;
   const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
-  const staged = new StagedImport(db, options.importId, options.newId, options.beforeWrite, options.blobs ?? null);
+  const staged = new StagedImport(
+    db,
+    options.importId,
+    options.newId,
+    options.beforeWrite,
+    options.blobs ?? null,
+    options.mainIsWaiting,
+  );
   const skipped: SkippedConversation[] = [];
   let skippedCount = 0;
   let alreadyPresent = 0;
@@ -142,6 +157,7 @@ export async function importExportFile(options: ImportOptions): Promise<ImportRe
       );
     }
     staged.writePending(batchBytes, isCancelled);
+    staged.indexForSearch(isCancelled, INDEX_BATCH_MILLIS);
     if (isCancelled()) throw cancelled;
     options.beforePublish?.();
     staged.publish();

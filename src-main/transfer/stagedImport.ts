@@ -3,21 +3,30 @@
  * conversations are written hidden ("staged": marked deleted, with a token
  * naming this import, and a deletion time no purge reaches), in many short
  * transactions so that main's own writes (a reply streaming in another
- * window) wait a few milliseconds at most, never the whole import. One last
- * short transaction publishes them all. A cancel or a failure deletes the
- * staged rows instead, and an import cut off by a crash is swept at the next
- * start, so no half import is ever visible.
+ * window) wait a few milliseconds at most, never the whole import: a
+ * transaction also ends early, between two rows, as soon as main has a write
+ * waiting. Staged rows are not indexed for search as they are written (the
+ * version 6 triggers skip them); once they are all written, their search rows
+ * are built in bulk, a chunk of rows per statement, which is several times
+ * cheaper than the per-row triggers. One last short transaction publishes
+ * them all. A cancel or a failure deletes the staged rows instead, and an
+ * import cut off by a crash is swept at the next start, so no half import is
+ * ever visible.
  */
 import type { BlobStore } from '../attachments/BlobStore';
 import { describeFile, describePdf } from '../attachments/describeFile';
 import { attachmentSearchText, type MessageAttachment } from '../history/AttachmentStore';
 import type { HistoryDatabase } from '../history/database';
+import { messageSearchBody, STAGED_IMPORT_TOKEN_PREFIX } from '../history/migrations';
 import type { ImportedConversation, ResolvedFile } from './importModel';
 
 /** Staged conversations carry `import:<import id>:<conversation id>` as their undo token. */
-const STAGED_TOKEN_PREFIX = 'import:';
+const STAGED_TOKEN_PREFIX = STAGED_IMPORT_TOKEN_PREFIX;
 /** Far enough in the future that the purge of expired deletes never takes a staged conversation. */
 const STAGED_DELETED_AT = Number.MAX_SAFE_INTEGER;
+
+/** Rows indexed per statement while building the search rows: large enough to be bulk, small enough to stop soon. */
+const INDEX_ROWS_PER_STATEMENT = 24;
 
 /** What `add` decided for one conversation. */
 export type StageDecision = 'added' | 'present' | 'messages_elsewhere';
@@ -34,6 +43,9 @@ export class StagedImport {
   private pendingWeight = 0;
   private readonly queuedConversationKeys = new Set<string>();
   private readonly queuedMessageKeys = new Set<string>();
+  /** The rowids of the staged rows, in the order written: what the search rows are built from. */
+  private readonly stagedMessageSeqs: number[] = [];
+  private readonly stagedConversationSeqs: number[] = [];
   private readonly statements;
   conversationsAdded = 0;
   messagesAdded = 0;
@@ -46,6 +58,8 @@ export class StagedImport {
     private readonly beforeWrite: () => void = () => {},
     /** Where imported files' bytes go; without it imported files are left out. */
     private readonly blobs: BlobStore | null = null,
+    /** True while main has a write waiting: the transaction in progress then ends at the next row. */
+    private readonly mainIsWaiting: () => boolean = () => false,
   ) {
     this.statements = {
       conversationKnown: db.prepare('SELECT 1 AS x FROM conversations WHERE import_key = ? OR id = ?'),
@@ -66,6 +80,15 @@ export class StagedImport {
       ),
       linkAttachment: db.prepare(
         'INSERT INTO message_attachments (message_id, position, sha256, name) VALUES (?, ?, ?, ?)',
+      ),
+      indexMessages: db.prepare(
+        `INSERT INTO messages_fts (rowid, body)
+         SELECT m.seq, ${messageSearchBody('m')} FROM messages AS m
+         WHERE m.seq IN (SELECT value FROM json_each(?)) AND m.status != 'streaming'`,
+      ),
+      indexTitles: db.prepare(
+        `INSERT INTO titles_fts (rowid, title)
+         SELECT seq, title FROM conversations WHERE seq IN (SELECT value FROM json_each(?))`,
       ),
     };
   }
@@ -105,7 +128,7 @@ export class StagedImport {
     const activeLeaf =
       conversation.activeLeafSourceId !== null ? (ids.get(conversation.activeLeafSourceId) ?? null) : null;
     this.queue(conversation.title.length + conversation.systemPrompt.length, () => {
-      this.statements.insertConversation.run(
+      const { lastInsertRowid } = this.statements.insertConversation.run(
         conversationId,
         conversation.title,
         conversation.createdAt,
@@ -120,12 +143,13 @@ export class StagedImport {
         STAGED_DELETED_AT,
         `${STAGED_TOKEN_PREFIX}${this.importId}:${conversationId}`,
       );
+      this.stagedConversationSeqs.push(Number(lastInsertRowid));
       this.conversationsAdded++;
     });
     for (const m of conversation.messages) {
       const files = this.keep(m.resolved ?? []);
       this.queue(m.content.length + m.reasoning.length, () => {
-        this.statements.insertMessage.run(
+        const { lastInsertRowid } = this.statements.insertMessage.run(
           ids.get(m.sourceId)!,
           conversationId,
           m.parentSourceId !== null ? (ids.get(m.parentSourceId) ?? null) : null,
@@ -145,6 +169,7 @@ export class StagedImport {
           m.toolSteps.length > 0 ? JSON.stringify(m.toolSteps) : null,
           m.deleted ? m.createdAt : null,
         );
+        this.stagedMessageSeqs.push(Number(lastInsertRowid));
         const messageId = ids.get(m.sourceId)!;
         files.forEach((file, position) => {
           const { sha256, kind, mimeType, bytes, width, height, pages, text } = file;
@@ -162,7 +187,8 @@ export class StagedImport {
    * and of about `batchMillis` of work, whichever comes first: main's writes
    * wait for the current transaction, so its length bounds main's stall, on a
    * busy machine too. A large conversation spans several (it is hidden until
-   * published). Checks `shouldStop` between transactions.
+   * published). A transaction ends early when main has a write waiting.
+   * Checks `shouldStop` between transactions.
    */
   writePending(batchBytes: number, shouldStop: () => boolean = () => false, batchMillis = 12): void {
     while (this.pendingCount > 0 && !shouldStop()) {
@@ -172,7 +198,8 @@ export class StagedImport {
         let written = 0;
         while (
           this.pendingCount > 0 &&
-          (written === 0 || (written < batchBytes && performance.now() - started < batchMillis))
+          (written === 0 ||
+            (written < batchBytes && performance.now() - started < batchMillis && !this.mainIsWaiting()))
         ) {
           const row = this.pending[this.pending.length - this.pendingCount]!;
           row.write();
@@ -182,6 +209,33 @@ export class StagedImport {
         }
       });
       if (this.pendingCount === 0) this.pending.length = 0;
+    }
+  }
+
+  /**
+   * Builds the search rows of everything written so far (call it after the
+   * last `writePending`), in transactions of about `batchMillis` that end
+   * early when main has a write waiting. Checks `shouldStop` between them.
+   * The rows stay hidden from search until `publish`, as the rows they index do.
+   */
+  indexForSearch(shouldStop: () => boolean = () => false, batchMillis = 12): void {
+    const work: Array<{ seqs: number[]; statement: { run(seqs: string): unknown } }> = [
+      { seqs: this.stagedMessageSeqs, statement: this.statements.indexMessages },
+      { seqs: this.stagedConversationSeqs, statement: this.statements.indexTitles },
+    ];
+    for (const { seqs, statement } of work) {
+      let next = 0;
+      while (next < seqs.length && !shouldStop()) {
+        this.beforeWrite();
+        writeTransaction(this.db, () => {
+          const started = performance.now();
+          do {
+            statement.run(JSON.stringify(seqs.slice(next, next + INDEX_ROWS_PER_STATEMENT)));
+            next += INDEX_ROWS_PER_STATEMENT;
+          } while (next < seqs.length && performance.now() - started < batchMillis && !this.mainIsWaiting());
+        });
+      }
+      if (next >= seqs.length) seqs.length = 0;
     }
   }
 

@@ -9,7 +9,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ATTACHMENT_LIMITS } from '../../src-preload/contract/types';
 import type { ExportFormat, ImportReport, TransferProgress } from '../../src-preload/contract/types';
 import { openAtomicFileWriter } from '../common/writeFileAtomically';
-import { connectToHistoryDatabase } from '../history/database';
+import { connectToHistoryDatabase, type HistoryDatabase } from '../history/database';
 import { AppError } from '../common/AppError';
 import { BlobStore } from '../attachments/BlobStore';
 import { exportHistory } from './exporter';
@@ -81,6 +81,10 @@ export interface JobControl {
   newId(): string;
   /** Waits while main has a write waiting for the lock; called before each write transaction. */
   yieldToMain(): void;
+  /** True while main has a write waiting for the lock: a write transaction in progress then ends early. */
+  mainIsWaiting?(): boolean;
+  /** Wraps the job's connection to the history (the worker's tells main when it holds the write lock). */
+  wrapConnection?(db: HistoryDatabase): HistoryDatabase;
 }
 
 /** Runs one job to its end; throws `import_invalid`, `storage` or `missing` errors. */
@@ -90,14 +94,14 @@ export async function runTransferJob<J extends TransferJob>(
 ): Promise<TransferResults[J['kind']]> {
   const db = connectToHistoryDatabase(job.databasePath);
   try {
-    return (await runOn(db, job, control)) as TransferResults[J['kind']];
+    return (await runOn(control.wrapConnection?.(db) ?? db, job, control)) as TransferResults[J['kind']];
   } finally {
     db.close();
   }
 }
 
 async function runOn(
-  db: ReturnType<typeof connectToHistoryDatabase>,
+  db: HistoryDatabase,
   job: TransferJob,
   control: JobControl,
 ): Promise<TransferResults[TransferJob['kind']]> {
@@ -141,6 +145,7 @@ async function runOn(
           onProgress: control.onProgress,
           beforePublish: () => db.exec('PRAGMA synchronous = FULL'),
           beforeWrite: control.yieldToMain,
+          ...(control.mainIsWaiting ? { mainIsWaiting: control.mainIsWaiting } : {}),
           ...(job.attachmentsDir
             ? {
                 blobs: new BlobStore(job.attachmentsDir),

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorShape } from '../common/AppError';
 import { runTransferJob } from './transferJobs';
-import { waitForMainWrites } from './writeGate';
+import { lockSharingDatabase, mainHasWritesWaiting, waitForMainWrites } from './writeGate';
 import type { TransferWorkerData, TransferWorkerMessage } from './TransferRunner';
 
 const { job, cancelFlag, writeGate } = workerData as TransferWorkerData;
@@ -21,6 +21,8 @@ runTransferJob(job, {
   now: Date.now,
   newId: randomUUID,
   yieldToMain: () => waitForMainWrites(writeGate),
+  mainIsWaiting: () => mainHasWritesWaiting(writeGate),
+  wrapConnection: (db) => lockSharingDatabase(db, writeGate),
 }).then(
   (result) => post({ type: 'done', result }),
   (error: unknown) => post({ type: 'failed', error: toErrorShape(error), detail: String(error) }),

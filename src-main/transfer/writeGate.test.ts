@@ -4,7 +4,7 @@ import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeTempDirs } from '../history/testSupport';
 import { startTypeScriptWorker } from './testSupport';
-import { gatedDatabase, waitForMainWrites, WriteGate } from './writeGate';
+import { gatedDatabase, lockSharingDatabase, mainHasWritesWaiting, waitForMainWrites, WriteGate } from './writeGate';
 
 afterEach(removeTempDirs);
 
@@ -51,6 +51,57 @@ describe('gatedDatabase', () => {
     });
     expect(waiting[0]).toBe(0);
     waitForMainWrites(gate.shared);
+  });
+});
+
+describe('the worker’s side of the gate', () => {
+  it('tells main while its connection holds the write lock, and lets a stale flag go when the worker ends', () => {
+    const gate = new WriteGate();
+    const flags = new Int32Array(gate.shared);
+    const db = lockSharingDatabase(openDatabase(join(makeTempDir(), 'w.db'), 1_000), gate.shared);
+    db.exec('CREATE TABLE t (x)');
+    expect(flags[1]).toBe(0);
+    db.exec('BEGIN IMMEDIATE');
+    expect(flags[1]).toBe(1);
+    db.prepare('INSERT INTO t (x) VALUES (1)').run();
+    expect(flags[1]).toBe(1);
+    db.exec('COMMIT');
+    expect(flags[1]).toBe(0);
+    db.exec('BEGIN IMMEDIATE');
+    expect(() => db.exec('INSERT INTO nowhere VALUES (1)')).toThrow();
+    db.exec('ROLLBACK');
+    expect(flags[1]).toBe(0);
+    db.exec('BEGIN IMMEDIATE');
+    // A worker that ended inside a transaction: main clears the flag instead of waiting on it.
+    gate.workerEnded();
+    expect(flags[1]).toBe(0);
+    expect(gate.write(() => mainHasWritesWaiting(gate.shared))).toBe(true);
+    expect(mainHasWritesWaiting(gate.shared)).toBe(false);
+    db.close();
+  });
+});
+
+describe('a write main can put off', () => {
+  it('runs at once when no worker holds the lock, else after the worker lets it go, with main free meanwhile', async () => {
+    const gate = new WriteGate();
+    const worker = lockSharingDatabase(openDatabase(join(makeTempDir(), 'w.db'), 1_000), gate.shared);
+    worker.exec('CREATE TABLE t (x)');
+    const order: string[] = [];
+    expect(gate.writeWhenFree(() => order.push('now'))).toBeUndefined();
+    expect(order).toEqual(['now']);
+
+    worker.exec('BEGIN IMMEDIATE');
+    const waiting = gate.writeWhenFree(() => order.push('after the commit'));
+    expect(waiting).toBeInstanceOf(Promise);
+    // The worker sees main waiting (and ends its transaction at its next row).
+    expect(mainHasWritesWaiting(gate.shared)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).toEqual(['now']);
+    worker.exec('COMMIT');
+    await waiting;
+    expect(order).toEqual(['now', 'after the commit']);
+    expect(mainHasWritesWaiting(gate.shared)).toBe(false);
+    worker.close();
   });
 });
 

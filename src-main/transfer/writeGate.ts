@@ -4,26 +4,121 @@
  * and tries again, and a worker that commits and begins its next transaction
  * at once can keep main out for seconds (main's busy timeout then fails a
  * reply's flush). So main counts, in shared memory, the writes it is about to
- * make; the worker begins a transaction only when that count is zero. Main
- * then waits at most for the transaction in progress, a few milliseconds.
+ * make; the worker begins a transaction only when that count is zero, and
+ * ends the transaction in progress at the next row when it sees the count
+ * rise. Main then waits for one row and a commit. It waits on the worker's
+ * "holding the lock" flag rather than in SQLite's busy handler, whose sleeps
+ * grow (1, 2, 5, 10, 15… ms) and so would keep main waiting up to twice as
+ * long as the lock is held: main is woken at the worker's commit.
  */
 import type { HistoryDatabase } from '../history/database';
 
+/** In the shared Int32s: how many of main's writes are waiting or running. */
+const MAIN_WRITES = 0;
+/** In the shared Int32s: 1 while a worker holds the write lock (is inside a transaction). */
+const WORKER_HOLDS_LOCK = 1;
+/**
+ * The longest main waits on the flag before leaving it to SQLite's busy handler: the worker ends
+ * its transaction within a row, so this is reached only if the flag was left behind.
+ */
+const MAX_HANDOVER_WAIT_MS = 200;
+
+/** `Atomics.waitAsync` (Node 16 and later), which the TypeScript library this project targets does not declare yet. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      array: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs: number,
+    ): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;
+
 /** Main's side of the gate: one per process, shared with every transfer worker. */
 export class WriteGate {
-  /** One Int32: how many of main's writes are waiting or running. Given to workers. */
-  readonly shared = new SharedArrayBuffer(4);
+  /** Two Int32s: main's writes waiting or running, and whether a worker holds the lock. Given to workers. */
+  readonly shared = new SharedArrayBuffer(8);
   private readonly waiting = new Int32Array(this.shared);
 
-  /** Runs one of main's writes with the gate closed to workers. */
+  /** Runs one of main's writes with the gate closed to workers, once a worker holding the lock has let it go. */
   write<T>(work: () => T): T {
-    Atomics.add(this.waiting, 0, 1);
+    Atomics.add(this.waiting, MAIN_WRITES, 1);
     try {
+      if (Atomics.load(this.waiting, WORKER_HOLDS_LOCK) === 1) waitWhileWorkerHoldsLock(this.waiting);
       return work();
     } finally {
-      if (Atomics.sub(this.waiting, 0, 1) === 1) Atomics.notify(this.waiting, 0);
+      if (Atomics.sub(this.waiting, MAIN_WRITES, 1) === 1) Atomics.notify(this.waiting, MAIN_WRITES);
     }
   }
+
+  /**
+   * Runs `work` (a write) now when no worker holds the lock. Otherwise asks the worker to let the
+   * lock go (it does at its next row) and runs `work` once it has, leaving main's event loop free
+   * in between, instead of blocking it as `write` does.
+   */
+  writeWhenFree(work: () => void): Promise<void> | void {
+    if (Atomics.load(this.waiting, WORKER_HOLDS_LOCK) !== 1) {
+      this.write(work);
+      return;
+    }
+    Atomics.add(this.waiting, MAIN_WRITES, 1);
+    const release = () => {
+      if (Atomics.sub(this.waiting, MAIN_WRITES, 1) === 1) Atomics.notify(this.waiting, MAIN_WRITES);
+    };
+    const { value } = waitAsync(this.waiting, WORKER_HOLDS_LOCK, 1, MAX_HANDOVER_WAIT_MS);
+    const run = () => {
+      try {
+        this.write(work);
+      } finally {
+        release();
+      }
+    };
+    if (typeof value === 'string') return run();
+    return value.then(run);
+  }
+
+  /** Clears the worker's flag, for a worker that ended (or crashed) inside a transaction. */
+  workerEnded(): void {
+    Atomics.store(this.waiting, WORKER_HOLDS_LOCK, 0);
+  }
+}
+
+function waitWhileWorkerHoldsLock(shared: Int32Array): void {
+  try {
+    Atomics.wait(shared, WORKER_HOLDS_LOCK, 1, MAX_HANDOVER_WAIT_MS);
+  } catch {
+    // A thread that may not block (a browser page) leaves the wait to SQLite's busy handler.
+  }
+}
+
+/** The worker's side: true while main has a write waiting or running. */
+export function mainHasWritesWaiting(shared: SharedArrayBuffer): boolean {
+  return Atomics.load(new Int32Array(shared), MAIN_WRITES) !== 0;
+}
+
+/**
+ * The worker's connection, telling main through `shared` whether it holds the write lock: set
+ * once a `BEGIN` has taken it, cleared (and main woken) when the transaction has ended.
+ */
+export function lockSharingDatabase(db: HistoryDatabase, shared: SharedArrayBuffer): HistoryDatabase {
+  const flags = new Int32Array(shared);
+  return new Proxy(db, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== 'exec') return value;
+      return (sql: string) => {
+        try {
+          return target.exec(sql);
+        } finally {
+          const holds = target.inTransaction ? 1 : 0;
+          if (Atomics.exchange(flags, WORKER_HOLDS_LOCK, holds) === 1 && holds === 0) {
+            Atomics.notify(flags, WORKER_HOLDS_LOCK);
+          }
+        }
+      };
+    },
+  });
 }
 
 /**
@@ -33,10 +128,10 @@ export class WriteGate {
 export function waitForMainWrites(shared: SharedArrayBuffer, maxWaitMs = 2_000): void {
   const waiting = new Int32Array(shared);
   const deadline = performance.now() + maxWaitMs;
-  for (let count = Atomics.load(waiting, 0); count !== 0; count = Atomics.load(waiting, 0)) {
+  for (let count = Atomics.load(waiting, MAIN_WRITES); count !== 0; count = Atomics.load(waiting, MAIN_WRITES)) {
     const left = deadline - performance.now();
     if (left <= 0) return;
-    Atomics.wait(waiting, 0, count, Math.min(left, 50));
+    Atomics.wait(waiting, MAIN_WRITES, count, Math.min(left, 50));
   }
 }
 
