@@ -108,6 +108,31 @@ describe('AttachmentService on a real folder and database', () => {
     expect(existsSync(join(blobs.directory, 'tmp-123'))).toBe(false);
   });
 
+  it('keeps files a draft refers to past their grace period, and lets them go once the draft does', async () => {
+    const { store, blobs, service } = setUp();
+    const screenshot = await service.add({ name: 'screen.png', bytes: makeTestPng(32, 16) });
+    const notes = await service.add({ name: 'notes.md', bytes: utf8('# 議事録') });
+    const conversation = store.repo.createConversation({ title: 'Has a draft' });
+    store.drafts.set('new', { attachments: [{ id: screenshot.id, name: screenshot.name }] });
+    store.drafts.set(conversation.id, { text: 'later', attachments: [{ id: notes.id, name: notes.name }] });
+    store.clock.advance(GARBAGE_GRACE_MS + 1);
+    expect(service.collectGarbage()).toBe(0);
+    expect(blobs.has(screenshot.id) && blobs.has(notes.id)).toBe(true);
+
+    // Removed from the composer: the new chat's file goes, the other draft's stays.
+    store.drafts.set('new', { attachments: [] });
+    expect(service.collectGarbage()).toBe(1);
+    expect(blobs.has(screenshot.id)).toBe(false);
+    expect(store.drafts.get(conversation.id).attachments.map((file) => file.id)).toEqual([notes.id]);
+
+    // Its conversation deleted for good: the draft goes with it, and so does its file.
+    store.repo.deleteConversation(conversation.id);
+    store.clock.advance(60_000);
+    store.repo.purgeExpiredDeletes();
+    expect(service.collectGarbage()).toBe(1);
+    expect(blobs.has(notes.id)).toBe(false);
+  });
+
   it('lets go of the files of a message deleted on its own once its undo window ends', async () => {
     const { store, blobs, service } = setUp();
     const file = await service.add({ name: 'notes.txt', bytes: utf8('river notes') });
