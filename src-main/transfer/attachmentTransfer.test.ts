@@ -33,6 +33,7 @@ async function seedWithFiles() {
     blobs,
     readPdf: extractPdfText,
     dialogs: { chooseSavePath: async () => null },
+    historyAside: () => false,
     openPath: async () => undefined,
     openedCopiesDir: makeTempDir(),
     now: store.clock.now,
