@@ -231,6 +231,12 @@ test('files waiting in the composer survive a crash and restarts in their own co
     height: 1024,
   });
   expect(parts[2]).toEqual({ type: 'text', text: 'Attached file: notes.md\n```\n# 議事録\n- 川の水位 📈\n```' });
+  // Away and back: the draft is read from main again, after the window told it the draft was sent.
+  await second.page.keyboard.press('Control+N');
+  await second.page.getByTestId('conversation-item').first().click();
+  await expect(second.page.locator('[data-testid="message"][data-role="user"]')).toHaveCount(2);
+  await expect(second.page.getByTestId('composer')).toHaveValue('');
+  await expect(restored).toHaveCount(0);
   await second.close();
 
   // Once sent, the draft is gone from main too: a restart does not bring the chips back.
