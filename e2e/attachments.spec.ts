@@ -74,6 +74,24 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 
 type Part = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
+/**
+ * The last request's question: the typed text, then the 3000×1500 screenshot scaled to 2048×1024,
+ * then notes.md as a text part under its name.
+ */
+function expectScreenshotAndNotesSent(text: string): void {
+  const body = mock.requests.at(-1)?.json as { messages: Array<{ role: string; content: string | Part[] }> };
+  const parts = body.messages.at(-1)?.content as Part[];
+  expect(parts.map((part) => part.type)).toEqual(['text', 'image_url', 'text']);
+  expect(parts[0]).toEqual({ type: 'text', text });
+  const url = (parts[1] as Extract<Part, { type: 'image_url' }>).image_url.url;
+  expect(url.startsWith('data:image/png;base64,')).toBe(true);
+  expect(pngSize(Buffer.from(url.slice('data:image/png;base64,'.length), 'base64'))).toEqual({
+    width: 2048,
+    height: 1024,
+  });
+  expect(parts[2]).toEqual({ type: 'text', text: 'Attached file: notes.md\n```\n# 議事録\n- 川の水位 📈\n```' });
+}
+
 test('paste an image, drop a text file, pick a PDF: sent as content parts, streamed, kept after a restart', async ({
   launch,
 }, testInfo) => {
@@ -111,17 +129,7 @@ test('paste an image, drop a text file, pick a PDF: sent as content parts, strea
   await expect(reply).toHaveAttribute('data-status', 'complete');
   await expect(chips).toHaveCount(0);
 
-  const body = mock.requests.at(-1)?.json as { messages: Array<{ role: string; content: string | Part[] }> };
-  const parts = body.messages.at(-1)?.content as Part[];
-  expect(parts.map((part) => part.type)).toEqual(['text', 'image_url', 'text']);
-  expect(parts[0]).toEqual({ type: 'text', text: 'What do these show? [[mock:tokens=30 rate=300]]' });
-  const url = (parts[1] as Extract<Part, { type: 'image_url' }>).image_url.url;
-  expect(url.startsWith('data:image/png;base64,')).toBe(true);
-  expect(pngSize(Buffer.from(url.slice('data:image/png;base64,'.length), 'base64'))).toEqual({
-    width: 2048,
-    height: 1024,
-  });
-  expect(parts[2]).toEqual({ type: 'text', text: 'Attached file: notes.md\n```\n# 議事録\n- 川の水位 📈\n```' });
+  expectScreenshotAndNotesSent('What do these show? [[mock:tokens=30 rate=300]]');
 
   const user = page.locator('[data-testid="message"][data-role="user"]').last();
   await expect(user.getByTestId('attachment-thumbnail').locator('img')).toBeVisible();
@@ -221,16 +229,7 @@ test('files waiting in the composer survive a crash and restarts in their own co
   const reply = second.page.locator('[data-testid="message"][data-role="assistant"]').last();
   await expect(reply).toHaveAttribute('data-status', 'complete');
   await expect(restored).toHaveCount(0);
-  const body = mock.requests.at(-1)?.json as { messages: Array<{ role: string; content: string | Part[] }> };
-  const parts = body.messages.at(-1)?.content as Part[];
-  expect(parts.map((part) => part.type)).toEqual(['text', 'image_url', 'text']);
-  expect(parts[0]).toEqual({ type: 'text', text: 'Compare these [[mock:tokens=4]]' });
-  const url = (parts[1] as Extract<Part, { type: 'image_url' }>).image_url.url;
-  expect(pngSize(Buffer.from(url.slice('data:image/png;base64,'.length), 'base64'))).toEqual({
-    width: 2048,
-    height: 1024,
-  });
-  expect(parts[2]).toEqual({ type: 'text', text: 'Attached file: notes.md\n```\n# 議事録\n- 川の水位 📈\n```' });
+  expectScreenshotAndNotesSent('Compare these [[mock:tokens=4]]');
   // Away and back: the draft is read from main again, after the window told it the draft was sent.
   await second.page.keyboard.press('Control+N');
   await second.page.getByTestId('conversation-item').first().click();

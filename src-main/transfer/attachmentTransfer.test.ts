@@ -55,24 +55,29 @@ async function seedWithFiles() {
   return { store, blobs, png, files, conversationId: turn.conversation.id };
 }
 
+/** Exports the whole history as Nagare JSON, its files embedded or in a folder beside it. */
+async function exportJson(databasePath: string, blobs: BlobStore, filePath: string, mode: 'embed' | 'folder') {
+  await runTransferJob(
+    {
+      kind: 'export',
+      databasePath,
+      filePath,
+      conversationId: null,
+      format: 'json',
+      attachmentsDir: blobs.directory,
+      attachments: mode,
+    },
+    control(),
+  );
+}
+
 describe('attachments through export and import', () => {
   for (const mode of ['embed', 'folder'] as const) {
     it(`a Nagare JSON round trip (${mode}) keeps every file, its name, its text and its search`, async () => {
       const { store, blobs, files } = await seedWithFiles();
       const folder = makeTempDir();
       const filePath = join(folder, 'history.json');
-      await runTransferJob(
-        {
-          kind: 'export',
-          databasePath: store.opened.path,
-          filePath,
-          conversationId: null,
-          format: 'json',
-          attachmentsDir: blobs.directory,
-          attachments: mode,
-        },
-        control(),
-      );
+      await exportJson(store.opened.path, blobs, filePath, mode);
       const written = readFileSync(filePath, 'utf8');
       if (mode === 'embed') {
         expect(written).toContain(blobs.read(files[0]!.id).toString('base64'));
@@ -183,18 +188,7 @@ describe('attachments through export and import', () => {
   it('reads the text of an imported PDF that came without it, so search finds it', async () => {
     const { store, blobs, files } = await seedWithFiles();
     const filePath = join(makeTempDir(), 'history.json');
-    await runTransferJob(
-      {
-        kind: 'export',
-        databasePath: store.opened.path,
-        filePath,
-        conversationId: null,
-        format: 'json',
-        attachmentsDir: blobs.directory,
-        attachments: 'embed',
-      },
-      control(),
-    );
+    await exportJson(store.opened.path, blobs, filePath, 'embed');
     // As a hand-made or older file has it: the PDF's bytes, but no text and no page count.
     const exported = JSON.parse(readFileSync(filePath, 'utf8')) as {
       conversations: Array<{ messages: Array<{ attachments?: Array<Record<string, unknown>> }> }>;
