@@ -74,6 +74,24 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 
 type Part = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
+/**
+ * The last request's question: the typed text, then the 3000×1500 screenshot scaled to 2048×1024,
+ * then notes.md as a text part under its name.
+ */
+function expectScreenshotAndNotesSent(text: string): void {
+  const body = mock.requests.at(-1)?.json as { messages: Array<{ role: string; content: string | Part[] }> };
+  const parts = body.messages.at(-1)?.content as Part[];
+  expect(parts.map((part) => part.type)).toEqual(['text', 'image_url', 'text']);
+  expect(parts[0]).toEqual({ type: 'text', text });
+  const url = (parts[1] as Extract<Part, { type: 'image_url' }>).image_url.url;
+  expect(url.startsWith('data:image/png;base64,')).toBe(true);
+  expect(pngSize(Buffer.from(url.slice('data:image/png;base64,'.length), 'base64'))).toEqual({
+    width: 2048,
+    height: 1024,
+  });
+  expect(parts[2]).toEqual({ type: 'text', text: 'Attached file: notes.md\n```\n# 議事録\n- 川の水位 📈\n```' });
+}
+
 test('paste an image, drop a text file, pick a PDF: sent as content parts, streamed, kept after a restart', async ({
   launch,
 }, testInfo) => {
@@ -111,17 +129,7 @@ test('paste an image, drop a text file, pick a PDF: sent as content parts, strea
   await expect(reply).toHaveAttribute('data-status', 'complete');
   await expect(chips).toHaveCount(0);
 
-  const body = mock.requests.at(-1)?.json as { messages: Array<{ role: string; content: string | Part[] }> };
-  const parts = body.messages.at(-1)?.content as Part[];
-  expect(parts.map((part) => part.type)).toEqual(['text', 'image_url', 'text']);
-  expect(parts[0]).toEqual({ type: 'text', text: 'What do these show? [[mock:tokens=30 rate=300]]' });
-  const url = (parts[1] as Extract<Part, { type: 'image_url' }>).image_url.url;
-  expect(url.startsWith('data:image/png;base64,')).toBe(true);
-  expect(pngSize(Buffer.from(url.slice('data:image/png;base64,'.length), 'base64'))).toEqual({
-    width: 2048,
-    height: 1024,
-  });
-  expect(parts[2]).toEqual({ type: 'text', text: 'Attached file: notes.md\n```\n# 議事録\n- 川の水位 📈\n```' });
+  expectScreenshotAndNotesSent('What do these show? [[mock:tokens=30 rate=300]]');
 
   const user = page.locator('[data-testid="message"][data-role="user"]').last();
   await expect(user.getByTestId('attachment-thumbnail').locator('img')).toBeVisible();
@@ -149,6 +157,93 @@ test('paste an image, drop a text file, pick a PDF: sent as content parts, strea
   await second.page.screenshot({ path: testInfo.outputPath('image-viewer-dark-ja.png') });
   await second.page.keyboard.press('Escape');
   await expect(viewer).toBeHidden();
+});
+
+test('files waiting in the composer survive a crash and restarts in their own conversation, then are sent', async ({
+  launch,
+}, testInfo) => {
+  // Three launches, one of them after a crash, on a busy machine.
+  test.slow();
+  const userDataDir = seedMockProvider(mock.url);
+  const first = await launch({ userDataDir });
+  const { page } = first;
+  await setKey(page, KEY);
+  await page.getByTestId('composer').fill('Conversation one [[mock:tokens=3]]');
+  await page.getByTestId('composer').press('Enter');
+  await expect(page.locator('[data-testid="message"][data-role="assistant"]').last()).toHaveAttribute(
+    'data-status',
+    'complete',
+  );
+
+  // Not sent: a pasted screenshot, a dropped text file and a question.
+  await paste(page, [fileOf('スクリーンショット.png', 'image/png', makeTestPng(3000, 1500))]);
+  await drop(page, [fileOf('notes.md', 'text/markdown', new TextEncoder().encode('# 議事録\n- 川の水位 📈'))]);
+  const chips = page.getByTestId('attachment-chip');
+  await expect(chips.nth(0)).toContainText('2048×1024');
+  await expect(chips.nth(1)).toHaveAttribute('data-kind', 'text');
+  await page.getByTestId('composer').fill('Compare these [[mock:tokens=4]]');
+
+  // The new chat has its own, empty composer; back in the conversation, its draft is read back from main.
+  await page.keyboard.press('Control+N');
+  await expect(page.getByTestId('composer')).toHaveValue('');
+  await expect(chips).toHaveCount(0);
+  await page.getByTestId('conversation-item').filter({ hasText: 'Conversation one' }).click();
+  await expect(page.getByTestId('composer')).toHaveValue('Compare these [[mock:tokens=4]]');
+  await expect(chips).toHaveCount(2);
+
+  // The app crashes.
+  await first.kill();
+
+  const second = await launch({ userDataDir });
+  const restored = second.page.getByTestId('attachment-chip');
+  // The new chat shown at start has none of them.
+  await expect(second.page.getByTestId('composer')).toBeVisible();
+  await expect(restored).toHaveCount(0);
+  await second.page.getByTestId('conversation-item').first().click();
+  await expect(second.page.getByTestId('composer')).toHaveValue('Compare these [[mock:tokens=4]]');
+  await expect(restored).toHaveCount(2);
+  await expect(restored.nth(0)).toHaveAttribute('data-kind', 'image');
+  await expect(restored.nth(1)).toContainText('notes.md');
+  const thumbnail = restored.nth(0).locator('img');
+  await expect(thumbnail).toBeVisible();
+  expect(await thumbnail.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(2048);
+  for (const [theme, language] of [
+    ['light', 'en'],
+    ['dark', 'ja'],
+    ['light', 'ja'],
+    ['dark', 'en'],
+  ] as const) {
+    await second.page.keyboard.press('Control+Comma');
+    await second.page.getByTestId('settings-tab-appearance').click();
+    await second.page.getByTestId(`theme-${theme}`).check();
+    await second.page.getByTestId(`language-${language}`).check();
+    await expect(second.page.locator('html')).toHaveAttribute('data-theme', theme);
+    await expect(second.page.locator('html')).toHaveAttribute('lang', language);
+    await second.page.keyboard.press('Escape');
+    await expect(restored.nth(0)).toContainText('2048×1024');
+    await second.page.screenshot({ path: testInfo.outputPath(`draft-chips-restored-${theme}-${language}.png`) });
+  }
+
+  // Sent at last: the request carries the text, the scaled image and the file's text.
+  await second.page.getByTestId('composer').press('Enter');
+  const reply = second.page.locator('[data-testid="message"][data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-status', 'complete');
+  await expect(restored).toHaveCount(0);
+  expectScreenshotAndNotesSent('Compare these [[mock:tokens=4]]');
+  // Away and back: the draft is read from main again, after the window told it the draft was sent.
+  await second.page.keyboard.press('Control+N');
+  await second.page.getByTestId('conversation-item').first().click();
+  await expect(second.page.locator('[data-testid="message"][data-role="user"]')).toHaveCount(2);
+  await expect(second.page.getByTestId('composer')).toHaveValue('');
+  await expect(restored).toHaveCount(0);
+  await second.close();
+
+  // Once sent, the draft is gone from main too: a restart does not bring the chips back.
+  const last = await launch({ userDataDir });
+  await last.page.getByTestId('conversation-item').first().click();
+  await expect(last.page.locator('[data-testid="message"][data-role="user"]')).toHaveCount(2);
+  await expect(last.page.getByTestId('composer')).toHaveValue('');
+  await expect(last.page.getByTestId('attachment-chip')).toHaveCount(0);
 });
 
 test('a model that refuses images gives a typed error with the message and its image kept', async ({

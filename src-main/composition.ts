@@ -17,6 +17,7 @@ import { EventSink } from './common/EventSink';
 import { backUpHistory } from './history/backup';
 import { checkInWorker, HealthRecord, type CheckReason } from './history/healthCheck';
 import { HistoryStorage } from './history/HistoryStorage';
+import { movedAsideHistories } from './history/database';
 import type { HistoryStores } from './history/HistoryStores';
 import { createDispatcher } from './ipc/dispatch';
 import { electronMessenger, registerIpcHandlers } from './ipc/electronIpc';
@@ -286,6 +287,7 @@ export async function startNagare(): Promise<RunningApp> {
     blobs: attachmentBlobs,
     readPdf: pdfReaderInWorker((workerData) => new Worker(attachmentWorkerPath, { workerData, execArgv: [] })),
     dialogs: platform,
+    historyAside: () => movedAsideHistories(platform.userDataDir).length > 0,
     openPath: (path) => platform.openPath(path),
     openedCopiesDir: join(tmpdir(), `nagare-opened-${process.pid}`),
     now: Date.now,

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeTempDir, useFreshStore } from '../history/testSupport';
+import { moveDatabaseAside, movedAsideHistories } from '../history/database';
+import { makeClock, makeTempDir, openStore, useFreshStore } from '../history/testSupport';
 import { AttachmentService, GARBAGE_GRACE_MS, openedCopyName } from './AttachmentService';
 import { BlobStore, sha256Of } from './BlobStore';
 import { fileTextPart, messageContent } from './contentParts';
@@ -23,6 +24,7 @@ describe('AttachmentService on a real folder and database', () => {
       blobs,
       readPdf: extractPdfText,
       dialogs: { chooseSavePath: async () => null },
+      historyAside: () => false,
       openPath: async (path) => void opened.push(path),
       openedCopiesDir: makeTempDir(),
       now: store.clock.now,
@@ -108,6 +110,31 @@ describe('AttachmentService on a real folder and database', () => {
     expect(existsSync(join(blobs.directory, 'tmp-123'))).toBe(false);
   });
 
+  it('keeps files a draft refers to past their grace period, and lets them go once the draft does', async () => {
+    const { store, blobs, service } = setUp();
+    const screenshot = await service.add({ name: 'screen.png', bytes: makeTestPng(32, 16) });
+    const notes = await service.add({ name: 'notes.md', bytes: utf8('# 議事録') });
+    const conversation = store.repo.createConversation({ title: 'Has a draft' });
+    store.drafts.set('new', { attachments: [{ id: screenshot.id, name: screenshot.name }] });
+    store.drafts.set(conversation.id, { text: 'later', attachments: [{ id: notes.id, name: notes.name }] });
+    store.clock.advance(GARBAGE_GRACE_MS + 1);
+    expect(service.collectGarbage()).toBe(0);
+    expect(blobs.has(screenshot.id) && blobs.has(notes.id)).toBe(true);
+
+    // Removed from the composer: the new chat's file goes, the other draft's stays.
+    store.drafts.set('new', { attachments: [] });
+    expect(service.collectGarbage()).toBe(1);
+    expect(blobs.has(screenshot.id)).toBe(false);
+    expect(store.drafts.get(conversation.id).attachments.map((file) => file.id)).toEqual([notes.id]);
+
+    // Its conversation deleted for good: the draft goes with it, and so does its file.
+    store.repo.deleteConversation(conversation.id);
+    store.clock.advance(60_000);
+    store.repo.purgeExpiredDeletes();
+    expect(service.collectGarbage()).toBe(1);
+    expect(blobs.has(notes.id)).toBe(false);
+  });
+
   it('lets go of the files of a message deleted on its own once its undo window ends', async () => {
     const { store, blobs, service } = setUp();
     const file = await service.add({ name: 'notes.txt', bytes: utf8('river notes') });
@@ -179,5 +206,57 @@ describe('AttachmentService on a real folder and database', () => {
       { type: 'text', text: 'Attached file: code.md\n````\nhas ``` fences\n````' },
     ]);
     expect(messageContent('plain', [], () => png)).toBe('plain');
+  });
+});
+
+describe('garbage collection beside a damaged history moved aside', () => {
+  it('removes nothing while the moved-aside file is there, and collects again once the user has dealt with it', async () => {
+    const dir = makeTempDir();
+    const clock = makeClock();
+    let store = openStore(dir, clock);
+    const blobs = new BlobStore(join(dir, 'attachments'));
+    const service = new AttachmentService({
+      store: () => store.attachments,
+      blobs,
+      readPdf: extractPdfText,
+      dialogs: { chooseSavePath: async () => null },
+      historyAside: () => movedAsideHistories(dir).length > 0,
+      openPath: async () => undefined,
+      openedCopiesDir: makeTempDir(),
+      now: clock.now,
+    });
+    try {
+      const photo = await service.add({ name: 'photo.png', bytes: makeTestPng(20, 10) });
+      const unsent = await service.add({ name: 'unsent.md', bytes: utf8('draft only') });
+      store.repo.beginTurn({
+        conversationId: null,
+        mode: 'send',
+        content: 'a photo',
+        model: 'm',
+        attachments: [{ id: photo.id, name: photo.name }],
+      });
+      store.drafts.set('new', { attachments: [{ id: unsent.id, name: unsent.name }] });
+
+      // The health check found the file damaged: it is moved aside with its log, and a fresh one opened.
+      store.close();
+      const aside = moveDatabaseAside(store.opened.path, clock.now());
+      writeFileSync(`${aside}-wal`, 'log kept beside it');
+      store = openStore(dir, clock);
+      expect(movedAsideHistories(dir)).toEqual([aside]);
+
+      // Long ago, as far as the file system can tell: the fresh history does not know these files.
+      clock.advance(GARBAGE_GRACE_MS + 1);
+      for (const id of [photo.id, unsent.id]) utimesSync(blobs.pathOf(id), 0, 0);
+      expect(service.collectGarbage()).toBe(0);
+      expect(blobs.has(photo.id) && blobs.has(unsent.id)).toBe(true);
+
+      // The user removed the damaged file: nothing refers to either file any more, so both go.
+      rmSync(aside);
+      rmSync(`${aside}-wal`);
+      expect(service.collectGarbage()).toBe(2);
+      expect(blobs.has(photo.id) || blobs.has(unsent.id)).toBe(false);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -33,6 +33,12 @@ export interface AttachmentServiceDependencies {
   /** Reads a PDF's text off main's event loop (the attachment worker in the app). */
   readPdf: (bytes: Uint8Array) => Promise<PdfText>;
   dialogs: Pick<FileDialogs, 'chooseSavePath'>;
+  /**
+   * True while a damaged history moved aside (by the start-up or the health check) is still in
+   * the user-data folder: its messages and drafts may refer to files the open history does not
+   * know, so the garbage collection removes nothing.
+   */
+  historyAside: () => boolean;
   /** Opens a file with the OS's program for its type. */
   openPath: (path: string) => Promise<void>;
   /** Where copies opened with the OS are written (a folder of the app's in the temporary folder). */
@@ -178,8 +184,11 @@ export class AttachmentService {
    * Removes the files no message or draft refers to (deleted conversations
    * count until their undo window ends), and files the database does not know
    * (a crash between writing one and recording it). Returns how many went.
+   * Nothing goes while a damaged history is moved aside: the files its
+   * messages refer to are unknown to the fresh one, but may be recovered.
    */
   collectGarbage(): number {
+    if (this.deps.historyAside()) return 0;
     const before = this.deps.now() - GARBAGE_GRACE_MS;
     const store = this.deps.store();
     const forgotten = store.forget(store.unreferenced(before));

@@ -413,6 +413,13 @@ export class HistoryRepository {
              WHERE erased_at IS NOT NULL AND erased_at <= ? AND erased_token IS NOT NULL`,
           )
           .run(expired);
+        // A removed conversation's unsent draft goes with it, and so its files become garbage.
+        this.db
+          .prepare(
+            `DELETE FROM drafts WHERE key IN
+               (SELECT id FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?)`,
+          )
+          .run(expired);
         return this.db
           .prepare('DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?')
           .run(expired).changes;

@@ -15,10 +15,11 @@ export interface HistoryStores {
 
 /** Creates the stores on an open database; the caller owns the connection and closes it. */
 export function createHistoryStores(db: HistoryDatabase, now: () => number, newId: () => string): HistoryStores {
+  const attachments = new AttachmentStore(db, now);
   return {
     history: new HistoryRepository(db, now, newId),
     streamLogs: new StreamLogStore(db, now),
-    drafts: new DraftStore(db, now),
-    attachments: new AttachmentStore(db, now),
+    drafts: new DraftStore(db, now, attachments),
+    attachments,
   };
 }

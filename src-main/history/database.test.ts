@@ -92,7 +92,7 @@ describe('openHistoryDatabase', () => {
         ['msg-1', 1, 1],
         ['msg-3', 2, 2],
       ]);
-      expect(store.drafts.get('conv-1')).toBe('half-typed question');
+      expect(store.drafts.get('conv-1')).toEqual({ text: 'half-typed question', attachments: [] });
       // Migration 2 indexed the rows that were already there.
       expect(store.repo.search('日本語').map((hit) => hit.messageId)).toEqual(['msg-1']);
       expect(store.repo.search('Osaka').map((hit) => hit.messageId)).toEqual(['msg-3']);

@@ -124,6 +124,23 @@ export function closeHistoryDatabase(db: HistoryDatabase): void {
 }
 
 /**
+ * The damaged histories moved aside in `directory` (`nagare.db.corrupt-<stamp>`, without their
+ * -wal and -shm) that are still there: the user has not yet dealt with them.
+ */
+export function movedAsideHistories(directory: string, fileName = 'nagare.db'): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(directory);
+  } catch {
+    return [];
+  }
+  const prefix = `${fileName}.corrupt-`;
+  return names
+    .filter((name) => name.startsWith(prefix) && !SIDE_FILES.some((suffix) => name.endsWith(suffix)))
+    .map((name) => path.join(directory, name));
+}
+
+/**
  * Renames a damaged database to `<file>.corrupt-<stamp>`, with its -wal and -shm, and answers
  * the new name. Every connection to it must be closed first (Windows cannot rename an open file,
  * and a connection left open would go on writing to the moved file).

@@ -57,7 +57,10 @@ function fakes() {
     storage: vi.fn(() => ({ bytes: 10, messages: 1 })),
     prune: vi.fn(() => 1),
   };
-  const drafts: ReturnType<HandlerServices['drafts']> = { get: vi.fn(() => 'draft'), set: vi.fn() };
+  const drafts: ReturnType<HandlerServices['drafts']> = {
+    get: vi.fn(() => ({ text: 'draft', attachments: [] })),
+    set: vi.fn(),
+  };
   const transfers: HandlerServices['transfers'] = {
     backUpHistory: vi.fn(async () => ({ savedTo: '/chosen/backup.db' })),
     exportHistory: vi.fn(async () => ({ savedTo: '/chosen/file.json' })),
@@ -154,9 +157,9 @@ describe('createHandlers', () => {
       undoToken: 'u',
       undoWindowMs: 10_000,
     });
-    expect(handlers['drafts.get']({ key: 'k' }, context)).toBe('draft');
+    expect(handlers['drafts.get']({ key: 'k' }, context)).toEqual({ text: 'draft', attachments: [] });
     handlers['drafts.set']({ key: 'k', text: 'x' }, context);
-    expect(drafts.set).toHaveBeenCalledWith('k', 'x');
+    expect(drafts.set).toHaveBeenCalledWith('k', { text: 'x' });
     // Without a live log the saved one answers, packed as it was stored.
     expect(unpackStreamLog((await handlers['inspector.log']({ messageId: 'm1' }, context))!)).toEqual(log);
     expect(streamLogs.getPacked).toHaveBeenCalledWith('m1');

@@ -139,7 +139,7 @@ export function createHandlers(services: HandlerServices): Handlers {
     'transfer.cancel': () => services.transfers.cancel(),
 
     'drafts.get': ({ key }) => drafts().get(key),
-    'drafts.set': ({ key, text }) => drafts().set(key, text),
+    'drafts.set': ({ key, ...change }) => drafts().set(key, change),
 
     'settings.get': () => settings.get(),
     'settings.update': (patch) => services.updateSettings(patch),

@@ -113,6 +113,7 @@ describe('ChatService over real HTTP and a real database', () => {
       blobs,
       readPdf: extractPdfText,
       dialogs: { chooseSavePath: async () => null },
+      historyAside: () => false,
       openPath: async () => undefined,
       openedCopiesDir: configDir,
       now: store.clock.now,

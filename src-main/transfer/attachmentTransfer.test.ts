@@ -33,6 +33,7 @@ async function seedWithFiles() {
     blobs,
     readPdf: extractPdfText,
     dialogs: { chooseSavePath: async () => null },
+    historyAside: () => false,
     openPath: async () => undefined,
     openedCopiesDir: makeTempDir(),
     now: store.clock.now,
@@ -54,24 +55,29 @@ async function seedWithFiles() {
   return { store, blobs, png, files, conversationId: turn.conversation.id };
 }
 
+/** Exports the whole history as Nagare JSON, its files embedded or in a folder beside it. */
+async function exportJson(databasePath: string, blobs: BlobStore, filePath: string, mode: 'embed' | 'folder') {
+  await runTransferJob(
+    {
+      kind: 'export',
+      databasePath,
+      filePath,
+      conversationId: null,
+      format: 'json',
+      attachmentsDir: blobs.directory,
+      attachments: mode,
+    },
+    control(),
+  );
+}
+
 describe('attachments through export and import', () => {
   for (const mode of ['embed', 'folder'] as const) {
     it(`a Nagare JSON round trip (${mode}) keeps every file, its name, its text and its search`, async () => {
       const { store, blobs, files } = await seedWithFiles();
       const folder = makeTempDir();
       const filePath = join(folder, 'history.json');
-      await runTransferJob(
-        {
-          kind: 'export',
-          databasePath: store.opened.path,
-          filePath,
-          conversationId: null,
-          format: 'json',
-          attachmentsDir: blobs.directory,
-          attachments: mode,
-        },
-        control(),
-      );
+      await exportJson(store.opened.path, blobs, filePath, mode);
       const written = readFileSync(filePath, 'utf8');
       if (mode === 'embed') {
         expect(written).toContain(blobs.read(files[0]!.id).toString('base64'));
@@ -177,6 +183,106 @@ describe('attachments through export and import', () => {
     // One image was not in the zip: its placeholder stays, so nothing is silently lost.
     expect(question.content).toContain('[image]');
     expect(question.content).toContain('What is in this photo?');
+  });
+
+  it('reads the text of an imported PDF that came without it, so search finds it', async () => {
+    const { store, blobs, files } = await seedWithFiles();
+    const filePath = join(makeTempDir(), 'history.json');
+    await exportJson(store.opened.path, blobs, filePath, 'embed');
+    // As a hand-made or older file has it: the PDF's bytes, but no text and no page count.
+    const exported = JSON.parse(readFileSync(filePath, 'utf8')) as {
+      conversations: Array<{ messages: Array<{ attachments?: Array<Record<string, unknown>> }> }>;
+    };
+    const pdfEntry = exported.conversations[0]!.messages.flatMap((message) => message.attachments ?? [])[2]!;
+    expect(pdfEntry['name']).toBe('report.pdf');
+    delete pdfEntry['text'];
+    delete pdfEntry['pages'];
+    writeFileSync(filePath, JSON.stringify(exported));
+
+    const other = openStore();
+    try {
+      await runTransferJob(
+        {
+          kind: 'import',
+          databasePath: other.opened.path,
+          filePath,
+          importId: 'no-text',
+          attachmentsDir: join(makeTempDir(), 'attachments'),
+        },
+        control(),
+      );
+      const stored = other.attachments.get(files[2]!.id);
+      expect(stored).toMatchObject({ kind: 'pdf', pages: 1 });
+      expect(stored?.text).toContain('--- Page 1 ---\nQuarterly rivers');
+      const question = other.repo.openConversation({
+        conversationId: other.repo.listConversations({}).items[0]!.id,
+      }).messages[0]!;
+      expect(other.repo.search('Quarterly', 10).map((hit) => hit.messageId)).toEqual([question.id]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('attaches a PDF uploaded to ChatGPT from its zip, with its text read; a file Nagare cannot attach keeps its placeholder', async () => {
+    const store = fresh.current;
+    const pdf = makeTestPdf([['River levels 2024'], ['Second page']]);
+    const uploaded = (id: string, name: string, mimeType: string) => ({ id, name, mime_type: mimeType });
+    const conversations = [
+      chatGptConversationWithPhotos({
+        id: 'zip-pdf',
+        title: 'レポート',
+        question: 'Summarise the report',
+        answer: 'It says the rivers rose.',
+        photos: [],
+      }),
+      chatGptConversationWithPhotos({
+        id: 'zip-docx',
+        title: 'Word',
+        question: 'And this one?',
+        answer: 'I cannot tell.',
+        photos: [],
+      }),
+    ];
+    const metadataOf = (conversation: Record<string, unknown>) =>
+      ((conversation['mapping'] as Record<string, { message: Record<string, unknown> }>)['q']!.message['metadata'] =
+        {}) as Record<string, unknown>;
+    metadataOf(conversations[0]!)['attachments'] = [uploaded('file-Pdf001', 'report.pdf', 'application/pdf')];
+    metadataOf(conversations[1]!)['attachments'] = [uploaded('file-Doc001', 'plan.docx', 'application/msword')];
+    const filePath = join(makeTempDir(), 'chatgpt-export.zip');
+    writeFileSync(
+      filePath,
+      makeZip([
+        ['conversations.json', JSON.stringify(conversations)],
+        ['file-Pdf001-report.pdf', pdf],
+        ['file-Doc001-plan.docx', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0xff, 0xfe])],
+      ]),
+    );
+    const blobs = new BlobStore(join(makeTempDir(), 'attachments'));
+    await runTransferJob(
+      {
+        kind: 'import',
+        databasePath: store.opened.path,
+        filePath,
+        importId: 'zip-pdf',
+        attachmentsDir: blobs.directory,
+      },
+      control(),
+    );
+    const questionOf = (title: string) => {
+      const conversation = store.repo.listConversations({}).items.find((item) => item.title === title)!;
+      return store.repo.openConversation({ conversationId: conversation.id }).messages[0]!;
+    };
+    const summarise = questionOf('レポート');
+    expect(summarise.content).toBe('Summarise the report');
+    expect(summarise.attachments).toEqual([
+      expect.objectContaining({ id: sha256Of(pdf), name: 'report.pdf', kind: 'pdf', pages: 2 }),
+    ]);
+    expect(store.attachments.get(sha256Of(pdf))?.text).toContain('--- Page 2 ---\nSecond page');
+    expect(store.repo.search('River levels', 10).map((hit) => hit.messageId)).toEqual([summarise.id]);
+
+    const word = questionOf('Word');
+    expect(word.attachments).toEqual([]);
+    expect(word.content).toBe('[file: plan.docx]\n\nAnd this one?');
   });
 
   it('refuses a zip without conversations.json, and a damaged zip, with nothing imported', async () => {

@@ -418,7 +418,7 @@ describe('ChatGPT import: whole-file rules', () => {
   function seed() {
     const existing = store.repo.createConversation({ title: 'Already here' });
     store.repo.addUserMessage(existing.id, null, 'Keep me 日本語');
-    store.drafts.set('new', 'a draft');
+    store.drafts.set('new', { text: 'a draft' });
     return databaseDigest(store.opened.db);
   }
 

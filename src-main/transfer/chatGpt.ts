@@ -62,14 +62,21 @@ function assetId(pointer: unknown): string | null {
   return text ? (text.split('://').pop() ?? null) : null;
 }
 
+/** A file name from the export, made safe: never a path, never a control character. */
+function safeName(name: string): string {
+  return name.replace(/[\\/\p{Cc}]/gu, '_').slice(0, 255);
+}
+
 /**
  * Placeholders for what cannot be shown yet: `[image: name]` for each image
- * part, `[file: name]` for each other attachment, named when the export says how.
+ * part, `[file: name]` for each other attachment, named when the export says how;
+ * and the files to look for in the zip (each image part, and each other
+ * attachment with an id, such as an uploaded PDF), which replace them when found.
  */
 function attachmentPlaceholders(
   content: Record<string, unknown>,
   metadata: Record<string, unknown>,
-): { placeholders: string[]; otherPlaceholders: string[]; images: ImportedFile[] } {
+): { placeholders: string[]; otherPlaceholders: string[]; files: ImportedFile[] } {
   const attachments = (Array.isArray(metadata['attachments']) ? metadata['attachments'] : [])
     .map(asRecord)
     .filter((item): item is Record<string, unknown> => item !== null);
@@ -80,7 +87,7 @@ function attachmentPlaceholders(
   const shown = new Set<string>();
   const placeholders: string[] = [];
   const otherPlaceholders: string[] = [];
-  const images: ImportedFile[] = [];
+  const files: ImportedFile[] = [];
   for (const part of partsOf(content)) {
     const record = asRecord(part);
     if (!record || record['content_type'] !== 'image_asset_pointer') continue;
@@ -89,8 +96,7 @@ function attachmentPlaceholders(
     const name = nameOf(id);
     placeholders.push(name ? `[image: ${name}]` : '[image]');
     // A safe name: the export's, or the asset id (never a path).
-    if (id)
-      images.push({ name: (name ?? id).replace(/[\\/\p{Cc}]/gu, '_').slice(0, 255), source: { kind: 'asset', id } });
+    if (id) files.push({ name: safeName(name ?? id), source: { kind: 'asset', id } });
   }
   for (const attachment of attachments) {
     const id = asText(attachment['id']);
@@ -99,9 +105,10 @@ function attachmentPlaceholders(
     const isImage = (asText(attachment['mime_type']) ?? asText(attachment['mimeType']) ?? '').startsWith('image/');
     const label = isImage ? 'image' : 'file';
     placeholders.push(name ? `[${label}: ${name}]` : `[${label}]`);
-    otherPlaceholders.push(name ? `[${label}: ${name}]` : `[${label}]`);
+    if (id) files.push({ name: safeName(name ?? id), source: { kind: 'asset', id } });
+    else otherPlaceholders.push(name ? `[${label}: ${name}]` : `[${label}]`);
   }
-  return { placeholders, otherPlaceholders, images };
+  return { placeholders, otherPlaceholders, files };
 }
 
 /** `thoughts` content: each thought's summary and text. */
@@ -157,7 +164,7 @@ function meaningOf(node: Record<string, unknown> | null): NodeMeaning {
   if (type !== 'text' && type !== 'multimodal_text') return { kind: 'other' };
 
   const text = textOf(content);
-  const { placeholders, otherPlaceholders, images } = attachmentPlaceholders(content, metadata);
+  const { placeholders, otherPlaceholders, files } = attachmentPlaceholders(content, metadata);
   const hasText = text.trim() !== '';
   if (!hasText && placeholders.length === 0) return { kind: 'other' };
   const withPlaceholders = (shown: string[]) =>
@@ -166,8 +173,8 @@ function meaningOf(node: Record<string, unknown> | null): NodeMeaning {
     kind: 'message',
     role,
     content: withPlaceholders(placeholders),
-    // When the zip holds the images, they are attached and their placeholders go.
-    ...(images.length > 0 ? { files: images, contentWithFiles: withPlaceholders(otherPlaceholders) } : {}),
+    // When the zip holds the files, they are attached and their placeholders go.
+    ...(files.length > 0 ? { files, contentWithFiles: withPlaceholders(otherPlaceholders) } : {}),
     status: role === 'assistant' ? statusOf(message, metadata) : 'complete',
     model: role === 'assistant' ? asText(metadata['model_slug']) : null,
     time: seconds(message['create_time']),

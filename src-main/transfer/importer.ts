@@ -7,6 +7,8 @@
  */
 import type { ImportReport, SkippedConversation, TransferProgress } from '../../src-preload/contract/types';
 import type { BlobStore } from '../attachments/BlobStore';
+import { describeFile } from '../attachments/describeFile';
+import type { PdfText } from '../attachments/pdfText';
 import type { HistoryDatabase } from '../history/database';
 import { toHistoryError } from '../history/errors';
 import { AppError } from '../common/AppError';
@@ -58,19 +60,43 @@ export interface ImportOptions {
   blobs?: BlobStore;
   /** Fetches a file an entry names; null when it is not there. */
   readFile?: (source: ImportedFileSource) => Promise<Uint8Array | null>;
+  /**
+   * Reads the text of a PDF the export carries without it (a ChatGPT upload, or a hand-made
+   * file), as for a PDF the user adds, so that search finds it. Without it such a PDF has none.
+   */
+  readPdf?: (bytes: Uint8Array) => Promise<PdfText>;
 }
 
-/** Fetches the files of an entry's messages; a message whose files were all found drops their placeholders. */
+/** The text of a file as the export gives it, or read from a PDF that came without its text. */
+async function textOf(
+  file: { text?: string | null; pages?: number | null },
+  bytes: Uint8Array,
+  readPdf: ImportOptions['readPdf'],
+): Promise<{ text: string | null; pages: number | null }> {
+  const given = { text: file.text ?? null, pages: file.pages ?? null };
+  if (given.text !== null || !readPdf) return given;
+  const described = describeFile(bytes);
+  if (!(described.ok && 'pdf' in described)) return given;
+  // A PDF pdf.js cannot open is still kept, without text, as a scan would be.
+  return readPdf(bytes).catch(() => given);
+}
+
+/**
+ * Fetches the files of an entry's messages; a message whose files were all found drops their
+ * placeholders. A file that is not an image, a PDF or text counts as not found: its placeholder stays.
+ */
 async function resolveFiles(
   conversation: ImportedConversation,
   readFile: (source: ImportedFileSource) => Promise<Uint8Array | null>,
+  readPdf: ImportOptions['readPdf'],
 ): Promise<void> {
   for (const message of conversation.messages) {
     if (!message.files?.length) continue;
     const resolved: ResolvedFile[] = [];
     for (const file of message.files) {
       const bytes = await readFile(file.source).catch(() => null);
-      if (bytes) resolved.push({ name: file.name, bytes, text: file.text ?? null, pages: file.pages ?? null });
+      if (!bytes || !describeFile(bytes).ok) continue;
+      resolved.push({ name: file.name, bytes, ...(await textOf(file, bytes, readPdf)) });
     }
     message.resolved = resolved;
     if (resolved.length === message.files.length && message.contentWithFiles !== undefined) {
@@ -134,7 +160,9 @@ export async function importExportFile(options: ImportOptions): Promise<ImportRe
             : readNagareEntry(event.value, event.index);
         if (!outcome.ok) noteSkip(outcome.skipped);
         else {
-          if (options.readFile && options.blobs) await resolveFiles(outcome.conversation, options.readFile);
+          if (options.readFile && options.blobs) {
+            await resolveFiles(outcome.conversation, options.readFile, options.readPdf);
+          }
           const decision = staged.add(outcome.conversation);
           if (decision === 'present') alreadyPresent++;
           else if (decision === 'messages_elsewhere') {

@@ -26,7 +26,7 @@ function seed() {
     ...log,
     request: { ...log.request, body: 'SECRET-BODY', headers: { authorization: 'Bearer sk-secret' } },
   });
-  store.drafts.set(conversation.id, 'draft text');
+  store.drafts.set(conversation.id, { text: 'draft text' });
   store.repo.setPinned(conversation.id, true);
   const empty = store.repo.createConversation({ title: 'Empty one' });
   return { conversation, q, a1, a2, empty };

@@ -12,6 +12,7 @@ import { openAtomicFileWriter } from '../common/writeFileAtomically';
 import { connectToHistoryDatabase, type HistoryDatabase } from '../history/database';
 import { AppError } from '../common/AppError';
 import { BlobStore } from '../attachments/BlobStore';
+import { extractPdfText } from '../attachments/pdfText';
 import { exportHistory } from './exporter';
 import { importExportFile } from './importer';
 import type { ImportedFileSource } from './importModel';
@@ -150,6 +151,8 @@ async function runOn(
             ? {
                 blobs: new BlobStore(job.attachmentsDir),
                 readFile: (fileSource: ImportedFileSource) => readImportedFile(fileSource, job.filePath, zip),
+                // Already off main's event loop: this is the transfer worker.
+                readPdf: extractPdfText,
               }
             : {}),
         });

@@ -75,7 +75,8 @@ export const invokeChannels = {
   /** Stops the running import (nothing is imported) or export (no file is written). */
   'transfer.cancel': answers<void>()(s.noInput),
 
-  'drafts.get': answers<string>()(s.draftGetInput),
+  /** The saved draft of a place: its text and its files. */
+  'drafts.get': answers<t.Draft>()(s.draftGetInput),
   'drafts.set': answers<void>()(s.draftSetInput),
 
   'settings.get': answers<t.Settings>()(s.noInput),

@@ -150,7 +150,15 @@ export const historyExportInput = z
   })
   .strict();
 
-export const draftSetInput = z.object({ key: id, text: text(1_000_000) }).strict();
+/** Saves what changed of a draft: its text, its files, or both; a field left out keeps what was saved. */
+export const draftSetInput = z
+  .object({
+    key: id,
+    text: text(1_000_000).optional(),
+    attachments: z.array(attachmentRef).max(ATTACHMENT_LIMITS.files).optional(),
+  })
+  .strict()
+  .refine((input) => input.text !== undefined || input.attachments !== undefined, 'text or attachments is required');
 export const draftGetInput = z.object({ key: id }).strict();
 
 const settingsFields = {

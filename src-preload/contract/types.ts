@@ -110,6 +110,16 @@ export interface AttachmentRef {
   name: string;
 }
 
+/**
+ * The unsent message of one place (a conversation, or the new chat), kept
+ * across switching and restarts: its text and the files waiting as chips.
+ */
+export interface Draft {
+  text: string;
+  /** Files added to the composer and not sent yet, in order; ones no longer stored are left out. */
+  attachments: AttachmentView[];
+}
+
 /** How much a message can carry; main enforces these, the renderer says them before sending. */
 export const ATTACHMENT_LIMITS = {
   /** One file, after an image was downscaled. */

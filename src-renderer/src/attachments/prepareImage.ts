@@ -20,6 +20,8 @@ export interface PreparedFile {
 
 /** Re-encoding only pays for itself on files at least this large. */
 const REENCODE_FROM_BYTES = 512 * 1024;
+/** Enough of a file to sniff its type and read an image's size (a JPEG's header can follow its EXIF data). */
+const HEAD_BYTES = 256 * 1024;
 const JPEG_QUALITY = 0.9;
 
 /** The name under a new type: `anim.gif` sent as PNG is `anim.png`. */
@@ -45,16 +47,19 @@ async function encode(bitmap: ImageBitmap, type: string): Promise<Uint8Array<Arr
  * refuses it. @throws Error when an image cannot be decoded.
  */
 export async function prepareFile(file: Blob, name: string): Promise<PreparedFile> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const type = sniffImage(bytes);
-  if (!type) return { name, bytes, changed: false };
-  const header = imageSize(bytes, type);
+  // Only the head is read first: a large photo is decoded from the file itself, never copied whole
+  // into the worker and back into a new Blob (megabytes each way through the browser's blob store).
+  const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
+  const whole = async () => (file.size <= HEAD_BYTES ? head : new Uint8Array(await file.arrayBuffer()));
+  const type = sniffImage(head);
+  if (!type) return { name, bytes: await whole(), changed: false };
+  const header = imageSize(head, type);
   const isGif = type === 'image/gif';
   const mustScale = !header || Math.max(header.width, header.height) > ATTACHMENT_LIMITS.imageSide;
-  if (!mustScale && !isGif && bytes.byteLength < REENCODE_FROM_BYTES) return { name, bytes, changed: false };
+  if (!mustScale && !isGif && file.size < REENCODE_FROM_BYTES) return { name, bytes: await whole(), changed: false };
 
   // The header's size is before EXIF rotation; the decoded bitmap's is what the user sees.
-  const full = await createImageBitmap(new Blob([bytes], { type }));
+  const full = await createImageBitmap(file);
   const size = fitWithin(full.width, full.height, ATTACHMENT_LIMITS.imageSide);
   let bitmap: ImageBitmap;
   try {
@@ -70,7 +75,7 @@ export async function prepareFile(file: Blob, name: string): Promise<PreparedFil
     // A GIF's first frame goes as PNG (its palette survives); the others keep their type.
     const outType = isGif ? 'image/png' : type;
     const encoded = await encode(bitmap, outType);
-    if (!mustScale && !isGif && encoded.byteLength >= bytes.byteLength) return { name, bytes, changed: false };
+    if (!mustScale && !isGif && encoded.byteLength >= file.size) return { name, bytes: await whole(), changed: false };
     return { name: renamed(name, type, outType), bytes: encoded, changed: true };
   } finally {
     bitmap.close();

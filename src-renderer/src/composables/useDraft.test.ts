@@ -2,7 +2,7 @@
 import { flushPromises } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { effectScope, ref } from 'vue';
-import type { Result } from '../../../src-preload/contract';
+import type { Draft, Result } from '../../../src-preload/contract';
 import { installFakeNagare, ok } from '../testing/fakeNagare';
 import { DRAFT_SAVE_DELAY_MS, useDraft } from './useDraft';
 
@@ -10,7 +10,9 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 function setUp(saved: Record<string, string> = {}) {
-  const fake = installFakeNagare({ drafts: { get: ({ key }) => ok(saved[key] ?? '') } });
+  const fake = installFakeNagare({
+    drafts: { get: ({ key }) => ok({ text: saved[key] ?? '', attachments: [] }) },
+  });
   const key = ref('c1');
   const scope = effectScope();
   const draft = scope.run(() => useDraft(key))!;
@@ -52,7 +54,9 @@ describe('useDraft', () => {
     const { fake, key, draft } = setUp({ c1: 'draft one', c2: 'draft two' });
     let answerFirst: () => void = () => undefined;
     fake.api.drafts.get.mockReturnValueOnce(
-      new Promise<Result<string>>((resolve) => (answerFirst = () => resolve({ ok: true, value: 'draft one' }))),
+      new Promise<Result<Draft>>(
+        (resolve) => (answerFirst = () => resolve({ ok: true, value: { text: 'draft one', attachments: [] } })),
+      ),
     );
     const first = draft.loadDraft();
     key.value = 'c2';
@@ -69,5 +73,37 @@ describe('useDraft', () => {
     draft.clearSentDraft('new');
     expect(draft.draft.value).toBe('');
     expect(fake.api.drafts.set.mock.calls).toEqual([[{ key: 'new', text: '' }]]);
+  });
+
+  it('hands the loaded draft’s files to their place, even when the user already left it', async () => {
+    const fake = installFakeNagare();
+    const key = ref('c1');
+    const loaded: Array<[string, number]> = [];
+    const scope = effectScope();
+    const draft = scope.run(() => useDraft(key, (place, saved) => loaded.push([place, saved.attachments.length])))!;
+    const file = {
+      id: 'a'.repeat(64),
+      name: 'notes.md',
+      kind: 'text' as const,
+      mimeType: 'text/plain',
+      bytes: 10,
+      width: null,
+      height: null,
+      pages: null,
+      textChars: 10,
+    };
+    let answer: () => void = () => undefined;
+    fake.api.drafts.get.mockReturnValueOnce(
+      new Promise<Result<Draft>>(
+        (resolve) => (answer = () => resolve({ ok: true, value: { text: 'typed in c1', attachments: [file] } })),
+      ),
+    );
+    const loading = draft.loadDraft();
+    key.value = 'c2';
+    answer();
+    await loading;
+    expect(loaded).toEqual([['c1', 1]]);
+    expect(draft.draft.value).toBe('');
+    scope.stop();
   });
 });

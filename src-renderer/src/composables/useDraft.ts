@@ -2,14 +2,17 @@
  * The unsent text of the composer, kept per place (a conversation id, or one
  * key for the new chat) across switching and restarts: saved shortly after the
  * last keystroke, and at once when leaving the place or closing the window.
+ * The draft's files are saved by useComposerAttachments; a loaded draft's
+ * files are handed to `onLoaded`.
  */
 import { onScopeDispose, ref, type Ref } from 'vue';
+import type { Draft } from '../../../src-preload/contract';
 import { bridge, unwrap } from '../ipc/nagare';
 
 /** How long typing must pause before the draft is saved. */
 export const DRAFT_SAVE_DELAY_MS = 400;
 
-export function useDraft(key: Ref<string>) {
+export function useDraft(key: Ref<string>, onLoaded: (place: string, saved: Draft) => void = () => undefined) {
   const draft = ref('');
   let timer: ReturnType<typeof setTimeout> | null = null;
   let pending: { key: string; text: string } | null = null;
@@ -35,8 +38,10 @@ export function useDraft(key: Ref<string>) {
   /** Shows the saved draft of the current place; an answer for a place already left is dropped. */
   async function loadDraft(): Promise<void> {
     const place = key.value;
-    const text = await unwrap(bridge().drafts.get({ key: place }));
-    if (key.value === place) draft.value = text;
+    const saved = await unwrap(bridge().drafts.get({ key: place }));
+    // The files belong to their place whichever is shown now; the text box shows only the current one.
+    onLoaded(place, saved);
+    if (key.value === place) draft.value = saved.text;
   }
 
   /** The draft of `place` was sent: empty the composer and the saved draft at once. */

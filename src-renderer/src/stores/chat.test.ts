@@ -227,7 +227,7 @@ describe('useChatStore, replies', () => {
 
   it('empties the draft, here and in main, once the message is sent', async () => {
     const main = installMain();
-    main.fake.api.drafts.get.mockReturnValue(ok('my question'));
+    main.fake.api.drafts.get.mockReturnValue(ok({ text: 'my question', attachments: [] }));
     const { chat, sent } = await sendInA(main, 'my question');
     expect(sent).toBe(true);
     expect(chat.draft).toBe('');

@@ -68,9 +68,11 @@ export const useChatStore = defineStore('chat', () => {
   const newChatToolServerIds = ref<string[]>([]);
 
   const draftKey = computed(() => conversation.value?.id ?? NEW_CONVERSATION_DRAFT);
-  const { draft, setDraft, flushDraft, loadDraft, clearSentDraft } = useDraft(draftKey);
-  /** Files waiting in the composer, sent with the next message. */
+  /** Files waiting in the composer, sent with the next message; kept with the draft. */
   const attachments = useComposerAttachments(draftKey);
+  const { draft, setDraft, flushDraft, loadDraft, clearSentDraft } = useDraft(draftKey, (place, saved) =>
+    attachments.restore(place, saved.attachments),
+  );
   /** Text for the polite live region: throttled, never per token. */
   const { announcement, follow: announce, reset: resetAnnouncer } = useAnnouncer();
   const { replies: live, adopt, release } = useLiveReplies(onEvent);

@@ -23,8 +23,10 @@ describe('createFakeNagare', () => {
   });
 
   it('uses an override, records calls, and lets a test replace one answer', async () => {
-    const { api } = createFakeNagare({ drafts: { get: ({ key }) => ok(`draft of ${key}`) } });
-    expect(await api.drafts.get({ key: 'c1' })).toEqual({ ok: true, value: 'draft of c1' });
+    const { api } = createFakeNagare({
+      drafts: { get: ({ key }) => ok({ text: `draft of ${key}`, attachments: [] }) },
+    });
+    expect(await api.drafts.get({ key: 'c1' })).toEqual({ ok: true, value: { text: 'draft of c1', attachments: [] } });
     api.drafts.get.mockReturnValueOnce(fail({ code: 'storage', message: 'disk full' }));
     expect(await api.drafts.get({ key: 'c1' })).toMatchObject({ ok: false });
     expect(api.drafts.get.mock.calls).toEqual([[{ key: 'c1' }], [{ key: 'c1' }]]);

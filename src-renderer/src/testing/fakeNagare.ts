@@ -99,7 +99,7 @@ const DEFAULT_ANSWERS: { [C in InvokeChannel]: Answer<C> } = {
   'history.backup': () => ok({ savedTo: null }),
   'transfer.cancel': () => ok(undefined),
 
-  'drafts.get': () => ok(''),
+  'drafts.get': () => ok({ text: '', attachments: [] }),
   'drafts.set': () => ok(undefined),
 
   'settings.get': () => ok(storedSettings.parse({})),
