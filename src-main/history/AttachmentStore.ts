@@ -40,7 +40,8 @@ export interface AttachmentRow {
 
 const COLUMNS = 'a.sha256, a.kind, a.mime_type, a.bytes, a.width, a.height, a.pages, a.text';
 
-function toStored(row: AttachmentRow): StoredAttachment {
+/** A stored file's row as the file's description, for the store's readers and the export alike. */
+export function toStored(row: AttachmentRow): StoredAttachment {
   return {
     sha256: row.sha256,
     kind: row.kind,

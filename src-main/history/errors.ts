@@ -63,8 +63,11 @@ export function isCorruption(error: unknown): boolean {
   return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
 }
 
+/** The kinds of storage failure told apart. */
+type StorageReason = Extract<ErrorReason, 'disk_full' | 'read_only' | 'locked' | 'unavailable'>;
+
 /** Which kind of storage failure it is, for the UI's own sentence. */
-export function storageReason(error: unknown): ErrorReason {
+export function storageReason(error: unknown): StorageReason {
   switch (primaryCode(errorCode(error))) {
     case 'SQLITE_FULL':
     case 'ENOSPC':
@@ -84,26 +87,19 @@ export function storageReason(error: unknown): ErrorReason {
   }
 }
 
+/** The sentence for each kind of storage failure `storageReason` tells apart. */
+const STORAGE_FAILURE_TEXT: Record<StorageReason, string> = {
+  disk_full:
+    'The disk is full, so the chat history could not be saved. Free some space; nothing on screen has been lost.',
+  read_only:
+    'The chat history folder is read-only, so the chat history could not be saved. Check the folder permissions.',
+  locked: 'The chat history is locked by another program. Close other copies of Nagare and try again.',
+  unavailable: 'The chat history could not be read or written. Check that the disk is available and writable.',
+};
+
 /** A short, user-facing explanation of a storage failure. */
 export function describeStorageFailure(error: unknown): string {
-  const code = primaryCode(errorCode(error));
-  switch (code) {
-    case 'SQLITE_FULL':
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'The disk is full, so the chat history could not be saved. Free some space; nothing on screen has been lost.';
-    case 'SQLITE_READONLY':
-    case 'EROFS':
-    case 'EACCES':
-    case 'EPERM':
-    case 'SQLITE_PERM':
-      return 'The chat history folder is read-only, so the chat history could not be saved. Check the folder permissions.';
-    case 'SQLITE_BUSY':
-    case 'SQLITE_LOCKED':
-      return 'The chat history is locked by another program. Close other copies of Nagare and try again.';
-    default:
-      return 'The chat history could not be read or written. Check that the disk is available and writable.';
-  }
+  return STORAGE_FAILURE_TEXT[storageReason(error)];
 }
 
 /**

@@ -4,21 +4,14 @@
  * inspector: this is where bytes become tokens. `fetch` is injected: Electron's
  * `net.fetch` in the app, Node's `fetch` in tests.
  */
-import type {
-  ElidedPayload,
-  GenerationParameters,
-  RawStreamEntry,
-  StreamMetrics,
-  Usage,
-} from '../../src-preload/contract/types';
+import type { ElidedPayload, RawStreamEntry, StreamMetrics, Usage } from '../../src-preload/contract/types';
 import {
   buildChatRequest,
-  type FunctionTool,
   buildModelsRequest,
   effectiveQuirks,
   redactHeaders,
   sendsImages,
-  type ChatMessage,
+  type ChatRequestInput,
   type HttpRequest,
   type ProviderConfig,
 } from '../providers/requestBuilder';
@@ -53,14 +46,8 @@ export interface ChatCompletionClientOptions {
   maxEventChars?: number;
 }
 
-/** One streaming request. */
-export interface ChatStreamRequest {
-  provider: ProviderConfig;
-  apiKey: string | null;
-  model: string;
-  messages: readonly ChatMessage[];
-  parameters?: GenerationParameters;
-  tools?: readonly FunctionTool[];
+/** One streaming request: the request's inputs, and the signal that cancels it. */
+export interface ChatStreamRequest extends ChatRequestInput {
   signal?: AbortSignal;
 }
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { AttachmentRow, MessageAttachment } from '../history/AttachmentStore';
+import { toStored, type AttachmentRow, type MessageAttachment } from '../history/AttachmentStore';
 import { openedCopyName } from '../attachments/AttachmentService';
 import type { BlobStore } from '../attachments/BlobStore';
 import { writeFileAtomically } from '../common/writeFileAtomically';
@@ -54,17 +54,7 @@ export function readConversationAttachments(
   const byMessage = new Map<string, ExportedAttachment[]>();
   for (const row of rows) {
     const list = byMessage.get(row.message_id) ?? [];
-    list.push({
-      name: row.name,
-      sha256: row.sha256,
-      kind: row.kind,
-      mimeType: row.mime_type,
-      bytes: row.bytes,
-      width: row.width,
-      height: row.height,
-      pages: row.pages,
-      text: row.text,
-    });
+    list.push({ name: row.name, ...toStored(row) });
     byMessage.set(row.message_id, list);
   }
   return byMessage;

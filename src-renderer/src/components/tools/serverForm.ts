@@ -34,38 +34,39 @@ export function formOf(
 }
 
 /**
- * `NAME=value` lines as variables; blank lines are skipped. A line that is not a variable gives
- * its 1-based number instead, so the form can point at it.
+ * `name<separator>value` lines as a record, where `pattern` captures the name and the value; blank lines are
+ * skipped. A line that does not match gives its 1-based number instead, so the form can point at it.
  */
+function parsePairs(
+  text: string,
+  pattern: RegExp,
+): { ok: true; pairs: Record<string, string> } | { ok: false; badLine: number } {
+  const pairs: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.trim();
+    if (line === '') continue;
+    const match = pattern.exec(line);
+    if (!match) return { ok: false, badLine: index + 1 };
+    pairs[match[1]!] = match[2]!;
+  }
+  return { ok: true, pairs };
+}
+
+/** `NAME=value` lines as variables; a line that is not a variable gives its 1-based number. */
 export function parseEnvironment(
   text: string,
 ): { ok: true; env: Record<string, string> } | { ok: false; badLine: number } {
-  const env: Record<string, string> = {};
-  const lines = text.split(/\r?\n/);
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!.trim();
-    if (line === '') continue;
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/u.exec(line);
-    if (!match) return { ok: false, badLine: index + 1 };
-    env[match[1]!] = match[2]!;
-  }
-  return { ok: true, env };
+  const parsed = parsePairs(text, /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/u);
+  return parsed.ok ? { ok: true, env: parsed.pairs } : parsed;
 }
 
-/** `Name: value` lines as headers; blank lines are skipped; a line without a colon gives its number. */
+/** `Name: value` lines as headers; a line without a colon gives its number. */
 export function parseHeaders(
   text: string,
 ): { ok: true; headers: Record<string, string> } | { ok: false; badLine: number } {
-  const headers: Record<string, string> = {};
-  const lines = text.split(/\r?\n/);
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!.trim();
-    if (line === '') continue;
-    const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/u.exec(line);
-    if (!match) return { ok: false, badLine: index + 1 };
-    headers[match[1]!] = match[2]!;
-  }
-  return { ok: true, headers };
+  const parsed = parsePairs(text, /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/u);
+  return parsed.ok ? { ok: true, headers: parsed.pairs } : parsed;
 }
 
 /** Arguments one per line, blank lines skipped; spaces inside a line are kept. */
