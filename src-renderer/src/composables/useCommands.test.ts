@@ -18,6 +18,7 @@ const HANDLED_IN_PLACE = new Set([
   'message.copy',
   'message.edit',
   'message.delete',
+  'conversation.menu',
 ]);
 
 /** Runs useCommands in a component with a quiet fake bridge and fresh stores. */

@@ -22,6 +22,10 @@ export default {
     untitled: 'Untitled',
     pinnedMark: 'Pinned',
     renameLabel: 'New title',
+    rowActions: 'Actions for “{title}”',
+    more: 'More actions',
+    exportMarkdown: 'Export as Markdown',
+    exportJson: 'Export as JSON',
   },
   search: {
     results: 'Search results',
@@ -264,6 +268,7 @@ export default {
       previous: 'Previous conversation',
       rename: 'Rename the conversation',
       delete: 'Delete the conversation',
+      menu: 'Open the actions menu of a conversation',
       pinned: 'Open pinned conversation {n}',
       pin: 'Pin or unpin the conversation',
       settings: 'Conversation settings (model, system prompt)',

@@ -23,6 +23,10 @@ export default {
     untitled: '無題',
     pinnedMark: 'ピン留め',
     renameLabel: '新しいタイトル',
+    rowActions: '「{title}」の操作',
+    more: 'その他の操作',
+    exportMarkdown: 'Markdown で書き出す',
+    exportJson: 'JSON で書き出す',
   },
   search: {
     results: '検索結果',
@@ -288,6 +292,7 @@ export default {
       previous: '前の会話',
       rename: '会話の名前を変更',
       delete: '会話を削除',
+      menu: '会話の操作メニューを開く',
       pinned: 'ピン留めした会話 {n} を開く',
       pin: '会話をピン留め／解除',
       settings: '会話の設定（モデル、システムプロンプト）',
