@@ -144,19 +144,24 @@ test('the model is picked in the conversation header', async ({ launch }) => {
 });
 
 for (const size of [
-  { width: 640, height: 420 },
-  { width: 760, height: 600 },
+  { width: 640, height: 420, overflows: true },
+  { width: 760, height: 600, overflows: true },
+  { width: 1100, height: 720, overflows: false },
 ]) {
-  test(`at ${size.width}×${size.height} every header control is inside the window`, async ({ launch }) => {
+  test(`at ${size.width}×${size.height} every header control is inside the window, the rest in its More menu`, async ({
+    launch,
+  }) => {
     const userDataDir = seedMockProvider(mock.url);
     const { todayId } = seedHistory(userDataDir);
     const { page } = await launch({ userDataDir });
     await page.setViewportSize(size);
     await openConversation(page, todayId);
     const header = page.locator('main header').first();
+    const more = header.getByRole('button', { name: 'More conversation actions' });
+    await expect(more).toHaveCount(size.overflows ? 1 : 0);
     const controls = header.locator('button, select, h1');
     const count = await controls.count();
-    expect(count).toBeGreaterThanOrEqual(6);
+    expect(count).toBeGreaterThanOrEqual(size.overflows ? 4 : 7);
     for (let index = 0; index < count; index++) {
       const box = await controls.nth(index).boundingBox();
       expect(box, `control ${index}`).not.toBeNull();
@@ -166,6 +171,50 @@ for (const size of [
     }
     // The title keeps some of its words, however narrow the window.
     expect((await header.locator('h1').boundingBox())!.width).toBeGreaterThan(60);
+    if (!size.overflows) {
+      const actions = header.getByRole('group', { name: 'Conversation actions' });
+      for (const name of ['Pin', 'Rename', 'Export', 'Delete']) {
+        await expect(actions.getByRole('button', { name, exact: true })).toBeVisible();
+      }
+      return;
+    }
+
+    // The actions that moved are reached by keyboard: Tab to More, Enter, the arrows, Esc back to More.
+    await header.getByTestId('sidebar-toggle').focus();
+    for (let step = 0; step < 6 && !(await more.evaluate((button) => button === document.activeElement)); step++) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(more).toBeFocused();
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('menu', { name: 'More conversation actions' });
+    await expect(menu.getByRole('menuitem')).toHaveText([
+      /^Pin/,
+      'Rename',
+      /^Export as Markdown/,
+      /^Export as JSON/,
+      'Delete',
+    ]);
+    for (const item of await menu.getByRole('menuitem').all()) {
+      const box = (await item.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+    }
+    await expect(menu.getByRole('menuitem').first()).toBeFocused();
+    await expect(more).toHaveAttribute('aria-expanded', 'true');
+    await page.keyboard.press('Escape');
+    await expect(menu).toBeHidden();
+    await expect(more).toBeFocused();
+    await expect(more).toHaveAttribute('aria-expanded', 'false');
+
+    // Pin from the menu, by keys: the sidebar shows it pinned, and the menu then offers Unpin.
+    await page.keyboard.press('ArrowDown');
+    await expect(menu.getByRole('menuitem').first()).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('conversation-item').first().getByLabel('Pinned', { exact: true })).toBeVisible();
+    await expect(more).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(menu.getByRole('menuitem').first()).toHaveText(/^Unpin/);
+    await page.keyboard.press('Escape');
   });
 }
 

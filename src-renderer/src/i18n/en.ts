@@ -59,6 +59,7 @@ export default {
     rename: 'Rename',
     export: 'Export',
     delete: 'Delete',
+    more: 'More conversation actions',
   },
   message: {
     you: 'You',

@@ -60,6 +60,7 @@ export default {
     rename: '名前を変更',
     export: '書き出す',
     delete: '削除',
+    more: '会話のその他の操作',
   },
   message: {
     you: 'あなた',
