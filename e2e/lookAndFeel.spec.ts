@@ -275,6 +275,49 @@ for (const look of [
   });
 }
 
+for (const look of [
+  { theme: 'light', language: 'en' },
+  { theme: 'dark', language: 'en' },
+  { theme: 'light', language: 'ja' },
+  { theme: 'dark', language: 'ja' },
+] as const) {
+  test(`the sidebar row's actions and menu, and the header's More menu at 640 px, in ${look.theme} and ${look.language}`, async ({
+    launch,
+  }, testInfo) => {
+    const userDataDir = seedMockProvider(mock.url);
+    const { todayId } = seedHistory(userDataDir);
+    lookSettings(userDataDir, look);
+    const { page } = await launch({ userDataDir, locale: look.language === 'ja' ? 'ja-JP' : 'en-US' });
+    await page.setViewportSize({ width: 1100, height: 720 });
+    await openConversation(page, todayId);
+    const shots = process.env.NAGARE_SCREENSHOT_DIR;
+    const shoot = async (name: string) => {
+      await page.screenshot({ path: testInfo.outputPath(name) });
+      if (shots) await page.screenshot({ path: join(shots, name) });
+    };
+
+    // A hovered row shows its icons; a right-click opens its menu, whole, in the window.
+    const rows = page.getByTestId('conversation-item');
+    await rows.nth(2).hover();
+    await expect(rows.nth(2).getByTestId('row-delete')).toBeVisible();
+    await rows.nth(1).click({ button: 'right', position: { x: 40, y: 10 } });
+    const menu = page.getByTestId('conversation-menu');
+    await expect(menu.getByRole('menuitem')).toHaveCount(5);
+    await expect(menu).toHaveAttribute('role', 'menu');
+    await rows.nth(2).hover();
+    await shoot(`sidebar-menu-${look.theme}-${look.language}.png`);
+    await page.keyboard.press('Escape');
+    await expect(menu).toBeHidden();
+
+    // At 640 px the conversation's actions are in the header's More menu.
+    await page.setViewportSize({ width: 640, height: 420 });
+    const more = page.getByTestId('conversation-more');
+    await more.click();
+    await expect(page.getByTestId('conversation-more-menu').getByRole('menuitem')).toHaveCount(5);
+    await shoot(`header-more-640-${look.theme}-${look.language}.png`);
+  });
+}
+
 test('the sidebar folds away by button and by key, and stays folded after a restart', async ({ launch }) => {
   const userDataDir = seedMockProvider(mock.url);
   seedHistory(userDataDir);

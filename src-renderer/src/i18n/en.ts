@@ -132,6 +132,13 @@ export default {
     sendWithoutImages: 'Send without the images',
   },
   errors: {
+    /** What the keychain problem in Settings says: what happened, then this platform's fix. */
+    keychainProblem: '{what} {fix}',
+    keychainFix: {
+      mac: 'Open Keychain Access and unlock the login keychain, then try again.',
+      windows: 'Check that Windows Credential Manager is available for your account, then try again.',
+      linux: 'Install or unlock GNOME Keyring or KWallet (a Secret Service provider), then try again.',
+    },
     fixKey: 'Fix the API key',
     setUpProvider: 'Set up a provider',
     retry: 'Retry',
@@ -313,7 +320,7 @@ export default {
     recovered: 'The history database was damaged. It was kept at {path} and a new one was started.',
     damagedWal:
       'The history’s write-ahead log was damaged: the latest changes after the damage could not be recovered. A copy of the log was kept at {path}.',
-    storageProblem: 'History cannot be saved: {problem}',
+    storageProblem: 'History cannot be saved. {reason}',
   },
   quickAsk: {
     title: 'Quick ask',

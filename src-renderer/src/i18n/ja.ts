@@ -133,6 +133,14 @@ export default {
     sendWithoutImages: '画像なしで送信',
   },
   errors: {
+    keychainProblem: '{what}{fix}',
+    keychainFix: {
+      mac: '「キーチェーンアクセス」でログインキーチェーンのロックを解除してから、もう一度お試しください。',
+      windows:
+        'お使いのアカウントで Windows の資格情報マネージャーが使えることを確かめてから、もう一度お試しください。',
+      linux:
+        'GNOME Keyring または KWallet（Secret Service）をインストールするか、ロックを解除してから、もう一度お試しください。',
+    },
     fixKey: 'API キーを直す',
     setUpProvider: 'プロバイダーを設定',
     retry: '再試行',
@@ -337,7 +345,7 @@ export default {
     recovered: '履歴データベースが壊れていました。{path} に保管し、新しいデータベースを作成しました。',
     damagedWal:
       '履歴の先行書き込みログ（WAL）が壊れていたため、破損箇所より後の最近の変更を復元できませんでした。ログのコピーを {path} に保管しました。',
-    storageProblem: '履歴を保存できません: {problem}',
+    storageProblem: '履歴を保存できません。{reason}',
   },
   quickAsk: {
     title: 'クイック質問',
