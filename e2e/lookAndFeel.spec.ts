@@ -300,11 +300,12 @@ for (const look of [
     const rows = page.getByTestId('conversation-item');
     await rows.nth(2).hover();
     await expect(rows.nth(2).getByTestId('row-delete')).toBeVisible();
-    await rows.nth(1).click({ button: 'right', position: { x: 40, y: 10 } });
+    await rows.nth(3).click({ button: 'right', position: { x: 40, y: 10 } });
     const menu = page.getByTestId('conversation-menu');
     await expect(menu.getByRole('menuitem')).toHaveCount(5);
     await expect(menu).toHaveAttribute('role', 'menu');
-    await rows.nth(2).hover();
+    // Another row hovered above the open menu, to see both at once.
+    await rows.nth(1).hover();
     await shoot(`sidebar-menu-${look.theme}-${look.language}.png`);
     await page.keyboard.press('Escape');
     await expect(menu).toBeHidden();
