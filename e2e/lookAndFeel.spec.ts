@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { openHistoryDatabase } from '../src-main/history/database';
 import { HistoryRepository } from '../src-main/history/HistoryRepository';
+import type { LaunchedApp, LaunchOptions } from './fixtures/launchApp';
 import { startMockServer, type MockServer } from './fixtures/mockServer';
 import { seedMockProvider, sendMessage, setKey } from './fixtures/seed';
 import { expect, test } from './fixtures/test';
@@ -62,9 +63,24 @@ function seedHistory(userDataDir: string): { todayId: string } {
   }
 }
 
-function lookSettings(userDataDir: string, look: { theme: string; language: string }): void {
+/** Both themes in both languages: every screenshot is taken in each. */
+const LOOKS = [
+  { theme: 'light', language: 'en' },
+  { theme: 'dark', language: 'en' },
+  { theme: 'light', language: 'ja' },
+  { theme: 'dark', language: 'ja' },
+] as const;
+type Look = (typeof LOOKS)[number];
+
+/** The app with seeded history in `look`, at a common laptop size. */
+async function launchInLook(launch: (options: LaunchOptions) => Promise<LaunchedApp>, look: Look) {
+  const userDataDir = seedMockProvider(mock.url);
+  const { todayId } = seedHistory(userDataDir);
   const path = join(userDataDir, 'settings.json');
   writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), ...look }));
+  const { page } = await launch({ userDataDir, locale: look.language === 'ja' ? 'ja-JP' : 'en-US' });
+  await page.setViewportSize({ width: 1100, height: 720 });
+  return { page, todayId };
 }
 
 async function openConversation(page: Page, id: string): Promise<void> {
@@ -242,18 +258,9 @@ test('a 30-column table scrolls sideways inside the reply without breaking words
   expect(measured).toEqual({ scrolls: true, overflowX: 'auto', insideReply: true, lines: 1 });
 });
 
-for (const look of [
-  { theme: 'light', language: 'en' },
-  { theme: 'dark', language: 'en' },
-  { theme: 'light', language: 'ja' },
-  { theme: 'dark', language: 'ja' },
-] as const) {
+for (const look of LOOKS) {
   test(`the main screen and an error, in ${look.theme} and ${look.language}`, async ({ launch }, testInfo) => {
-    const userDataDir = seedMockProvider(mock.url);
-    const { todayId } = seedHistory(userDataDir);
-    lookSettings(userDataDir, look);
-    const { page } = await launch({ userDataDir, locale: look.language === 'ja' ? 'ja-JP' : 'en-US' });
-    await page.setViewportSize({ width: 1100, height: 720 });
+    const { page, todayId } = await launchInLook(launch, look);
     await setKey(page, KEY);
     await openConversation(page, todayId);
     await sendMessage(page, 'Once more [[mock:fault=429 retryAfter=5]]');
@@ -275,20 +282,11 @@ for (const look of [
   });
 }
 
-for (const look of [
-  { theme: 'light', language: 'en' },
-  { theme: 'dark', language: 'en' },
-  { theme: 'light', language: 'ja' },
-  { theme: 'dark', language: 'ja' },
-] as const) {
+for (const look of LOOKS) {
   test(`the sidebar row's actions and menu, and the header's More menu at 640 px, in ${look.theme} and ${look.language}`, async ({
     launch,
   }, testInfo) => {
-    const userDataDir = seedMockProvider(mock.url);
-    const { todayId } = seedHistory(userDataDir);
-    lookSettings(userDataDir, look);
-    const { page } = await launch({ userDataDir, locale: look.language === 'ja' ? 'ja-JP' : 'en-US' });
-    await page.setViewportSize({ width: 1100, height: 720 });
+    const { page, todayId } = await launchInLook(launch, look);
     await openConversation(page, todayId);
     const shots = process.env.NAGARE_SCREENSHOT_DIR;
     const shoot = async (name: string) => {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { createI18n } from 'vue-i18n';
 import { useCommands } from '../../composables/useCommands';
@@ -10,6 +10,7 @@ import { useChatStore } from '../../stores/chat';
 import { useUiStore } from '../../stores/ui';
 import { installFakeNagare } from '../../testing/fakeNagare';
 import HistorySidebar from './HistorySidebar.vue';
+import { holdNextNewChat } from '../../testing/holdNewChat';
 
 /** The sidebar beside something that runs commands by key, as App has them. */
 function mountSidebar() {
@@ -32,11 +33,7 @@ describe('the New chat button', () => {
     const { wrapper, run } = mountSidebar();
     const ui = useUiStore();
     const chat = useChatStore();
-    const newChatReady = () => {
-      let finish: () => void = () => {};
-      vi.spyOn(chat, 'newChat').mockReturnValueOnce(new Promise<void>((resolve) => (finish = resolve)));
-      return () => finish();
-    };
+    const newChatReady = () => holdNextNewChat(chat);
     const button = wrapper.get('[data-testid="new-chat"]');
 
     let finish = newChatReady();
