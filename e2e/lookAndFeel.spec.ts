@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { openHistoryDatabase } from '../src-main/history/database';
 import { HistoryRepository } from '../src-main/history/HistoryRepository';
+import type { LaunchedApp, LaunchOptions } from './fixtures/launchApp';
 import { startMockServer, type MockServer } from './fixtures/mockServer';
 import { seedMockProvider, sendMessage, setKey } from './fixtures/seed';
 import { expect, test } from './fixtures/test';
@@ -62,9 +63,24 @@ function seedHistory(userDataDir: string): { todayId: string } {
   }
 }
 
-function lookSettings(userDataDir: string, look: { theme: string; language: string }): void {
+/** Both themes in both languages: every screenshot is taken in each. */
+const LOOKS = [
+  { theme: 'light', language: 'en' },
+  { theme: 'dark', language: 'en' },
+  { theme: 'light', language: 'ja' },
+  { theme: 'dark', language: 'ja' },
+] as const;
+type Look = (typeof LOOKS)[number];
+
+/** The app with seeded history in `look`, at a common laptop size. */
+async function launchInLook(launch: (options: LaunchOptions) => Promise<LaunchedApp>, look: Look) {
+  const userDataDir = seedMockProvider(mock.url);
+  const { todayId } = seedHistory(userDataDir);
   const path = join(userDataDir, 'settings.json');
   writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), ...look }));
+  const { page } = await launch({ userDataDir, locale: look.language === 'ja' ? 'ja-JP' : 'en-US' });
+  await page.setViewportSize({ width: 1100, height: 720 });
+  return { page, todayId };
 }
 
 async function openConversation(page: Page, id: string): Promise<void> {
@@ -144,19 +160,24 @@ test('the model is picked in the conversation header', async ({ launch }) => {
 });
 
 for (const size of [
-  { width: 640, height: 420 },
-  { width: 760, height: 600 },
+  { width: 640, height: 420, overflows: true },
+  { width: 760, height: 600, overflows: true },
+  { width: 1100, height: 720, overflows: false },
 ]) {
-  test(`at ${size.width}×${size.height} every header control is inside the window`, async ({ launch }) => {
+  test(`at ${size.width}×${size.height} every header control is inside the window, the rest in its More menu`, async ({
+    launch,
+  }) => {
     const userDataDir = seedMockProvider(mock.url);
     const { todayId } = seedHistory(userDataDir);
     const { page } = await launch({ userDataDir });
     await page.setViewportSize(size);
     await openConversation(page, todayId);
     const header = page.locator('main header').first();
+    const more = header.getByRole('button', { name: 'More conversation actions' });
+    await expect(more).toHaveCount(size.overflows ? 1 : 0);
     const controls = header.locator('button, select, h1');
     const count = await controls.count();
-    expect(count).toBeGreaterThanOrEqual(6);
+    expect(count).toBeGreaterThanOrEqual(size.overflows ? 4 : 7);
     for (let index = 0; index < count; index++) {
       const box = await controls.nth(index).boundingBox();
       expect(box, `control ${index}`).not.toBeNull();
@@ -166,6 +187,50 @@ for (const size of [
     }
     // The title keeps some of its words, however narrow the window.
     expect((await header.locator('h1').boundingBox())!.width).toBeGreaterThan(60);
+    if (!size.overflows) {
+      const actions = header.getByRole('group', { name: 'Conversation actions' });
+      for (const name of ['Pin', 'Rename', 'Export', 'Delete']) {
+        await expect(actions.getByRole('button', { name, exact: true })).toBeVisible();
+      }
+      return;
+    }
+
+    // The actions that moved are reached by keyboard: Tab to More, Enter, the arrows, Esc back to More.
+    await header.getByTestId('sidebar-toggle').focus();
+    for (let step = 0; step < 6 && !(await more.evaluate((button) => button === document.activeElement)); step++) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(more).toBeFocused();
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('menu', { name: 'More conversation actions' });
+    await expect(menu.getByRole('menuitem')).toHaveText([
+      /^Pin/,
+      'Rename',
+      /^Export as Markdown/,
+      /^Export as JSON/,
+      'Delete',
+    ]);
+    for (const item of await menu.getByRole('menuitem').all()) {
+      const box = (await item.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+    }
+    await expect(menu.getByRole('menuitem').first()).toBeFocused();
+    await expect(more).toHaveAttribute('aria-expanded', 'true');
+    await page.keyboard.press('Escape');
+    await expect(menu).toBeHidden();
+    await expect(more).toBeFocused();
+    await expect(more).toHaveAttribute('aria-expanded', 'false');
+
+    // Pin from the menu, by keys: the sidebar shows it pinned, and the menu then offers Unpin.
+    await page.keyboard.press('ArrowDown');
+    await expect(menu.getByRole('menuitem').first()).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('conversation-item').first().getByLabel('Pinned', { exact: true })).toBeVisible();
+    await expect(more).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(menu.getByRole('menuitem').first()).toHaveText(/^Unpin/);
+    await page.keyboard.press('Escape');
   });
 }
 
@@ -193,18 +258,9 @@ test('a 30-column table scrolls sideways inside the reply without breaking words
   expect(measured).toEqual({ scrolls: true, overflowX: 'auto', insideReply: true, lines: 1 });
 });
 
-for (const look of [
-  { theme: 'light', language: 'en' },
-  { theme: 'dark', language: 'en' },
-  { theme: 'light', language: 'ja' },
-  { theme: 'dark', language: 'ja' },
-] as const) {
+for (const look of LOOKS) {
   test(`the main screen and an error, in ${look.theme} and ${look.language}`, async ({ launch }, testInfo) => {
-    const userDataDir = seedMockProvider(mock.url);
-    const { todayId } = seedHistory(userDataDir);
-    lookSettings(userDataDir, look);
-    const { page } = await launch({ userDataDir, locale: look.language === 'ja' ? 'ja-JP' : 'en-US' });
-    await page.setViewportSize({ width: 1100, height: 720 });
+    const { page, todayId } = await launchInLook(launch, look);
     await setKey(page, KEY);
     await openConversation(page, todayId);
     await sendMessage(page, 'Once more [[mock:fault=429 retryAfter=5]]');
@@ -223,6 +279,41 @@ for (const look of [
     // A copy for a reviewer, where they ask for it.
     const shots = process.env.NAGARE_SCREENSHOT_DIR;
     if (shots) await page.screenshot({ path: join(shots, name) });
+  });
+}
+
+for (const look of LOOKS) {
+  test(`the sidebar row's actions and menu, and the header's More menu at 640 px, in ${look.theme} and ${look.language}`, async ({
+    launch,
+  }, testInfo) => {
+    const { page, todayId } = await launchInLook(launch, look);
+    await openConversation(page, todayId);
+    const shots = process.env.NAGARE_SCREENSHOT_DIR;
+    const shoot = async (name: string) => {
+      await page.screenshot({ path: testInfo.outputPath(name) });
+      if (shots) await page.screenshot({ path: join(shots, name) });
+    };
+
+    // A hovered row shows its icons; a right-click opens its menu, whole, in the window.
+    const rows = page.getByTestId('conversation-item');
+    await rows.nth(2).hover();
+    await expect(rows.nth(2).getByTestId('row-delete')).toBeVisible();
+    await rows.nth(3).click({ button: 'right', position: { x: 40, y: 10 } });
+    const menu = page.getByTestId('conversation-menu');
+    await expect(menu.getByRole('menuitem')).toHaveCount(5);
+    await expect(menu).toHaveAttribute('role', 'menu');
+    // Another row hovered above the open menu, to see both at once.
+    await rows.nth(1).hover();
+    await shoot(`sidebar-menu-${look.theme}-${look.language}.png`);
+    await page.keyboard.press('Escape');
+    await expect(menu).toBeHidden();
+
+    // At 640 px the conversation's actions are in the header's More menu.
+    await page.setViewportSize({ width: 640, height: 420 });
+    const more = page.getByTestId('conversation-more');
+    await more.click();
+    await expect(page.getByTestId('conversation-more-menu').getByRole('menuitem')).toHaveCount(5);
+    await shoot(`header-more-640-${look.theme}-${look.language}.png`);
   });
 }
 

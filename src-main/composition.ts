@@ -127,7 +127,10 @@ export async function startNagare(): Promise<RunningApp> {
   const requireStores = (): HistoryStores => {
     const stores = storage.stores;
     if (!stores) {
-      throw new AppError('storage', storage.report.storageProblem ?? 'The history database could not be opened.');
+      const problem = storage.report.storageProblem;
+      throw new AppError('storage', problem?.message ?? 'The history database could not be opened.', {
+        reason: problem?.reason ?? 'unavailable',
+      });
     }
     return stores;
   };

@@ -112,7 +112,9 @@ describe('HistoryStorage', () => {
     const { storage } = storageIn(path.join(notAFolder, 'userData'));
     storage.open();
     expect(storage.stores).toBeNull();
-    expect(storage.report.storageProblem).toMatch(/could not|read-only|folder/i);
+    // A code and a reason, which the window puts in its own words; the English is for the log.
+    expect(storage.report.storageProblem).toMatchObject({ code: 'storage', reason: 'unavailable' });
+    expect(storage.report.storageProblem?.message).toMatch(/could not|read-only|folder/i);
     expect(() => storage.close()).not.toThrow();
   });
 });

@@ -17,7 +17,7 @@ import {
   type HistoryDatabase,
   type OpenedHistoryDatabase,
 } from './database';
-import { isCorruption } from './errors';
+import { isCorruption, storageFailureShape } from './errors';
 import { createHistoryStores, type HistoryStores } from './HistoryStores';
 import { IdleCheckpointer } from './IdleCheckpointer';
 
@@ -148,7 +148,7 @@ export class HistoryStorage {
 
   private fail(error: unknown, message: string): void {
     // The app still runs: chat works in memory and the window says what is wrong with storage.
-    this.report.storageProblem = error instanceof Error ? error.message : String(error);
+    this.report.storageProblem = storageFailureShape(error);
     this.deps.log('error', message, { error });
   }
 }

@@ -2,7 +2,7 @@
  * Typed failures of the history store, and the rules that tell a disk
  * problem from a bug.
  */
-import type { AppErrorCode, ErrorReason } from '../../src-preload/contract/errors';
+import type { AppErrorCode, ErrorReason, NagareErrorShape } from '../../src-preload/contract/errors';
 import { AppError, type AppErrorOptions } from '../common/AppError';
 
 /** The contract codes the history store can fail with. */
@@ -112,6 +112,13 @@ export function toHistoryError(error: unknown): unknown {
     return new HistoryError('storage', describeStorageFailure(error), { cause: error, reason: storageReason(error) });
   }
   return error;
+}
+
+/** Any failure to open or use the history, as the code and reason the window says it by. */
+export function storageFailureShape(error: unknown): NagareErrorShape {
+  const failure = toHistoryError(error);
+  if (failure instanceof HistoryError) return failure.toShape();
+  return new HistoryError('storage', describeStorageFailure(error), { reason: storageReason(error) }).toShape();
 }
 
 /** Runs `work`, translating storage failures into `HistoryError('storage')`. */

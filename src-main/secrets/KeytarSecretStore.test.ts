@@ -85,7 +85,7 @@ describe('KeytarSecretStore', () => {
     expect(loads).toBe(1);
     expect(await store.probe()).toEqual({
       available: false,
-      problem: expect.stringContaining('module could not be loaded'),
+      problem: expect.objectContaining({ code: 'keychain_unavailable', reason: 'keychain_no_module' }),
     });
   });
 
@@ -124,7 +124,8 @@ describe('KeytarSecretStore', () => {
   ] as const)('names the fix for %s', async (platform, fix) => {
     const keytar = new FakeKeytar();
     keytar.failure = new Error('User canceled the operation.');
-    expect((await storeOn(keytar, platform).probe()).problem).toContain(fix);
+    // For the log: the window composes its own sentence from the reason, with the same fix.
+    expect((await storeOn(keytar, platform).probe()).problem?.message).toContain(fix);
   });
 
   it('gives up on a keychain that does not answer after its timeout, and not before', async () => {
@@ -138,7 +139,7 @@ describe('KeytarSecretStore', () => {
     await vi.advanceTimersByTimeAsync(1);
     const state = await probe.promise;
     expect(state.available).toBe(false);
-    expect(state.problem).toContain('did not answer in time');
+    expect(state.problem).toMatchObject({ reason: 'keychain_timeout' });
 
     const read = settled(store.get('openai'));
     read.promise.catch(() => undefined);

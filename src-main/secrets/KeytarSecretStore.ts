@@ -115,7 +115,7 @@ export class KeytarSecretStore implements SecretStore {
         error instanceof KeychainUnavailableError
           ? error
           : new KeychainUnavailableError({ reason: 'unknown', platform: this.platform, cause: error });
-      return { available: false, problem: problem.message };
+      return { available: false, problem: problem.toShape() };
     }
   }
 

@@ -36,10 +36,11 @@ describe('without a D-Bus session', () => {
   it('probes the keychain as unavailable with the fix, refuses to store there, and still takes a session key', async () => {
     const report = await runWithoutBus('sk-session-only-key-7777');
     expect(report.probe.available).toBe(false);
-    expect(report.probe.problem).toContain('no D-Bus session');
-    expect(report.probe.problem).toContain('Install or unlock GNOME Keyring / KWallet');
+    // A code and a reason: the window says it, with the fix, in its own language.
+    expect(report.probe.problem).toMatchObject({ code: 'keychain_unavailable', reason: 'keychain_no_session_bus' });
+    expect(report.probe.problem?.message).toContain('Install or unlock GNOME Keyring / KWallet');
     expect(report.keychainSet.code).toBe('keychain_unavailable');
-    expect(report.keychainSet.message).toBe(report.probe.problem);
+    expect(report.keychainSet.message).toBe(report.probe.problem?.message);
     expect(report.sessionSet).toEqual({ isSet: true, storage: 'session' });
     expect(report.keyForRequest).toBe('sk-session-only-key-7777');
     expect(report.statusKeychainAvailable).toBe(false);

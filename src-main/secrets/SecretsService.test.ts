@@ -101,7 +101,10 @@ describe('SecretsService', () => {
     expect(failure).toMatchObject({ code: 'keychain_unavailable' });
     expect(await session.get('openai')).toBeNull();
     const status = await service.status();
-    expect(status.keychain).toEqual({ available: false, problem: 'The system keychain is locked.' });
+    expect(status.keychain).toEqual({
+      available: false,
+      problem: expect.objectContaining({ code: 'keychain_unavailable', reason: 'keychain_locked' }),
+    });
     expect(status.providers['openai']).toEqual({ isSet: false, hint: '', storage: null });
     // The session-only way still works.
     await service.set('openai', LONG_KEY, true);

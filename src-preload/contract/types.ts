@@ -200,8 +200,8 @@ export interface SecretStatus {
 
 export interface KeychainState {
   available: boolean;
-  /** Why it is not, and what fixes it; shown to the user. */
-  problem: string | null;
+  /** Why it is not, as a code and a reason: the window says it, with this platform's fix, in its language. */
+  problem: NagareErrorShape | null;
 }
 
 export interface SecretsOverview {
@@ -241,8 +241,8 @@ export interface StorageReport {
    * could not be applied, and a copy of the log was kept here.
    */
   damagedWalPath: string | null;
-  /** Set when storage could not be opened at all. */
-  storageProblem: string | null;
+  /** Set when storage could not be opened at all: why, as a code and a reason the window puts in words. */
+  storageProblem: NagareErrorShape | null;
 }
 
 export interface ChatStarted {

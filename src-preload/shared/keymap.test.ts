@@ -26,6 +26,7 @@ const CODES: Record<string, { key: string; code: string }> = {
   Right: { key: 'ArrowRight', code: 'ArrowRight' },
   Space: { key: ' ', code: 'Space' },
   F2: { key: 'F2', code: 'F2' },
+  F10: { key: 'F10', code: 'F10' },
   ';': { key: ';', code: 'Semicolon' },
   ',': { key: ',', code: 'Comma' },
   '/': { key: '/', code: 'Slash' },

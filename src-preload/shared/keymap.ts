@@ -28,6 +28,7 @@ export type CommandId =
   | 'composer.focus'
   | 'conversation.rename'
   | 'conversation.delete'
+  | 'conversation.menu'
   | 'inspector.open'
   | 'inspector.openFile'
   | 'conversation.pin'
@@ -147,6 +148,8 @@ export const KEYMAP: readonly KeyBinding[] = Object.freeze([
   // List only: in a text field Cmd+Backspace deletes to the line start, so this
   // must never be a menu accelerator (those fire whatever has focus).
   binding('conversation.delete', 'conversation', 'list', mod('Backspace')),
+  // The row's menu, as in file managers; the list also takes the ContextMenu key (no accelerator spells it).
+  binding('conversation.menu', 'conversation', 'list', same('Shift+F10')),
   binding('conversation.pin', 'conversation', 'global', mod('Shift+P'), { menu: { section: 'file' } }),
   binding('conversation.settings', 'conversation', 'global', mod('Shift+S'), { menu: { section: 'view' } }),
   binding('conversation.exportMarkdown', 'conversation', 'global', mod('Shift+E'), { menu: { section: 'file' } }),

@@ -33,7 +33,14 @@ export class FakeKeychain implements KeychainSecretStore {
   }
   async probe(): Promise<KeychainState> {
     return this.unavailable
-      ? { available: false, problem: 'The system keychain is locked.' }
+      ? {
+          available: false,
+          problem: {
+            code: 'keychain_unavailable',
+            message: 'The system keychain is locked.',
+            reason: 'keychain_locked',
+          },
+        }
       : { available: true, problem: null };
   }
 }

@@ -3,13 +3,14 @@
  * no D-Bus session: reports, as one JSON line on stdout, what the keychain and the service do
  * there. Kept as a separate process because libsecret caches its bus connection per process.
  */
+import type { KeychainState } from '../../../src-preload/contract';
 import { KeytarSecretStore } from '../KeytarSecretStore';
 import { SecretsService } from '../SecretsService';
 import { SessionSecretStore } from '../SessionSecretStore';
 
 /** What the child reports back to the test. */
 export interface KeychainUnavailableReport {
-  probe: { available: boolean; problem: string | null };
+  probe: KeychainState;
   keychainSet: { code: string | null; message: string };
   sessionSet: { isSet: boolean; storage: string | null };
   keyForRequest: string | null;

@@ -9,6 +9,7 @@ import en from '../i18n/en';
 import { installFakeNagare } from '../testing/fakeNagare';
 import { paletteSearchText } from '../components/common/paletteSynonyms';
 import { SAME_PRESS_MS, useCommands, type Command } from './useCommands';
+import { holdNextNewChat } from '../testing/holdNewChat';
 
 /** Handled where the keys are typed, not by a command: the composer, the list and a message's actions. */
 const HANDLED_IN_PLACE = new Set([
@@ -18,6 +19,7 @@ const HANDLED_IN_PLACE = new Set([
   'message.copy',
   'message.edit',
   'message.delete',
+  'conversation.menu',
 ]);
 
 /** Runs useCommands in a component with a quiet fake bridge and fresh stores. */
@@ -109,11 +111,7 @@ describe('running a command', () => {
     const { useChatStore } = await import('../stores/chat');
     const ui = useUiStore();
     const chat = useChatStore();
-    const newChatReady = () => {
-      let finish: () => void = () => {};
-      vi.spyOn(chat, 'newChat').mockReturnValueOnce(new Promise<void>((resolve) => (finish = resolve)));
-      return () => finish();
-    };
+    const newChatReady = () => holdNextNewChat(chat);
 
     // Nothing else happened meanwhile: the composer gets the focus.
     let finish = newChatReady();

@@ -65,11 +65,13 @@ export function useCommands() {
     if (commandsStarted === started) ui.focusComposer();
   }
 
-  async function exportConversation(format: 'markdown' | 'json'): Promise<void> {
+  /** Exports one conversation (the open one unless `conversationId` names another) through main's save dialog. */
+  async function exportConversation(
+    format: 'markdown' | 'json',
+    conversationId: string | null = conversation.value?.id ?? null,
+  ): Promise<void> {
     try {
-      const { savedTo } = await unwrap(
-        bridge().history.export({ conversationId: conversation.value?.id ?? null, format }),
-      );
+      const { savedTo } = await unwrap(bridge().history.export({ conversationId, format }));
       if (savedTo) ui.toast(t('toast.exported', { path: savedTo }));
     } catch (error) {
       ui.toast(errorSentence(errorShapeOf(error), t), { tone: 'error' });
@@ -235,14 +237,28 @@ export function useCommands() {
     if (opened || inspector.error) ui.openInspector('');
   }
 
+  /** Pins or unpins any conversation; the open one's header follows. */
+  async function pinConversation(conversationId: string, value: boolean): Promise<void> {
+    if (conversation.value?.id === conversationId) await chat.setPinned(value);
+    else await conversations.setPinned(conversationId, value);
+  }
+
   async function deleteActive(): Promise<void> {
-    const current = conversation.value;
-    if (!current) return;
-    const neighbour = conversations.neighbour(1);
-    await conversations.remove(current.id);
-    const pending = conversations.pendingDeletes.find((item) => item.conversationId === current.id);
+    if (conversation.value) await deleteConversation(conversation.value.id);
+  }
+
+  /**
+   * Deletes a conversation with an Undo notice. Deleting the open one opens its neighbour; deleting
+   * another (from its row in the sidebar) leaves the open one as it is.
+   */
+  async function deleteConversation(conversationId: string): Promise<void> {
+    const isOpen = conversation.value?.id === conversationId;
+    const title = conversations.items.find((item) => item.id === conversationId)?.title ?? conversation.value?.title;
+    const neighbour = isOpen ? conversations.neighbour(1) : null;
+    await conversations.remove(conversationId);
+    const pending = conversations.pendingDeletes.find((item) => item.conversationId === conversationId);
     if (pending) {
-      ui.toast(t('toast.deleted', { title: current.title || t('sidebar.untitled') }), {
+      ui.toast(t('toast.deleted', { title: title || t('sidebar.untitled') }), {
         timeoutMs: pending.expiresAt - Date.now(),
         action: {
           label: t('toast.undo'),
@@ -253,7 +269,8 @@ export function useCommands() {
         },
       });
     }
-    if (neighbour && neighbour.id !== current.id) await openConversation(neighbour.id);
+    if (!isOpen) return;
+    if (neighbour && neighbour.id !== conversationId) await openConversation(neighbour.id);
     else await chat.newChat();
   }
 
@@ -274,5 +291,14 @@ export function useCommands() {
     return true;
   }
 
-  return { commands, run, openConversation, deleteActive };
+  return {
+    commands,
+    run,
+    openConversation,
+    newChat,
+    deleteActive,
+    deleteConversation,
+    pinConversation,
+    exportConversation,
+  };
 }

@@ -2,7 +2,8 @@
  * Keeps the keyboard inside a dialog: Tab and Shift+Tab move through the dialog's tabbable controls in
  * order and wrap around, and focus that lands outside anyway (a click on the page behind, a control
  * removed under the focus) is brought back. On release, the focus returns to where it was before.
- * The one implementation every dialog uses, through `ModalDialog`.
+ * The one implementation every dialog uses, through `ModalDialog`; menus share its focus return
+ * (`useFocusReturn`).
  */
 import { onBeforeUnmount, onMounted, type Ref } from 'vue';
 
@@ -30,14 +31,29 @@ export function tabbables(root: HTMLElement): HTMLElement[] {
   return found;
 }
 
+/**
+ * Gives the focus back, when the calling component goes away, to what had it when the component came:
+ * the opener of a dialog or a menu. When the opener is gone (a row that scrolled away, a deleted
+ * conversation), `fallback` decides. `skip` lets the caller keep the focus where an action put it.
+ */
+export function useFocusReturn(fallback: () => void = () => undefined): { skip: () => void } {
+  let opener: Element | null = null;
+  let skipped = false;
+  onMounted(() => (opener = document.activeElement));
+  onBeforeUnmount(() => {
+    if (skipped) return;
+    if (opener instanceof HTMLElement && opener.isConnected && opener !== document.body) opener.focus();
+    else fallback();
+  });
+  return { skip: () => (skipped = true) };
+}
+
 /** Traps the focus in `panel` while the calling component is mounted. */
 export function useFocusTrap(
   panel: Ref<HTMLElement | null>,
   /** Where the focus goes on release when the opener is gone (a row that scrolled away, a closed menu). */
   fallback: () => void = () => undefined,
 ): { onKeydown: (event: KeyboardEvent) => void } {
-  let opener: Element | null = null;
-
   function onKeydown(event: KeyboardEvent): void {
     const root = panel.value;
     // Ctrl+Tab and friends are the keymap's (next conversation), not a move between controls.
@@ -61,14 +77,9 @@ export function useFocusTrap(
     (tabbables(root)[0] ?? root).focus();
   }
 
-  onMounted(() => {
-    opener = document.activeElement;
-    document.addEventListener('focusin', onFocusIn);
-  });
-  onBeforeUnmount(() => {
-    document.removeEventListener('focusin', onFocusIn);
-    if (opener instanceof HTMLElement && opener.isConnected && opener !== document.body) opener.focus();
-    else fallback();
-  });
+  onMounted(() => document.addEventListener('focusin', onFocusIn));
+  onBeforeUnmount(() => document.removeEventListener('focusin', onFocusIn));
+  // After the listener above is gone, or it would pull the returning focus back in.
+  useFocusReturn(fallback);
   return { onKeydown };
 }

@@ -8,6 +8,7 @@
 import { onScopeDispose } from 'vue';
 import { useI18n } from 'vue-i18n';
 import type { StorageReport } from '../../../src-preload/contract';
+import { storageProblemText } from '../i18n/describeError';
 import { bridge } from '../ipc/nagare';
 import { useChatStore } from '../stores/chat';
 import { useConversationsStore } from '../stores/conversations';
@@ -30,7 +31,7 @@ export function useStorageReports(): { tell: (report: StorageReport) => void } {
       ui.toast(t('toast.damagedWal', { path: report.damagedWalPath }), { tone: 'error', timeoutMs: 60_000 });
     }
     if (report.storageProblem) {
-      ui.toast(t('toast.storageProblem', { problem: report.storageProblem }), { tone: 'error', timeoutMs: 60_000 });
+      ui.toast(storageProblemText(report.storageProblem, t), { tone: 'error', timeoutMs: 60_000 });
     }
   }
 

@@ -10,7 +10,7 @@ import {
 } from '../../../src-preload/contract';
 import ErrorNotice from '../components/chat/ErrorNotice.vue';
 import { createI18nPlugin } from '.';
-import { describeError, errorSentence } from './describeError';
+import { describeError, errorSentence, keychainProblemText, storageProblemText } from './describeError';
 
 /** Names that stay in Latin letters in Japanese text too. */
 const PROPER_NAMES =
@@ -101,6 +101,38 @@ describe('errors said in the UI language', () => {
         if (locale === 'ja') expect(ENGLISH_PHRASE.exec(withoutQuotedAndNames(line))?.[0] ?? null).toBeNull();
       }
     }
+  });
+
+  it('says the keychain problem in Settings and the start-up storage problem in Japanese, from the code and reason main sends', () => {
+    const { t } = createI18nPlugin('ja').global;
+    const said: string[] = [];
+    const keychainReasons = ERROR_REASONS.filter((reason) => reason.startsWith('keychain_'));
+    expect(keychainReasons.length).toBeGreaterThanOrEqual(5);
+    for (const platform of ['darwin', 'win32', 'linux']) {
+      for (const reason of [...keychainReasons, undefined]) {
+        said.push(
+          keychainProblemText({ code: 'keychain_unavailable', message: 'English for the log.', reason }, platform, t),
+        );
+      }
+    }
+    for (const reason of ['disk_full', 'read_only', 'locked', 'unavailable'] as const) {
+      said.push(storageProblemText({ code: 'storage', message: 'English for the log.', reason }, t));
+    }
+    for (const line of said) {
+      expect(line).not.toMatch(/\{\w+\}|errors\.|toast\.|undefined|English/);
+      expect({ line, english: ENGLISH_PHRASE.exec(withoutQuotedAndNames(line))?.[0] ?? null }).toEqual({
+        line,
+        english: null,
+      });
+    }
+    // Each platform has its own fix, and the reason comes before it.
+    const locked = (platform: string) =>
+      keychainProblemText({ code: 'keychain_unavailable', message: '', reason: 'keychain_locked' }, platform, t);
+    expect(new Set(['darwin', 'win32', 'linux'].map(locked)).size).toBe(3);
+    expect(locked('darwin')).toMatch(/^キーチェーンがロックされています。.*キーチェーンアクセス/);
+    expect(
+      storageProblemText({ code: 'storage', message: '', reason: 'disk_full' }, createI18nPlugin('en').global.t),
+    ).toMatch(/^History cannot be saved\. .*disk/i);
   });
 
   it('puts the facts into the sentence: the host, the limit with a plural, the provider and the status', () => {

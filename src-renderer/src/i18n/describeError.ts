@@ -42,6 +42,20 @@ export function errorSentence(shape: NagareErrorShape, t: Translate): string {
   return `${t('errors.sentence', { title, body })}${said}`;
 }
 
+/**
+ * Why the system keychain cannot be used, and how to fix it on this platform (`process.platform` names),
+ * for Settings. Without a known reason only the fix is said.
+ */
+export function keychainProblemText(problem: NagareErrorShape, platform: string, t: Translate): string {
+  const fix = t(`errors.keychainFix.${platform === 'darwin' ? 'mac' : platform === 'win32' ? 'windows' : 'linux'}`);
+  return problem.reason ? t('errors.keychainProblem', { what: t(`errors.reasons.${problem.reason}`), fix }) : fix;
+}
+
+/** The start-up notice when the history cannot be opened: what stands in the way, by its reason. */
+export function storageProblemText(problem: NagareErrorShape, t: Translate): string {
+  return t('toast.storageProblem', { reason: describeError(problem, t).body });
+}
+
 /** For components: any thrown value as one line in the UI language. */
 export function useErrorText(): (error: unknown) => string {
   const { t } = useI18n();

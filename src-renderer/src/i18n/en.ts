@@ -22,6 +22,10 @@ export default {
     untitled: 'Untitled',
     pinnedMark: 'Pinned',
     renameLabel: 'New title',
+    rowActions: 'Actions for “{title}”',
+    more: 'More actions',
+    exportMarkdown: 'Export as Markdown',
+    exportJson: 'Export as JSON',
   },
   search: {
     results: 'Search results',
@@ -55,6 +59,7 @@ export default {
     rename: 'Rename',
     export: 'Export',
     delete: 'Delete',
+    more: 'More conversation actions',
   },
   message: {
     you: 'You',
@@ -127,6 +132,13 @@ export default {
     sendWithoutImages: 'Send without the images',
   },
   errors: {
+    /** What the keychain problem in Settings says: what happened, then this platform's fix. */
+    keychainProblem: '{what} {fix}',
+    keychainFix: {
+      mac: 'Open Keychain Access and unlock the login keychain, then try again.',
+      windows: 'Check that Windows Credential Manager is available for your account, then try again.',
+      linux: 'Install or unlock GNOME Keyring or KWallet (a Secret Service provider), then try again.',
+    },
     fixKey: 'Fix the API key',
     setUpProvider: 'Set up a provider',
     retry: 'Retry',
@@ -264,6 +276,7 @@ export default {
       previous: 'Previous conversation',
       rename: 'Rename the conversation',
       delete: 'Delete the conversation',
+      menu: 'Open the actions menu of a conversation',
       pinned: 'Open pinned conversation {n}',
       pin: 'Pin or unpin the conversation',
       settings: 'Conversation settings (model, system prompt)',
@@ -307,7 +320,7 @@ export default {
     recovered: 'The history database was damaged. It was kept at {path} and a new one was started.',
     damagedWal:
       'The history’s write-ahead log was damaged: the latest changes after the damage could not be recovered. A copy of the log was kept at {path}.',
-    storageProblem: 'History cannot be saved: {problem}',
+    storageProblem: 'History cannot be saved. {reason}',
   },
   quickAsk: {
     title: 'Quick ask',

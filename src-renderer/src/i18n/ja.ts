@@ -23,6 +23,10 @@ export default {
     untitled: '無題',
     pinnedMark: 'ピン留め',
     renameLabel: '新しいタイトル',
+    rowActions: '「{title}」の操作',
+    more: 'その他の操作',
+    exportMarkdown: 'Markdown で書き出す',
+    exportJson: 'JSON で書き出す',
   },
   search: {
     results: '検索結果',
@@ -56,6 +60,7 @@ export default {
     rename: '名前を変更',
     export: '書き出す',
     delete: '削除',
+    more: '会話のその他の操作',
   },
   message: {
     you: 'あなた',
@@ -128,6 +133,14 @@ export default {
     sendWithoutImages: '画像なしで送信',
   },
   errors: {
+    keychainProblem: '{what}{fix}',
+    keychainFix: {
+      mac: '「キーチェーンアクセス」でログインキーチェーンのロックを解除してから、もう一度お試しください。',
+      windows:
+        'お使いのアカウントで Windows の資格情報マネージャーが使えることを確かめてから、もう一度お試しください。',
+      linux:
+        'GNOME Keyring または KWallet（Secret Service）をインストールするか、ロックを解除してから、もう一度お試しください。',
+    },
     fixKey: 'API キーを直す',
     setUpProvider: 'プロバイダーを設定',
     retry: '再試行',
@@ -288,6 +301,7 @@ export default {
       previous: '前の会話',
       rename: '会話の名前を変更',
       delete: '会話を削除',
+      menu: '会話の操作メニューを開く',
       pinned: 'ピン留めした会話 {n} を開く',
       pin: '会話をピン留め／解除',
       settings: '会話の設定（モデル、システムプロンプト）',
@@ -331,7 +345,7 @@ export default {
     recovered: '履歴データベースが壊れていました。{path} に保管し、新しいデータベースを作成しました。',
     damagedWal:
       '履歴の先行書き込みログ（WAL）が壊れていたため、破損箇所より後の最近の変更を復元できませんでした。ログのコピーを {path} に保管しました。',
-    storageProblem: '履歴を保存できません: {problem}',
+    storageProblem: '履歴を保存できません。{reason}',
   },
   quickAsk: {
     title: 'クイック質問',

@@ -22,6 +22,8 @@ export const useUiStore = defineStore('ui', () => {
   /** A message to scroll into view and highlight, such as a search hit. */
   const revealMessageId = ref<string | null>(null);
   const renaming = ref(false);
+  /** The conversation `renaming` applies to, when it is not the open one (a sidebar row's Rename). */
+  const renameTarget = ref<string | null>(null);
   /** The sidebar folded away for room; App keeps it in step with the saved setting. */
   const sidebarCollapsed = ref(false);
 
@@ -88,6 +90,7 @@ export const useUiStore = defineStore('ui', () => {
     editingMessageId,
     revealMessageId,
     renaming,
+    renameTarget,
     conversationSettingsOpen,
     sidebarCollapsed,
     toggleSidebar,

@@ -12,6 +12,7 @@ import type { Component } from 'vue';
 import { createI18n } from 'vue-i18n';
 import type {
   AppInfo,
+  KeychainState,
   ProviderPresetView,
   ProviderView,
   SecretStatus,
@@ -57,7 +58,7 @@ export function providerView(overrides: Partial<ProviderView> & { id: string }):
 export interface FakeState {
   providers: ProviderView[];
   keys: Record<string, SecretStatus>;
-  keychain: { available: boolean; problem: string | null };
+  keychain: KeychainState;
   settings: Settings;
   info: AppInfo;
   storage: { bytes: number; messages: number };
@@ -118,7 +119,7 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
       status: () => ok(overview()),
       set: ({ providerId, key, sessionOnly }) => {
         if (!sessionOnly && !state.keychain.available) {
-          return fail({ code: 'keychain_unavailable', message: state.keychain.problem ?? 'No keychain' });
+          return fail(state.keychain.problem ?? { code: 'keychain_unavailable', message: 'No keychain' });
         }
         const status: SecretStatus = {
           isSet: true,
