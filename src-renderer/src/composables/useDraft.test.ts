@@ -67,6 +67,21 @@ describe('useDraft', () => {
     expect(draft.draft.value).toBe('draft two');
   });
 
+  it('keeps what the user typed while the saved draft was on its way', async () => {
+    const { fake, draft } = setUp({ c1: '' });
+    let answer: () => void = () => undefined;
+    fake.api.drafts.get.mockReturnValueOnce(
+      new Promise<Result<Draft>>(
+        (resolve) => (answer = () => resolve({ ok: true, value: { text: '', attachments: [] } })),
+      ),
+    );
+    const loading = draft.loadDraft();
+    draft.setDraft('typed at once');
+    answer();
+    await loading;
+    expect(draft.draft.value).toBe('typed at once');
+  });
+
   it('empties a sent draft in the composer and in main at once', () => {
     const { fake, draft } = setUp();
     draft.setDraft('sent text');

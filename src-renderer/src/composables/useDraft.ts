@@ -16,6 +16,8 @@ export function useDraft(key: Ref<string>, onLoaded: (place: string, saved: Draf
   const draft = ref('');
   let timer: ReturnType<typeof setTimeout> | null = null;
   let pending: { key: string; text: string } | null = null;
+  /** Counts the user's edits, so that a saved draft arriving after the user typed does not replace the typing. */
+  let edits = 0;
 
   /** Saves a draft still waiting for its timer. */
   function flushDraft(): void {
@@ -29,19 +31,24 @@ export function useDraft(key: Ref<string>, onLoaded: (place: string, saved: Draf
 
   /** The user typed: show it now, save it once typing pauses. */
   function setDraft(text: string): void {
+    edits++;
     draft.value = text;
     pending = { key: key.value, text };
     if (timer) clearTimeout(timer);
     timer = setTimeout(flushDraft, DRAFT_SAVE_DELAY_MS);
   }
 
-  /** Shows the saved draft of the current place; an answer for a place already left is dropped. */
+  /**
+   * Shows the saved draft of the current place. An answer for a place already left is dropped, and so
+   * is one that arrives after the user started typing here (a new chat's composer takes keys at once).
+   */
   async function loadDraft(): Promise<void> {
     const place = key.value;
+    const editsBefore = edits;
     const saved = await unwrap(bridge().drafts.get({ key: place }));
     // The files belong to their place whichever is shown now; the text box shows only the current one.
     onLoaded(place, saved);
-    if (key.value === place) draft.value = saved.text;
+    if (key.value === place && edits === editsBefore) draft.value = saved.text;
   }
 
   /** The draft of `place` was sent: empty the composer and the saved draft at once. */
