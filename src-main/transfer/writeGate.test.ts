@@ -71,6 +71,11 @@ describe('the worker’s side of the gate', () => {
     expect(() => db.exec('INSERT INTO nowhere VALUES (1)')).toThrow();
     db.exec('ROLLBACK');
     expect(flags[1]).toBe(0);
+    // A read snapshot (an export) holds no write lock: main's writes go on.
+    db.exec('BEGIN');
+    db.prepare('SELECT count(*) FROM t').get();
+    expect(flags[1]).toBe(0);
+    db.exec('COMMIT');
     db.exec('BEGIN IMMEDIATE');
     // A worker that ended inside a transaction: main clears the flag instead of waiting on it.
     gate.workerEnded();

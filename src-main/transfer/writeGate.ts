@@ -99,19 +99,24 @@ export function mainHasWritesWaiting(shared: SharedArrayBuffer): boolean {
 
 /**
  * The worker's connection, telling main through `shared` whether it holds the write lock: set
- * once a `BEGIN` has taken it, cleared (and main woken) when the transaction has ended.
+ * once a `BEGIN IMMEDIATE` (or `EXCLUSIVE`) has taken it, cleared (and main woken) when the
+ * transaction has ended. A plain `BEGIN` (an export's read snapshot) takes no write lock under WAL,
+ * so main's writes must not wait for it.
  */
 export function lockSharingDatabase(db: HistoryDatabase, shared: SharedArrayBuffer): HistoryDatabase {
   const flags = new Int32Array(shared);
+  let writeTransaction = false;
   return new Proxy(db, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (property !== 'exec') return value;
       return (sql: string) => {
         try {
+          if (/^\s*BEGIN\s+(IMMEDIATE|EXCLUSIVE)\b/i.test(sql)) writeTransaction = true;
           return target.exec(sql);
         } finally {
-          const holds = target.inTransaction ? 1 : 0;
+          if (!target.inTransaction) writeTransaction = false;
+          const holds = writeTransaction ? 1 : 0;
           if (Atomics.exchange(flags, WORKER_HOLDS_LOCK, holds) === 1 && holds === 0) {
             Atomics.notify(flags, WORKER_HOLDS_LOCK);
           }
