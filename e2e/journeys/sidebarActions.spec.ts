@@ -22,10 +22,10 @@ test('by mouse: a hovered row pins without opening; a right-click renames it in 
 
   // The actions show on hover only, in place of the time.
   const alpha = row(page, 'Alpha question');
-  await expect(alpha.getByRole('button', { name: 'Pin', exact: true })).toBeHidden();
+  await expect(alpha.getByTestId('row-pin')).toBeHidden();
   await alpha.hover();
   await expect(alpha.locator('time')).toBeHidden();
-  await alpha.getByRole('button', { name: 'Pin', exact: true }).click();
+  await alpha.getByTestId('row-pin').click();
   await expect(alpha.getByLabel('Pinned', { exact: true })).toBeVisible();
   await expect(page.getByTestId('conversation-list').locator('.heading').first()).toHaveText('Pinned');
   // It acted on that row: the open conversation is still Beta, and its header still offers Pin.
@@ -34,7 +34,7 @@ test('by mouse: a hovered row pins without opening; a right-click renames it in 
   await expect(header.getByRole('button', { name: 'Pin', exact: true })).toBeVisible();
   // The same row now offers Unpin.
   await alpha.hover();
-  await expect(alpha.getByRole('button', { name: 'Unpin' })).toBeVisible();
+  await expect(alpha.getByTestId('row-pin')).toHaveAttribute('title', /^Unpin/);
 
   // A right-click opens the row's menu at the pointer, on its first item.
   const beta = row(page, 'Beta question');
@@ -117,7 +117,7 @@ test('by keyboard: the row menu by Shift+F10 and the ContextMenu key, Esc back t
   await expect(doomed).toBeFocused();
   // A focused row shows its actions as a hovered one does.
   await page.mouse.move(0, 0);
-  await expect(doomed.getByRole('button', { name: 'Delete' })).toBeVisible();
+  await expect(doomed.getByTestId('row-delete')).toBeVisible();
 
   // The ContextMenu key opens the menu on its first item; Esc closes it and gives the row its focus back.
   await page.keyboard.press('ContextMenu');
