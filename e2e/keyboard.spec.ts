@@ -154,7 +154,7 @@ test('Enter while an IME is composing never sends; the Enter after it does', asy
 for (const theme of ['light', 'dark'] as const) {
   for (const language of ['en', 'ja'] as const) {
     test(`axe finds no serious or critical problem on the main screens (${theme}, ${language})`, async ({ launch }) => {
-      // Nine full-page scans, each a few seconds on a busy machine.
+      // Fourteen full-page scans, each a few seconds on a busy machine.
       test.slow();
       const userDataDir = seedMockProvider(mock.url);
       const settingsPath = join(userDataDir, 'settings.json');
@@ -190,7 +190,7 @@ for (const theme of ['light', 'dark'] as const) {
       await scan('message actions');
       await page.keyboard.press('Control+Comma');
       await expect(page.getByTestId('settings-dialog')).toBeVisible();
-      for (const tab of ['providers', 'defaults', 'appearance', 'shortcuts', 'data']) {
+      for (const tab of ['providers', 'defaults', 'appearance', 'shortcuts', 'tools', 'data']) {
         await page.getByTestId(`settings-tab-${tab}`).click();
         await scan(`settings ${tab}`);
       }
@@ -202,6 +202,21 @@ for (const theme of ['light', 'dark'] as const) {
       await page.keyboard.press('Control+Slash');
       await expect(page.getByTestId('shortcut-sheet')).toBeVisible();
       await scan('shortcut sheet');
+      await page.keyboard.press('Escape');
+      // A sidebar row's actions (hovered) and its menu.
+      const row = page.getByTestId('conversation-item').first();
+      await row.hover();
+      await expect(row.getByTestId('row-more')).toBeVisible();
+      await scan('sidebar row actions');
+      await row.click({ button: 'right', position: { x: 40, y: 10 } });
+      await expect(page.getByTestId('conversation-menu')).toBeVisible();
+      await scan('sidebar row menu');
+      await page.keyboard.press('Escape');
+      // The smallest window, with the header's More menu open.
+      await page.setViewportSize({ width: 640, height: 420 });
+      await page.getByTestId('conversation-more').click();
+      await expect(page.getByTestId('conversation-more-menu')).toBeVisible();
+      await scan('header More menu at 640 px');
     });
   }
 }

@@ -120,5 +120,5 @@ export function mathPlugin(md: MarkdownIt): void {
     return `<span class="md-math" data-math="${mode}">${escape(token.content)}</span>`;
   };
   md.renderer.rules.math_block = (tokens, idx) =>
-    `<div class="md-math md-math-block" data-math="block">${escape(tokens[idx]!.content)}</div>\n`;
+    `<div class="md-math md-math-block" data-math="block" tabindex="0">${escape(tokens[idx]!.content)}</div>\n`;
 }

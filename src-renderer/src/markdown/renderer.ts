@@ -33,6 +33,8 @@ export function createMarkdownIt(labels: Partial<MarkdownLabels> = {}): Markdown
   // model output, so carry it as a class instead.
   md.core.ruler.push('align_class', (state) => {
     for (const token of state.tokens) {
+      // A wide table scrolls sideways: it must take the focus so the keyboard can scroll it too.
+      if (token.type === 'table_open') token.attrSet('tabindex', '0');
       const align = /text-align:(left|center|right)/.exec(String(token.attrGet('style') ?? ''))?.[1];
       if (!align) continue;
       token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'style');
@@ -49,7 +51,8 @@ export function createMarkdownIt(labels: Partial<MarkdownLabels> = {}): Markdown
       `<div class="md-code"><div class="md-code-header">` +
       `<span class="md-code-lang">${escapeHtml(name || text.plainText)}</span>` +
       `<button type="button" class="md-code-copy" data-copy-code>${escapeHtml(text.copy)}</button>` +
-      `</div><pre><code${highlight}>${escapeHtml(content)}</code></pre></div>\n`
+      // Focusable, so a long line can be scrolled to by keyboard.
+      `</div><pre tabindex="0"><code${highlight}>${escapeHtml(content)}</code></pre></div>\n`
     );
   };
   md.renderer.rules.fence = (tokens, idx) => codeBlock(tokens[idx]!.content, tokens[idx]!.info);
