@@ -349,3 +349,39 @@ test('copying a code block is shown and announced', async ({ launch }) => {
   await expect(region).toHaveAttribute('aria-live', 'polite');
   await expect(region.getByTestId('toast')).toContainText('Code block copied');
 });
+
+test('a field error reads in the danger colour where its hint was, and every Settings tab has the same heading', async ({
+  launch,
+}) => {
+  const { page } = await launch({ userDataDir: seedMockProvider(mock.url) });
+  await page.keyboard.press('Control+Comma');
+  await page.getByTestId('settings-tab-defaults').click();
+  const temperature = page.getByTestId('default-temperature');
+  const hint = page.locator(`#${await temperature.getAttribute('aria-describedby')}`);
+  const hintColour = await hint.evaluate((element) => getComputedStyle(element).color);
+  await temperature.fill('5');
+  await temperature.press('Tab');
+  await expect(temperature).toHaveAttribute('aria-invalid', 'true');
+  await expect(hint).toContainText('0');
+  const danger = await page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--danger)';
+    document.body.append(probe);
+    const colour = getComputedStyle(probe).color;
+    probe.remove();
+    return colour;
+  });
+  expect(await hint.evaluate((element) => getComputedStyle(element).color)).toBe(danger);
+  expect(danger).not.toBe(hintColour);
+
+  // The Tools tab's heading is set like the others', not as a bare h3.
+  const headingSize = async (tab: string) => {
+    await page.getByTestId(`settings-tab-${tab}`).click();
+    return page
+      .getByTestId('settings-dialog')
+      .locator('h3.section-title')
+      .first()
+      .evaluate((element) => getComputedStyle(element).fontSize);
+  };
+  expect(await headingSize('tools')).toBe(await headingSize('defaults'));
+});
