@@ -8,6 +8,7 @@ import type { AttachmentRef, Draft } from '../../src-preload/contract/types';
 import { toAttachmentView, type AttachmentStore } from './AttachmentStore';
 import type { HistoryDatabase } from './database';
 import { guardStorage } from './errors';
+import { parseJsonList } from './rows';
 
 /** What changed of a draft; a field left out keeps what was saved. */
 export interface DraftChange {
@@ -22,20 +23,7 @@ interface DraftRow {
 
 /** The references a row holds; a value that is not a list of references (written by hand, damaged) holds none. */
 function refsOf(json: string): AttachmentRef[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  return parsed.filter(
-    (item): item is AttachmentRef =>
-      typeof item === 'object' &&
-      item !== null &&
-      typeof (item as AttachmentRef).id === 'string' &&
-      typeof (item as AttachmentRef).name === 'string',
-  );
+  return parseJsonList<AttachmentRef>(json, (ref) => typeof ref.id === 'string' && typeof ref.name === 'string');
 }
 
 /** Drafts on the history database. The caller owns the connection. */

@@ -209,15 +209,20 @@ export function toMessageView(row: MessageRow): MessageView {
 
 const ATTACHMENT_KINDS: readonly AttachmentKind[] = ['image', 'text', 'pdf'];
 
-/** The attachments column; a damaged entry is left out rather than failing the whole read. */
-export function parseAttachments(text: string | null): AttachmentView[] {
+/**
+ * A JSON column holding a list of objects; an entry `accept` refuses (written by hand, damaged) is left
+ * out rather than failing the whole read, and a value that is not a list reads as an empty one.
+ */
+export function parseJsonList<T extends object>(text: string | null, accept: (item: Partial<T>) => boolean): T[] {
   const parsed = parseJsonColumn<unknown>(text, []);
   if (!Array.isArray(parsed)) return [];
-  return parsed.filter(
-    (item): item is AttachmentView =>
-      typeof item === 'object' &&
-      item !== null &&
-      typeof (item as AttachmentView).id === 'string' &&
-      ATTACHMENT_KINDS.includes((item as AttachmentView).kind),
+  return parsed.filter((item): item is T => typeof item === 'object' && item !== null && accept(item as Partial<T>));
+}
+
+/** The attachments column; a damaged entry is left out. */
+export function parseAttachments(text: string | null): AttachmentView[] {
+  return parseJsonList<AttachmentView>(
+    text,
+    (view) => typeof view.id === 'string' && view.kind !== undefined && ATTACHMENT_KINDS.includes(view.kind),
   );
 }

@@ -5,14 +5,14 @@
 import { storeToRefs } from 'pinia';
 import { useI18n } from 'vue-i18n';
 import type { CommandId } from '../../../src-preload/shared/keymap';
-import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
-import { errorSentence } from '../i18n/describeError';
+import { bridge, unwrap } from '../ipc/nagare';
 import { codeBlocksOf } from '../markdown/renderer';
 import { useChatStore } from '../stores/chat';
 import { useConversationsStore } from '../stores/conversations';
 import { useInspectorStore } from '../stores/inspector';
 import { useSettingsStore } from '../stores/settings';
 import { useUiStore } from '../stores/ui';
+import { useErrorToast } from './useErrorToast';
 
 export interface Command {
   id: string;
@@ -41,6 +41,7 @@ export function useCommands() {
   const settings = useSettingsStore();
   const inspector = useInspectorStore();
   const { conversation, streaming } = storeToRefs(chat);
+  const showError = useErrorToast();
 
   const hasConversation = () => conversation.value !== null;
   const lastReply = () => chat.lastOf('assistant');
@@ -74,7 +75,7 @@ export function useCommands() {
       const { savedTo } = await unwrap(bridge().history.export({ conversationId, format }));
       if (savedTo) ui.toast(t('toast.exported', { path: savedTo }));
     } catch (error) {
-      ui.toast(errorSentence(errorShapeOf(error), t), { tone: 'error' });
+      showError(error);
     }
   }
 
@@ -285,9 +286,7 @@ export function useCommands() {
     if (lastRun && lastRun.id === id && lastRun.source !== source && now - lastRun.at < SAME_PRESS_MS) return true;
     lastRun = { id, source, at: now };
     commandsStarted++;
-    void Promise.resolve(command.run()).catch((error: unknown) =>
-      ui.toast(errorSentence(errorShapeOf(error), t), { tone: 'error' }),
-    );
+    void Promise.resolve(command.run()).catch(showError);
     return true;
   }
 

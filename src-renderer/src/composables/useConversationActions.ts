@@ -8,11 +8,10 @@ import { useI18n } from 'vue-i18n';
 import type { ConversationSummary } from '../../../src-preload/contract';
 import { acceleratorFor, formatAccelerator, keymapPlatform, type CommandId } from '../../../src-preload/shared/keymap';
 import type { MenuItem } from '../components/common/menuItem';
-import { errorSentence } from '../i18n/describeError';
-import { errorShapeOf } from '../ipc/nagare';
 import { useSettingsStore } from '../stores/settings';
 import { useUiStore } from '../stores/ui';
 import { useCommands } from './useCommands';
+import { useErrorToast } from './useErrorToast';
 
 export function useConversationActions(
   options: {
@@ -25,6 +24,7 @@ export function useConversationActions(
   const { t } = useI18n();
   const ui = useUiStore();
   const settings = useSettingsStore();
+  const showError = useErrorToast();
   const { deleteConversation, pinConversation, exportConversation } = useCommands();
   const remove = options.remove ?? deleteConversation;
 
@@ -41,7 +41,7 @@ export function useConversationActions(
       try {
         await action();
       } catch (error) {
-        ui.toast(errorSentence(errorShapeOf(error), t), { tone: 'error' });
+        showError(error);
       }
     };
   }

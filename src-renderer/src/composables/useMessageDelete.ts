@@ -4,14 +4,15 @@
  * marker) or it with everything below.
  */
 import { useI18n } from 'vue-i18n';
-import { errorShapeOf } from '../ipc/nagare';
 import { useChatStore, type MessageDeleteScope } from '../stores/chat';
 import { useUiStore } from '../stores/ui';
+import { useErrorToast } from './useErrorToast';
 
 export function useMessageDelete() {
   const { t } = useI18n();
   const chat = useChatStore();
   const ui = useUiStore();
+  const showError = useErrorToast();
 
   /** How many messages the branch on screen shows below `messageId`. */
   function countBelow(messageId: string): number {
@@ -34,10 +35,6 @@ export function useMessageDelete() {
     } catch (error) {
       showError(error);
     }
-  }
-
-  function showError(error: unknown): void {
-    ui.toast(errorShapeOf(error).message, { tone: 'error' });
   }
 
   return { countBelow, remove };

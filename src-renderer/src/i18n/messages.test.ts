@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { createI18nPlugin } from '.';
 import en from './en';
 import ja from './ja';
@@ -6,7 +6,25 @@ import { leaves, type Tree } from './testSupport';
 
 afterEach(() => vi.restoreAllMocks());
 
+const placeholders = (text: string) => [...new Set(text.match(/\{\w+\}/g) ?? [])].sort();
+
 describe('the whole catalogue', () => {
+  it('has exactly the same keys in Japanese as in English, at every depth', () => {
+    // Checked by the type checker (npm run typecheck) as well as here: an extra or a missing key fails both.
+    expectTypeOf(ja).toEqualTypeOf(en);
+    expect([...leaves(ja as Tree).keys()].sort()).toEqual([...leaves(en as Tree).keys()].sort());
+  });
+
+  it('uses the same placeholders in both languages', () => {
+    const japanese = leaves(ja as Tree);
+    for (const [path, text] of leaves(en as Tree)) {
+      expect({ path, placeholders: placeholders(japanese.get(path) ?? '') }).toEqual({
+        path,
+        placeholders: placeholders(text),
+      });
+    }
+  });
+
   it('compiles every message in both languages without a syntax error', () => {
     // vue-i18n reports a message it cannot compile (a bare `@` starts a linked message) on the console.
     const complaints = vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import en from '../i18n/inspector.en';
-import ja from '../i18n/inspector.ja';
+import en from '../i18n/inspector.en.json';
+import ja from '../i18n/inspector.ja.json';
 import type { PathErrorCode } from './extractPath';
 
 /** Every leaf key of a message object, as dotted paths. */

@@ -7,8 +7,9 @@ import { defineStore, storeToRefs } from 'pinia';
 import { computed, onScopeDispose, ref } from 'vue';
 import type { McpServerView, NagareErrorShape } from '../../../src-preload/contract';
 import type { InputOf } from '../../../src-preload/contract/channels';
-import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
+import { bridge, unwrap } from '../ipc/nagare';
 import { useChatStore } from './chat';
+import { failureKept } from './failureKept';
 
 export const useToolsStore = defineStore('tools', () => {
   const servers = ref<McpServerView[]>([]);
@@ -24,15 +25,7 @@ export const useToolsStore = defineStore('tools', () => {
   }
 
   /** Runs an operation, keeping its failure to show instead of throwing it at the caller. */
-  async function attempt<T>(operation: () => Promise<T>): Promise<T | null> {
-    error.value = null;
-    try {
-      return await operation();
-    } catch (caught) {
-      error.value = errorShapeOf(caught);
-      return null;
-    }
-  }
+  const attempt = <T>(operation: () => Promise<T>) => failureKept(error, operation);
 
   const save = (input: InputOf<'mcp.save'>) => attempt(() => unwrap(bridge().mcp.save(input)));
   const remove = (serverId: string) => attempt(() => unwrap(bridge().mcp.remove({ serverId })));

@@ -7,7 +7,8 @@
 import { defineStore } from 'pinia';
 import { onScopeDispose, ref } from 'vue';
 import type { ExportFormat, ImportReport, NagareErrorShape, TransferProgress } from '../../../src-preload/contract';
-import { bridge, errorShapeOf, unwrap } from '../ipc/nagare';
+import { bridge, unwrap } from '../ipc/nagare';
+import { failureKept } from './failureKept';
 
 /** The operation running: an import, or an export in one format. */
 export type TransferTask = 'import' | `export-${ExportFormat}`;
@@ -35,12 +36,8 @@ export const useTransferStore = defineStore('transfer', () => {
     report.value = null;
     savedTo.value = null;
     exportCancelled.value = false;
-    error.value = null;
     try {
-      return await work();
-    } catch (failure) {
-      error.value = errorShapeOf(failure);
-      return null;
+      return await failureKept(error, work);
     } finally {
       running.value = null;
       progress.value = null;

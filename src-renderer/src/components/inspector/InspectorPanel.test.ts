@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import type { RawStreamEntry, StreamLog } from '../../../../src-preload/contract';
 import { packStreamLog } from '../../../../src-preload/contract/packedStreamLog';
-import en from '../../i18n/inspector.en';
+import en from '../../i18n/inspector.en.json';
 import { installFakeNagare, ok } from '../../testing/fakeNagare';
 import InspectorPanel from './InspectorPanel.vue';
 

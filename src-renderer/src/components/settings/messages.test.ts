@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
-import en from '../../i18n/settings.en';
-import ja from '../../i18n/settings.ja';
+import en from '../../i18n/settings.en.json';
+import ja from '../../i18n/settings.ja.json';
 import { leaves, type Tree } from '../../i18n/testSupport';
 
 const placeholders = (text: string) => [...new Set(text.match(/\{\w+\}/g) ?? [])].sort();

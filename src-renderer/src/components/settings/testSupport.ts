@@ -21,7 +21,7 @@ import type {
 } from '../../../../src-preload/contract';
 import { storedSettings } from '../../../../src-preload/contract/schemas';
 import appEn from '../../i18n/en';
-import en from '../../i18n/settings.en';
+import en from '../../i18n/settings.en.json';
 import { createFakeNagare, fail, ok } from '../../testing/fakeNagare';
 
 /** The presets main ships, as the renderer sees them. */
