@@ -142,6 +142,54 @@ describe('InspectorPanel', () => {
     wrapper.unmount();
   });
 
+  it("shows the request's and the response's facts and headers, the figures in order, and which preset is on", async () => {
+    const log = sampleLog();
+    log.response.status = null;
+    installBridge(log);
+    const wrapper = mountPanel({ messageId: 'm1' });
+    await flushPromises();
+
+    const pairs = (list: { findAll: (selector: string) => Array<{ text: () => string }> }) => {
+      const names = list.findAll('dt').map((term) => term.text());
+      const values = list.findAll('dd').map((value) => value.text());
+      return names.map((name, index) => `${name}: ${values[index]}`);
+    };
+    const [request, response] = wrapper.findAll('.columns > section');
+    expect(request!.get('h3').text()).toBe('Request');
+    const [requestFacts, requestHeaders] = request!.findAll('dl');
+    expect(pairs(requestFacts!)).toEqual([
+      'Provider: DeepSeek',
+      'URL: https://api.deepseek.com/v1/chat/completions',
+      'Model: deepseek-reasoner',
+      'Parameters: temperature 0.2',
+      'Messages: 3',
+    ]);
+    expect(pairs(requestHeaders!)).toEqual(['Content-Type: application/json', 'Accept: text/event-stream']);
+    expect(request!.find('[data-testid="inspector-curl"]').exists()).toBe(true);
+    expect(response!.get('h3').text()).toBe('Response');
+    const [responseFacts, responseHeaders] = response!.findAll('dl');
+    expect(pairs(responseFacts!)).toEqual(['Status: No response received']);
+    expect(pairs(responseHeaders!)).toEqual(['content-type: text/event-stream']);
+    expect(response!.find('[data-testid="inspector-curl"]').exists()).toBe(false);
+
+    expect(pairs(wrapper.get('dl.figures'))).toEqual([
+      'Time to first byte: 90 ms',
+      'Time to first token: 120 ms',
+      'Duration: 700 ms',
+      'Tokens: 6',
+      'Tokens per second: 10.3/s',
+      'Events: 9',
+      'Comments: 1',
+    ]);
+
+    const pressed = () =>
+      wrapper.findAll('[aria-pressed]').map((preset) => `${preset.text()}=${preset.attributes('aria-pressed')}`);
+    expect(pressed()).toEqual(['content=true', 'reasoning=false']);
+    await wrapper.get('[data-testid="inspector-preset-reasoning"]').trigger('click');
+    expect(pressed()).toEqual(['content=false', 'reasoning=true']);
+    wrapper.unmount();
+  });
+
   it('highlights the extracted value in each timeline row', async () => {
     installBridge(sampleLog());
     const wrapper = mountPanel({ messageId: 'm1' });
