@@ -3,7 +3,7 @@
  * chips, send them as content parts, see them in history after a restart, and
  * a model that refuses images.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -289,10 +289,29 @@ test('a model that refuses images gives a typed error with the message and its i
   expect(sent.messages.at(-1)?.content).toBe('What is this? [[mock:fault=no-images]]');
 });
 
-test('a binary file dropped on the window is refused with a clear message; nothing is attached', async ({ launch }) => {
-  const { page } = await launch({ userDataDir: seedMockProvider(mock.url) });
-  await drop(page, [fileOf('data.log', 'text/plain', new Uint8Array([0, 159, 146, 150, 0, 1, 2, 3, 0, 255]))]);
-  await expect(page.getByTestId('attachment-problem')).toContainText('data.log');
+test('a binary file dropped on the window is refused with a clear message in the UI language; nothing is attached', async ({
+  launch,
+}) => {
+  const userDataDir = seedMockProvider(mock.url);
+  const binary = () => fileOf('データ.log', 'text/plain', new Uint8Array([0, 159, 146, 150, 0, 1, 2, 3, 0, 255]));
+  const settingsFile = join(userDataDir, 'settings.json');
+  const japanese = { ...JSON.parse(readFileSync(settingsFile, 'utf8')), language: 'ja' };
+  writeFileSync(settingsFile, JSON.stringify(japanese));
+  const first = await launch({ userDataDir, locale: 'ja-JP' });
+  await drop(first.page, [binary()]);
+  // Main says why as a reason; the window words it, so a Japanese window shows no English.
+  await expect(first.page.getByTestId('attachment-problem')).toHaveText(
+    'このファイルは添付できません。「データ.log」は画像、PDF、テキストファイルのどれでもありません。' +
+      '添付できるのは PNG・JPEG・WebP・GIF の画像、PDF、UTF-8 のテキストファイルです。',
+  );
+  await first.close();
+
+  writeFileSync(settingsFile, JSON.stringify({ ...japanese, language: 'en' }));
+  const { page } = await launch({ userDataDir });
+  await drop(page, [binary()]);
+  await expect(page.getByTestId('attachment-problem')).toContainText(
+    '“データ.log” is not an image, a PDF or a text file.',
+  );
   await expect(page.getByTestId('attachment-chip')).toHaveCount(0);
   // An SVG is accepted only as text, never as an image.
   await drop(page, [

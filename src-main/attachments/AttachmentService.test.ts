@@ -56,9 +56,10 @@ describe('AttachmentService on a real folder and database', () => {
     expect(svg.kind).toBe('text');
     await expect(
       service.add({ name: 'data.log', bytes: new Uint8Array([0, 1, 2, 255, 0, 7, 0]) }),
-    ).rejects.toMatchObject({ code: 'attachment_invalid', message: expect.stringContaining('data.log') });
+    ).rejects.toMatchObject({ code: 'attachment_invalid', facts: { reason: 'file_unsupported', file: 'data.log' } });
     await expect(service.add({ name: 'empty.txt', bytes: new Uint8Array() })).rejects.toMatchObject({
       code: 'attachment_invalid',
+      facts: { reason: 'file_empty', file: 'empty.txt' },
     });
   });
 

@@ -9,6 +9,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ErrorReason } from '../../src-preload/contract/errors';
 import type { AttachmentRef, AttachmentView } from '../../src-preload/contract/types';
 import { ATTACHMENT_LIMITS } from '../../src-preload/contract/types';
 import { AppError } from '../common/AppError';
@@ -98,31 +99,33 @@ export class AttachmentService {
    */
   async add(input: { name: string; bytes: Uint8Array }): Promise<AttachmentView> {
     const { name, bytes } = input;
-    const refuse = (why: string): never => {
-      throw new AppError('attachment_invalid', `“${name}” ${why}`);
+    const refuse = (reason: ErrorReason, why: string): never => {
+      throw new AppError('attachment_invalid', `“${name}” ${why}`, { reason, file: name });
     };
-    if (bytes.byteLength === 0) refuse('is empty.');
+    if (bytes.byteLength === 0) refuse('file_empty', 'is empty.');
     if (bytes.byteLength > ATTACHMENT_LIMITS.fileBytes) {
       refuse(
+        'file_too_large',
         `is ${describeBytes(bytes.byteLength)}; a file can be at most ${describeBytes(ATTACHMENT_LIMITS.fileBytes)}.`,
       );
     }
     const described = describeFile(bytes);
     let stored: Omit<StoredAttachment, 'sha256'>;
     if (!described.ok) {
-      return refuse(
-        described.reason === 'damaged_image'
-          ? 'looks like an image, but it is damaged.'
-          : `${described.detected ? `is a ${described.detected} file` : 'is not a text file, an image or a PDF'}. ` +
+      return described.reason === 'damaged_image'
+        ? refuse('image_damaged', 'looks like an image, but it is damaged.')
+        : refuse(
+            'file_unsupported',
+            `${described.detected ? `is a ${described.detected} file` : 'is not a text file, an image or a PDF'}. ` +
               'Nagare can attach PNG, JPEG, WebP and GIF images, PDFs, and text files in UTF-8.',
-      );
+          );
     }
     if ('pdf' in described) {
       let pdf: PdfText;
       try {
         pdf = await this.deps.readPdf(bytes);
       } catch {
-        return refuse('could not be read as a PDF. It may be damaged or protected by a password.');
+        return refuse('pdf_unreadable', 'could not be read as a PDF. It may be damaged or protected by a password.');
       }
       stored = describePdf(bytes, pdf.pages, pdf.text);
     } else {

@@ -751,13 +751,16 @@ export class HistoryRepository {
       const files = this.attachmentRows.resolve(refs);
       const total = files.reduce((sum, file) => sum + file.bytes, 0);
       if (files.length > ATTACHMENT_LIMITS.files) {
-        throw new HistoryError('attachment_invalid', `A message can carry at most ${ATTACHMENT_LIMITS.files} files.`);
+        throw new HistoryError('attachment_invalid', `A message can carry at most ${ATTACHMENT_LIMITS.files} files.`, {
+          reason: 'too_many_files',
+        });
       }
       if (total > ATTACHMENT_LIMITS.messageBytes) {
         const mb = (bytes: number) => `${Math.ceil(bytes / (1024 * 1024))} MB`;
         throw new HistoryError(
           'attachment_invalid',
           `These files add up to ${mb(total)}; a message can carry at most ${mb(ATTACHMENT_LIMITS.messageBytes)}.`,
+          { reason: 'files_too_large' },
         );
       }
       return files;

@@ -97,6 +97,14 @@ export const ERROR_REASONS = [
   'shortcut_taken',
   'transfer_busy',
   'empty_key',
+  // Attachments.
+  'file_empty',
+  'file_too_large',
+  'file_unsupported',
+  'image_damaged',
+  'pdf_unreadable',
+  'too_many_files',
+  'files_too_large',
 ] as const;
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

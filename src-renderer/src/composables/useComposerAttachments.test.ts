@@ -26,7 +26,12 @@ function setUp() {
     attachments: {
       add: ({ name, bytes }) =>
         name.endsWith('.bin')
-          ? fail({ code: 'attachment_invalid', message: `“${name}” is not a text file, an image or a PDF.` })
+          ? fail({
+              code: 'attachment_invalid',
+              message: `“${name}” is not a text file, an image or a PDF.`,
+              reason: 'file_unsupported',
+              file: name,
+            })
           : ok(viewOf(name, bytes.byteLength)),
     },
   });
@@ -60,7 +65,7 @@ describe('useComposerAttachments', () => {
     await files.add([textFile('data.bin')]);
     expect(files.problem.value).toEqual({
       kind: 'refused',
-      message: '“data.bin” is not a text file, an image or a PDF.',
+      error: expect.objectContaining({ code: 'attachment_invalid', reason: 'file_unsupported', file: 'data.bin' }),
     });
     expect(files.pending.value).toEqual([]);
     await files.add(Array.from({ length: ATTACHMENT_LIMITS.files + 2 }, (_, index) => textFile(`f${index}.txt`)));

@@ -9,7 +9,7 @@
  * released when the chip goes, or of the stored bytes for restored chips.
  */
 import { computed, onScopeDispose, ref, type Ref } from 'vue';
-import type { AttachmentRef, AttachmentView } from '../../../src-preload/contract';
+import type { AttachmentRef, AttachmentView, NagareErrorShape } from '../../../src-preload/contract';
 import { ATTACHMENT_LIMITS } from '../../../src-preload/contract/types';
 import { attachmentUrl } from '../attachments/attachmentUrls';
 import { prepareInWorker } from '../attachments/prepareInWorker';
@@ -32,7 +32,7 @@ export type AttachmentProblem =
   | { kind: 'tooLarge'; name: string; bytes: number }
   | { kind: 'totalTooLarge'; bytes: number }
   | { kind: 'unreadableImage'; name: string }
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; error: NagareErrorShape };
 
 /** A size as people read it: `12 MB`, `340 KB`. */
 export function formatBytes(bytes: number): string {
@@ -139,7 +139,7 @@ export function useComposerAttachments(place: Ref<string>) {
     try {
       view = await unwrap(bridge().attachments.add({ name: prepared.name, bytes: prepared.bytes }));
     } catch (error) {
-      return drop({ kind: 'refused', message: errorShapeOf(error).message });
+      return drop({ kind: 'refused', error: errorShapeOf(error) });
     }
     const siblings = lists.value[where] ?? [];
     if (!siblings.some((other) => other.key === item.key)) return; // removed meanwhile
