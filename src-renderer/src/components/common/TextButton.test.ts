@@ -12,6 +12,26 @@ describe('TextButton', () => {
     expect(element.text()).toBe('Save');
   });
 
+  it('submits its form only when told to', async () => {
+    const onSubmit = vi.fn((event: Event) => event.preventDefault());
+    const form = mount(
+      {
+        components: { TextButton },
+        template: '<form @submit="onSubmit"><TextButton label="Save" submits /><TextButton label="Other" /></form>',
+        setup: () => ({ onSubmit }),
+      },
+      { attachTo: document.body },
+    );
+    const [save, other] = form.findAll('button');
+    expect(save!.attributes('type')).toBe('submit');
+    expect(other!.attributes('type')).toBe('button');
+    (other!.element as HTMLButtonElement).click();
+    expect(onSubmit).not.toHaveBeenCalled();
+    (save!.element as HTMLButtonElement).click();
+    expect(onSubmit).toHaveBeenCalledOnce();
+    form.unmount();
+  });
+
   it('passes attributes and listeners through to the button', async () => {
     const onClick = vi.fn();
     const button = mount(TextButton, {
