@@ -21,7 +21,10 @@ describe('AppearanceSettings', () => {
     const view = await mountLoaded(AppearanceSettings);
     expect((byTestId(view, 'theme-light').element as HTMLInputElement).checked).toBe(true);
     expect((byTestId(view, 'language-ja').element as HTMLInputElement).checked).toBe(true);
-    expect(view.find('label[for$="-language-ja"]').text()).toBe('日本語');
+    // Each radio is named by its label; a language is named in that language.
+    const japanese = view.find(`label[for="${byTestId(view, 'language-ja').attributes('id')}"]`);
+    expect(japanese.text()).toBe('日本語');
+    expect(japanese.find('[lang="ja"]').exists()).toBe(true);
 
     await byTestId(view, 'theme-dark').setValue(true);
     await flushPromises();
