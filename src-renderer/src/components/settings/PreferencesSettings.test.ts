@@ -122,7 +122,9 @@ describe('ShortcutsSettings', () => {
 
   it('saves the quick-ask shortcut and turns it off', async () => {
     const view = await mountLoaded(ShortcutsSettings);
-    expect(view.text()).toContain('Works system-wide');
+    const field = byTestId(view, 'quick-ask-shortcut');
+    expect(view.find(`label[for="${field.attributes('id')}"]`).text()).toBe('Quick-ask shortcut');
+    expect(view.find(`[id="${field.attributes('aria-describedby')}"]`).text()).toContain('Works system-wide');
     await byTestId(view, 'quick-ask-shortcut').setValue('CommandOrControl+Shift+Space');
     await byTestId(view, 'quick-ask-save').trigger('submit');
     await flushPromises();
