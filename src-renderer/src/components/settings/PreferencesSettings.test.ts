@@ -137,4 +137,24 @@ describe('ShortcutsSettings', () => {
     expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({ quickAskShortcut: '' });
     expect((byTestId(view, 'quick-ask-shortcut').element as HTMLInputElement).value).toBe('');
   });
+
+  it('says why a shortcut was refused, and that the next one was saved', async () => {
+    const view = await mountLoaded(ShortcutsSettings);
+    harness.fake.api.settings.update.mockReturnValueOnce(
+      harness.fake.fail({ code: 'invalid_request', message: 'quickAskShortcut: not an accelerator' }),
+    );
+    await byTestId(view, 'quick-ask-shortcut').setValue('Ctrl+Q');
+    await byTestId(view, 'quick-ask-save').trigger('submit');
+    await flushPromises();
+    expect(byTestId(view, 'quick-ask-error').attributes('role')).toBe('alert');
+    expect(byTestId(view, 'quick-ask-error').text()).toMatch(/^This cannot be done\./);
+    expect(byTestId(view, 'quick-ask-notice').exists()).toBe(false);
+
+    await byTestId(view, 'quick-ask-shortcut').setValue('Ctrl+Shift+Q');
+    await byTestId(view, 'quick-ask-save').trigger('submit');
+    await flushPromises();
+    expect(byTestId(view, 'quick-ask-error').exists()).toBe(false);
+    expect(byTestId(view, 'quick-ask-notice').attributes('role')).toBe('status');
+    expect(byTestId(view, 'quick-ask-notice').text()).toBe('Saved.');
+  });
 });
