@@ -20,6 +20,16 @@ function importStaysOpen(): (report: ImportReport) => void {
 }
 
 describe('DataSettings', () => {
+  it('is a list of sections, each named by its heading', async () => {
+    const view = await mountData();
+    const names = view.findAll('section').map((section) => {
+      const heading = view.find(`[id="${section.attributes('aria-labelledby')}"]`);
+      expect(heading.element.tagName).toBe('H4');
+      return heading.text();
+    });
+    expect(names).toEqual(['Backup', 'Export', 'Import', 'Raw stream logs', 'Where your data lives']);
+  });
+
   it('backs up the history to the file chosen in main, says where, and reports a failure', async () => {
     const view = await mountData();
     harness.fake.api.history.backup.mockReturnValueOnce(harness.fake.ok({ savedTo: '/home/me/Nagare backup.db' }));

@@ -21,7 +21,10 @@ describe('AppearanceSettings', () => {
     const view = await mountLoaded(AppearanceSettings);
     expect((byTestId(view, 'theme-light').element as HTMLInputElement).checked).toBe(true);
     expect((byTestId(view, 'language-ja').element as HTMLInputElement).checked).toBe(true);
-    expect(view.find('label[for$="-language-ja"]').text()).toBe('日本語');
+    // Each radio is named by its label; a language is named in that language.
+    const japanese = view.find(`label[for="${byTestId(view, 'language-ja').attributes('id')}"]`);
+    expect(japanese.text()).toBe('日本語');
+    expect(japanese.find('[lang="ja"]').exists()).toBe(true);
 
     await byTestId(view, 'theme-dark').setValue(true);
     await flushPromises();
@@ -119,7 +122,9 @@ describe('ShortcutsSettings', () => {
 
   it('saves the quick-ask shortcut and turns it off', async () => {
     const view = await mountLoaded(ShortcutsSettings);
-    expect(view.text()).toContain('Works system-wide');
+    const field = byTestId(view, 'quick-ask-shortcut');
+    expect(view.find(`label[for="${field.attributes('id')}"]`).text()).toBe('Quick-ask shortcut');
+    expect(view.find(`[id="${field.attributes('aria-describedby')}"]`).text()).toContain('Works system-wide');
     await byTestId(view, 'quick-ask-shortcut').setValue('CommandOrControl+Shift+Space');
     await byTestId(view, 'quick-ask-save').trigger('submit');
     await flushPromises();
@@ -131,5 +136,25 @@ describe('ShortcutsSettings', () => {
     await flushPromises();
     expect(harness.fake.api.settings.update).toHaveBeenLastCalledWith({ quickAskShortcut: '' });
     expect((byTestId(view, 'quick-ask-shortcut').element as HTMLInputElement).value).toBe('');
+  });
+
+  it('says why a shortcut was refused, and that the next one was saved', async () => {
+    const view = await mountLoaded(ShortcutsSettings);
+    harness.fake.api.settings.update.mockReturnValueOnce(
+      harness.fake.fail({ code: 'invalid_request', message: 'quickAskShortcut: not an accelerator' }),
+    );
+    await byTestId(view, 'quick-ask-shortcut').setValue('Ctrl+Q');
+    await byTestId(view, 'quick-ask-save').trigger('submit');
+    await flushPromises();
+    expect(byTestId(view, 'quick-ask-error').attributes('role')).toBe('alert');
+    expect(byTestId(view, 'quick-ask-error').text()).toMatch(/^This cannot be done\./);
+    expect(byTestId(view, 'quick-ask-notice').exists()).toBe(false);
+
+    await byTestId(view, 'quick-ask-shortcut').setValue('Ctrl+Shift+Q');
+    await byTestId(view, 'quick-ask-save').trigger('submit');
+    await flushPromises();
+    expect(byTestId(view, 'quick-ask-error').exists()).toBe(false);
+    expect(byTestId(view, 'quick-ask-notice').attributes('role')).toBe('status');
+    expect(byTestId(view, 'quick-ask-notice').text()).toBe('Saved.');
   });
 });
