@@ -10,6 +10,9 @@
  */
 import { createParser } from 'eventsource-parser';
 
+/** One options object for every read, rather than a new one per read. */
+const STREAMING = { stream: true } as const;
+
 /** One dispatched event, as the standard's `MessageEvent` would carry it. */
 export interface EventStreamEvent {
   /** The event type; `message` when the stream named none. */
@@ -115,7 +118,7 @@ export function createEventStreamDecoder(
   return {
     push(bytes) {
       if (ended) throw new Error('The event stream has already ended.');
-      feed(decoder.decode(bytes, { stream: true }));
+      feed(decoder.decode(bytes, STREAMING));
     },
     end() {
       if (ended) return;
