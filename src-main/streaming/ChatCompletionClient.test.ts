@@ -4,6 +4,7 @@ import type { ProviderConfig } from '../providers/requestBuilder';
 import {
   ChatCompletionClient,
   DEFAULT_MAX_LOG_CHARS,
+  SecretSighting,
   type ChatCompletionClientOptions,
   type ChatCompletionStream,
 } from './ChatCompletionClient';
@@ -487,5 +488,63 @@ describe('ChatCompletionStream over a Response body', () => {
     expect((await out.done).at(-1)?.type).toBe('done');
     expect(out.text()).toBe('one two');
     expect(eventStreamResponse(new ControlledBody().stream).headers.get('content-type')).toMatch(/event-stream/);
+  });
+});
+
+describe('the raw log and the key', () => {
+  const FAKE_KEY = 'sk-fake-0123456789abcdef';
+
+  it('scrubs the key from events and comments wherever the reads split it, and leaves other entries as sent', async () => {
+    // Each body echoes the key once, so no later read gives it away whole.
+    const echoes: Array<[string, string]> = [
+      [`: echo ${FAKE_KEY}\n\n`, 'echo [redacted]'],
+      [sseChunk({ content: `you said ${FAKE_KEY}` }), 'you said [redacted]'],
+      [`data: first line\ndata: ${FAKE_KEY} on the second\n\n`, 'first line\n[redacted] on the second'],
+    ];
+    for (const [echo, logged] of echoes) {
+      const body = ': hello\n\n' + sseChunk({ content: 'Bearer abc is not a key' }) + echo + SSE_END;
+      const at = body.indexOf(FAKE_KEY);
+      // Whole, and cut at every character across the key.
+      for (const cut of [0, ...Array.from({ length: FAKE_KEY.length + 2 }, (_, i) => at - 1 + i)]) {
+        const stream = streamOver(cut === 0 ? [body] : [body.slice(0, cut), body.slice(cut)]);
+        await consume(stream).done;
+        const data = stream.entries.map((entry) => entry.data);
+        expect(JSON.stringify(data)).not.toContain(FAKE_KEY);
+        expect(data).toContain('hello');
+        expect(data.some((d) => d.includes('Bearer abc is not a key'))).toBe(true);
+        expect(data.some((d) => d.includes(logged))).toBe(true);
+      }
+    }
+  });
+
+  it('scrubs the key when it arrives one byte per read', async () => {
+    const body = sseChunk({ content: `key ${FAKE_KEY} here` }) + SSE_END;
+    const stream = streamOver([...new TextEncoder().encode(body)].map((byte) => new Uint8Array([byte])));
+    await consume(stream).done;
+    expect(JSON.stringify(stream.entries)).not.toContain(FAKE_KEY);
+    expect(JSON.stringify(stream.entries)).toContain('key [redacted] here');
+  });
+});
+
+describe('SecretSighting', () => {
+  function sees(secret: string, pieces: string[]): boolean {
+    const sighting = new SecretSighting(secret);
+    for (const piece of pieces) sighting.scan(piece);
+    return sighting.seen;
+  }
+
+  it('sees the secret inside a piece, across two pieces, and across pieces shorter than it', () => {
+    expect(sees('secret', ['no', 'thing'])).toBe(false);
+    expect(sees('secret', ['a secret here'])).toBe(true);
+    expect(sees('secret', ['a sec', 'ret'])).toBe(true);
+    expect(sees('secret', ['s', 'e', 'c', 'r', 'e', 't'])).toBe(true);
+    expect(sees('secret', ['xx s', 'ec', 'r', 'et yy'])).toBe(true);
+    expect(sees('secret', ['secre', 'x', 't'])).toBe(false);
+  });
+
+  it('leaves keys it cannot watch by boundary to the check of every entry', () => {
+    expect(sees('a', [])).toBe(true);
+    expect(sees('two\nlines', [])).toBe(true);
+    expect(sees('', [])).toBe(true);
   });
 });

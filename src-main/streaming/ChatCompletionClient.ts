@@ -196,6 +196,8 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
   /** When the read being decoded arrived, in ms since the start: the time of each of its events in the log. */
   private readAt = 0;
   private logChars = 0;
+  /** Whether the key has been sent back in the body: until then no logged event can hold it. */
+  private readonly keyInBody: SecretSighting;
 
   /** Use {@link ChatCompletionClient.stream}. */
   constructor(options: Required<ChatCompletionClientOptions>, input: ChatStreamRequest) {
@@ -210,6 +212,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
       body: this.httpRequest.loggedBody ?? this.httpRequest.body ?? '',
       elided: this.httpRequest.elided ?? [],
     };
+    this.keyInBody = new SecretSighting(input.apiKey ?? '');
     this.mapper = new ChatCompletionEventMapper((event) => {
       if (event.type === 'done' || event.type === 'error') {
         this.terminal = event;
@@ -233,6 +236,9 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
         maxBufferChars: maxEventChars,
         onComment: (comment) => {
           if (!this.truncated) this.log('comment', '', '', comment);
+        },
+        onText: (text) => {
+          if (!this.truncated) this.keyInBody.scan(text);
         },
       },
     );
@@ -260,11 +266,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
    */
   next(): Promise<IteratorResult<ChatStreamEvent>> {
     if (this.head < this.queue.length) return Promise.resolve(this.take());
-    return this.fill().catch((error: unknown) => {
-      this.phase = 'ended';
-      this.release();
-      throw error;
-    });
+    return this.fill();
   }
 
   /** Called when the consumer stops early (`break`): the request is aborted and the socket closed. */
@@ -287,36 +289,46 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
     return { value, done: false };
   }
 
-  /** The loop: reads until a read gives events (or the stream ends), then hands out the first. */
+  /**
+   * The loop: reads until a read gives events (or the stream ends), then hands out the first.
+   * Its own try/catch rather than a `.catch` in `next`, which cost a promise and a closure per read.
+   */
   private async fill(): Promise<IteratorResult<ChatStreamEvent>> {
-    while (this.head >= this.queue.length) {
-      if (this.phase === 'ended') return ITERATION_DONE;
-      if (this.phase === 'idle') {
-        await this.open();
-        continue;
+    try {
+      while (this.head >= this.queue.length) {
+        if (this.phase === 'ended') return ITERATION_DONE;
+        if (this.phase === 'idle') {
+          await this.open();
+          continue;
+        }
+        const reader = this.reader;
+        if (!reader || this.failure || this.abortReason || this.mapper.finished) {
+          this.end();
+          continue;
+        }
+        let read: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          read = await reader.read();
+        } catch (error) {
+          this.failure = this.transportFailure(error);
+          continue;
+        }
+        // After an abort whatever the read returned is moot: the next turn ends with the abort's error.
+        if (this.abortReason) continue;
+        if (read.done) {
+          this.decoder.end();
+          this.mapper.end();
+        } else {
+          this.decode(read.value);
+        }
       }
-      const reader = this.reader;
-      if (!reader || this.failure || this.abortReason || this.mapper.finished) {
-        this.end();
-        continue;
-      }
-      let read: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        read = await reader.read();
-      } catch (error) {
-        this.failure = this.transportFailure(error);
-        continue;
-      }
-      // After an abort whatever the read returned is moot: the next turn ends with the abort's error.
-      if (this.abortReason) continue;
-      if (read.done) {
-        this.decoder.end();
-        this.mapper.end();
-      } else {
-        this.decode(read.value);
-      }
+      return this.take();
+    } catch (error) {
+      // A bug in Nagare, not something the server did: close the request, then let it surface.
+      this.phase = 'ended';
+      this.release();
+      throw error;
     }
-    return this.take();
   }
 
   /** Sends the request and checks the answer; leaves a body reader, or a failure. */
@@ -457,7 +469,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
     if (this.truncated) return;
     // Servers echo a rejected key in their error bodies; the raw log is shown and saved, so it never holds one.
     const key = this.input.apiKey;
-    if (key && (type === 'error-body' || data.includes(key))) data = scrubSecrets(data, [key]);
+    if (key && (type === 'error-body' || (this.keyInBody.seen && data.includes(key)))) data = scrubSecrets(data, [key]);
     const size = data.length + event.length + id.length + LOG_ENTRY_OVERHEAD;
     if (this.logChars + size > this.options.maxLogChars) {
       this.truncated = true;
@@ -484,6 +496,36 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
     const mapper = this.mapper;
     if (mapper.usage?.completionTokens !== undefined) return mapper.usage;
     return { ...mapper.usage, completionTokens: Math.ceil(mapper.generatedChars / 4), estimated: true };
+  }
+}
+
+/**
+ * Tells whether a secret has appeared in a text that arrives in pieces, also across the
+ * boundary of two pieces. The raw log scans each network read once with it rather than
+ * searching every event of the read for the key (a search per event was a measurable share
+ * of the log's cost): an event's data or a comment is part of one line of the body, so it
+ * can hold the key only once the body has.
+ */
+export class SecretSighting {
+  /** True once the secret was seen; then every logged entry must be checked for it. */
+  seen: boolean;
+  private readonly secret: string;
+  /** The last `secret.length - 1` characters so far: the part of a match that may start in an earlier piece. */
+  private tail = '';
+
+  constructor(secret: string) {
+    this.secret = secret;
+    // Data lines are joined with LF, so a key with a line break could appear only once joined;
+    // a one-character key leaves no boundary to watch. Both are checked entry by entry.
+    this.seen = secret.length < 2 || /[\r\n]/.test(secret);
+  }
+
+  /** Looks at the next piece of the text. */
+  scan(text: string): void {
+    if (this.seen) return;
+    const overlap = this.secret.length - 1;
+    this.seen = text.includes(this.secret) || (this.tail + text.slice(0, overlap)).includes(this.secret);
+    this.tail = text.length >= overlap ? text.slice(text.length - overlap) : (this.tail + text).slice(-overlap);
   }
 }
 

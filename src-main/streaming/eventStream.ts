@@ -10,6 +10,9 @@
  */
 import { createParser } from 'eventsource-parser';
 
+/** One options object for every read, rather than a new one per read. */
+const STREAMING = { stream: true } as const;
+
 /** One dispatched event, as the standard's `MessageEvent` would carry it. */
 export interface EventStreamEvent {
   /** The event type; `message` when the stream named none. */
@@ -30,6 +33,11 @@ export interface EventStreamDecoderOptions {
    * a line would otherwise grow memory without limit. Unbounded when absent.
    */
   maxBufferChars?: number;
+  /**
+   * Called with each piece of decoded text before it is parsed, so that a caller can scan a
+   * whole read once instead of every event in it.
+   */
+  onText?: (text: string) => void;
 }
 
 /** Bytes in, events out. */
@@ -98,8 +106,11 @@ export function createEventStreamDecoder(
   // buffered, which dispatches nothing, and it ends the parser's BOM check.
   parser.feed('\n');
 
+  const onText = options.onText;
+
   function feed(text: string): void {
     if (text === '') return;
+    onText?.(text);
     parser.feed(text);
     if (overflowed) throw new EventStreamOverflowError(options.maxBufferChars ?? 0);
   }
@@ -107,7 +118,7 @@ export function createEventStreamDecoder(
   return {
     push(bytes) {
       if (ended) throw new Error('The event stream has already ended.');
-      feed(decoder.decode(bytes, { stream: true }));
+      feed(decoder.decode(bytes, STREAMING));
     },
     end() {
       if (ended) return;
