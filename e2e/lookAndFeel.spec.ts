@@ -331,6 +331,9 @@ test('the sidebar folds away by button and by key, and stays folded after a rest
   await expect(sidebar).toBeVisible();
   await toggle.click();
   await expect(sidebar).toBeHidden();
+  // The fold is saved by main a moment after the window shows it; a restart reads what was saved.
+  const savedFold = () => JSON.parse(readFileSync(join(userDataDir, 'settings.json'), 'utf8')).sidebarCollapsed;
+  await expect.poll(savedFold).toBe(true);
   await first.close();
 
   const second = await launch({ userDataDir });
