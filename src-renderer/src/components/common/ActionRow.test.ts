@@ -2,11 +2,11 @@
 import { mount } from '@vue/test-utils';
 import { Pin } from 'lucide-vue-next';
 import { describe, expect, it, vi } from 'vitest';
-import ChatActions from './ChatActions.vue';
+import ActionRow from './ActionRow.vue';
 
-describe('ChatActions', () => {
+describe('ActionRow', () => {
   it('draws an action with an icon as an icon button named by its label, one without as a labelled button', () => {
-    const actions = mount(ChatActions, {
+    const actions = mount(ActionRow, {
       props: {
         actions: [
           { testId: 'pin', label: 'Pin', icon: Pin, tip: 'Pin (Ctrl+Shift+P)', pressed: false, run: () => undefined },
@@ -32,7 +32,7 @@ describe('ChatActions', () => {
   it('runs the action clicked, and none that is disabled', async () => {
     const remove = vi.fn();
     const copy = vi.fn();
-    const actions = mount(ChatActions, {
+    const actions = mount(ActionRow, {
       props: {
         actions: [
           { testId: 'copy', label: 'Copy', icon: Pin, run: copy },
@@ -46,5 +46,19 @@ describe('ChatActions', () => {
     expect(remove).not.toHaveBeenCalled();
     expect(actions.get('[data-testid="delete"]').classes()).toContain('danger');
     expect(actions.classes()).toContain('icons');
+  });
+
+  it('draws full-size labelled buttons when asked, with what the caller adds after them', () => {
+    const row = mount(ActionRow, {
+      props: { actions: [{ testId: 'backup', label: 'Back up now', run: () => undefined }], fullSize: true },
+      slots: { default: '<span data-testid="status">Saved</span>' },
+    });
+    expect(row.get('[data-testid="backup"]').classes()).not.toContain('small');
+    expect(row.element.lastElementChild?.getAttribute('data-testid')).toBe('status');
+  });
+
+  it('spaces a row with no actions as a row of words, not of icons', () => {
+    const row = mount(ActionRow, { props: { actions: [] }, slots: { default: '<span>Only words</span>' } });
+    expect(row.classes()).not.toContain('icons');
   });
 });

@@ -1,11 +1,11 @@
-/** One action of a row of buttons in the conversation: a message's actions, the header's, a notice's. */
+/** One action of a row of buttons: a message's actions, the header's, a notice's, a Settings section's. */
 import type { Component } from 'vue';
 
-export interface ChatAction {
+export interface RowAction {
   /** Unique in its row; also its `data-testid`. */
   testId: string;
   label: string;
-  /** Makes the button icon-only (see `ChatActions`); its label is then its accessible name. */
+  /** Makes the button icon-only (see `ActionRow`); its label is then its accessible name. */
   icon?: Component;
   /** The tooltip when it says more than the label (the key, the format). */
   tip?: string;
