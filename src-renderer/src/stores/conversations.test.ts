@@ -113,6 +113,25 @@ describe('useConversationsStore', () => {
     expect(store.searchHits).toEqual([]);
   });
 
+  it('starts a new query at the first page, even when history changes before its search runs', async () => {
+    vi.useFakeTimers();
+    const { fake } = installHistory([]);
+    const many = (word: string, count: number) => ok(Array.from({ length: count }, (_, i) => hit(`${word}${i}`, word)));
+    fake.api.history.search.mockImplementation(({ query, limit }) => many(query, Math.min(limit, 80)));
+    const store = useConversationsStore();
+    await store.search('Question');
+    await store.showMoreResults();
+    expect(store.searchHits).toHaveLength(80);
+    // The box shows the new words at once and searches a moment later; a reply saved meanwhile refreshes first.
+    store.searchQuery = '思います';
+    fake.emit('history.changed', { conversationId: null, reason: 'message' });
+    await vi.advanceTimersByTimeAsync(100);
+    await flushPromises();
+    expect(fake.api.history.search).toHaveBeenLastCalledWith({ query: '思います', limit: 51 });
+    expect(store.searchHits).toHaveLength(50);
+    expect(store.searchCapped).toBe(true);
+  });
+
   it('refreshes once for a burst of history changes, and searches again', async () => {
     vi.useFakeTimers();
     const { fake, state } = installHistory([summary('a')]);

@@ -93,10 +93,15 @@ export const useConversationsStore = defineStore('conversations', () => {
   }
 
   let searchGeneration = 0;
+  /**
+   * The query the shown hits answer. Not `searchQuery`: the search box sets that on every keystroke, before
+   * the search runs, and a new query must start again at the first page.
+   */
+  let searchedQuery = '';
   async function search(query: string, limit: number = SEARCH_PAGE): Promise<void> {
-    if (query !== searchQuery.value || limit < searchLimit.value) searchLimit.value = SEARCH_PAGE;
+    searchLimit.value = query === searchedQuery ? Math.max(SEARCH_PAGE, limit) : SEARCH_PAGE;
+    searchedQuery = query;
     searchQuery.value = query;
-    searchLimit.value = Math.max(searchLimit.value, limit);
     const generation = ++searchGeneration;
     if (!query.trim()) {
       searchHits.value = [];
