@@ -117,7 +117,7 @@ describe('useConversationsStore', () => {
     vi.useFakeTimers();
     const { fake } = installHistory([]);
     const many = (word: string, count: number) => ok(Array.from({ length: count }, (_, i) => hit(`${word}${i}`, word)));
-    fake.api.history.search.mockImplementation(({ query, limit }) => many(query, Math.min(limit, 80)));
+    fake.api.history.search.mockImplementation(({ query, limit }) => many(query, Math.min(limit ?? 50, 80)));
     const store = useConversationsStore();
     await store.search('Question');
     await store.showMoreResults();
