@@ -28,6 +28,9 @@ export const NUMBER_INPUTS = {
   },
 } satisfies Record<string, NumberInput>;
 
+/** The numbers a form can ask for. */
+export type NumberInputName = keyof typeof NUMBER_INPUTS;
+
 /**
  * Reads what was typed (a number input's v-model gives a number once the text parses, else the text):
  * null when empty, undefined when it is not a number the input accepts.

@@ -166,7 +166,7 @@ export function installBridge(fake: FakeBridge): void {
 export const missingMessages = new Set<string>();
 
 /**
- * The i18n plugin with only the settings messages, as the lead merges them.
+ * The i18n plugin with only the settings messages and the shared sections they use (common words, errors).
  * A missing key is recorded (and fails `expectAllMessagesFound`), except the
  * keymap's own `shortcuts.*` labels, which live in the app's message files.
  */
@@ -174,8 +174,8 @@ export function createTestI18n() {
   return createI18n({
     legacy: false,
     locale: 'en',
-    // Errors are said by the shared catalogue section, as the app does.
-    messages: { en: { settings: en, errors: appEn.errors } },
+    // Cancel, Save and errors are said by the shared catalogue sections, as the app does.
+    messages: { en: { settings: en, common: appEn.common, errors: appEn.errors } },
     missing: (_locale, key) => {
       if (!key.startsWith('shortcuts.')) missingMessages.add(key);
       return key;
