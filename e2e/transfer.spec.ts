@@ -49,6 +49,10 @@ test('importing a ChatGPT export from the Data settings shows progress, then the
   await expect(page.getByTestId('transfer-progress-text')).toContainText(/MB of 12 MB read · [\d,]+ conversations?/);
   await expect(page.getByTestId('transfer-cancel')).toBeEnabled();
   await page.screenshot({ path: testInfo.outputPath('import-progress-light-en.png') });
+  // Read to the end, the file is made searchable: said, not a full bar standing still.
+  await expect(page.getByTestId('transfer-progress-text')).toContainText(
+    /Indexing for search: [\d,]+ of [\d,]+ messages and titles/,
+  );
 
   const added = page.getByTestId('import-added');
   await expect(added).toBeVisible({ timeout: 50_000 });
@@ -177,6 +181,10 @@ test('progress and report read right in Japanese on the dark theme', async ({ la
   );
   await expect(page.getByTestId('transfer-cancel')).toHaveText('キャンセル');
   await page.screenshot({ path: testInfo.outputPath('import-progress-dark-ja.png') });
+  await expect(page.getByTestId('transfer-progress-text')).toContainText(
+    /検索用の索引を作成中：メッセージとタイトル [\d,]+ 件中 [\d,]+ 件/,
+  );
+  await page.screenshot({ path: testInfo.outputPath('import-indexing-dark-ja.png') });
 
   await expect(page.getByTestId('import-added')).toContainText(
     /会話 [\d,]+ 件をインポートしました（メッセージ [\d,]+ 件）。/,

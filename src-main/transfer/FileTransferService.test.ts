@@ -109,6 +109,7 @@ describe('FileTransferService', () => {
       totalBytes: null,
       conversations: 1,
       totalConversations: 1,
+      indexing: null,
     };
     run.progress[0]?.(progress);
     expect(deps.sendProgress).toHaveBeenCalledWith(4, progress);

@@ -43,6 +43,16 @@ describe('TransferRunner', () => {
     expect(store.repo.listConversations({ limit: 500 }).items).toHaveLength(report.conversationsAdded);
     expect(progress.at(-1)).toMatchObject({ kind: 'import', totalConversations: null });
     expect(progress.at(-1)?.bytes).toBe(progress.at(-1)?.totalBytes);
+    // Indexing is said once the file is read, from none (forced, so never throttled away) to all.
+    const indexing = progress.filter((p) => p.indexing !== null);
+    expect(progress[0]?.indexing).toBeNull();
+    expect(indexing[0]?.indexing?.done).toBe(0);
+    expect(indexing[0]?.bytes).toBe(indexing[0]?.totalBytes);
+    expect(indexing.at(-1)?.indexing).toEqual({
+      done: indexing[0]?.indexing?.total,
+      total: indexing[0]?.indexing?.total,
+    });
+    expect(indexing[0]?.indexing?.total).toBeGreaterThan(report.messagesAdded);
   });
 
   it('cancels through the shared flag, leaving the database as it was', async () => {

@@ -206,6 +206,7 @@ export async function exportHistory(options: ExportOptions): Promise<{ conversat
         totalBytes: null,
         conversations: written,
         totalConversations: rows.length,
+        indexing: null,
       }));
       if (format === 'json') {
         await write(

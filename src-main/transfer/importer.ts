@@ -128,12 +128,14 @@ export async function importExportFile(options: ImportOptions): Promise<ImportRe
   let sawConversations = false;
   const fields = new Map<string, unknown>();
   let bytesRead = 0;
+  let indexing: TransferProgress['indexing'] = null;
   const progress = throttledProgress(options.onProgress, () => ({
     kind: 'import',
     bytes: bytesRead,
     totalBytes: options.totalBytes,
     conversations: entries,
     totalConversations: null,
+    indexing,
   }));
   const noteSkip = (entry: SkippedConversation) => {
     skippedCount++;
@@ -185,7 +187,11 @@ export async function importExportFile(options: ImportOptions): Promise<ImportRe
       );
     }
     staged.writePending(batchBytes, isCancelled);
-    staged.indexForSearch(isCancelled, INDEX_BATCH_MILLIS);
+    // Said at once: the bar is full by now, and a large history takes a while to index.
+    staged.indexForSearch(isCancelled, INDEX_BATCH_MILLIS, (done, total) => {
+      indexing = { done, total };
+      progress(done === 0);
+    });
     if (isCancelled()) throw cancelled;
     options.beforePublish?.();
     staged.publish();

@@ -150,6 +150,30 @@ describe('the search rows of an import, built in bulk', () => {
     expect(databaseDigest(store.opened.db)).toBe(before);
   });
 
+  it('say how many of the staged messages and titles are searchable, from none to all', () => {
+    let next = 0;
+    const staged = new StagedImport(store.opened.db, 'count', () => `count-${++next}`);
+    const conversations = conversationsToStage();
+    for (const conversation of conversations) staged.add(conversation);
+    staged.writePending(512);
+    const stagedRows = store.opened.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number };
+    const reports: Array<[number, number]> = [];
+    // No time per transaction: one statement each, so every step is reported.
+    staged.indexForSearch(
+      () => false,
+      0,
+      (done, total) => reports.push([done, total]),
+    );
+
+    const total = stagedRows.n + conversations.length;
+    expect(reports[0]).toEqual([0, total]);
+    expect(reports.at(-1)).toEqual([total, total]);
+    expect(reports.length).toBeGreaterThan(2);
+    for (const [index, [done]] of reports.entries()) {
+      if (index > 0) expect(done).toBeGreaterThanOrEqual(reports[index - 1]![0]);
+    }
+  });
+
   it('are built for rows main writes meanwhile by the triggers, as always', () => {
     let next = 0;
     const staged = new StagedImport(store.opened.db, 'side', () => `side-${++next}`);

@@ -215,14 +215,22 @@ export class StagedImport {
   /**
    * Builds the search rows of everything written so far (call it after the
    * last `writePending`), in transactions of about `batchMillis` that end
-   * early when main has a write waiting. Checks `shouldStop` between them.
+   * early when main has a write waiting. Checks `shouldStop` between them, and
+   * tells `onIndexed` how many rows of how many are done after each.
    * The rows stay hidden from search until `publish`, as the rows they index do.
    */
-  indexForSearch(shouldStop: () => boolean = () => false, batchMillis = 12): void {
+  indexForSearch(
+    shouldStop: () => boolean = () => false,
+    batchMillis = 12,
+    onIndexed: (done: number, total: number) => void = () => {},
+  ): void {
     const work: Array<{ seqs: number[]; statement: { run(seqs: string): unknown } }> = [
       { seqs: this.stagedMessageSeqs, statement: this.statements.indexMessages },
       { seqs: this.stagedConversationSeqs, statement: this.statements.indexTitles },
     ];
+    const total = work.reduce((sum, { seqs }) => sum + seqs.length, 0);
+    let finished = 0;
+    onIndexed(0, total);
     for (const { seqs, statement } of work) {
       let next = 0;
       while (next < seqs.length && !shouldStop()) {
@@ -234,7 +242,9 @@ export class StagedImport {
             next += INDEX_ROWS_PER_STATEMENT;
           } while (next < seqs.length && performance.now() - started < batchMillis && !this.mainIsWaiting());
         });
+        onIndexed(finished + Math.min(next, seqs.length), total);
       }
+      finished += seqs.length;
       if (next >= seqs.length) seqs.length = 0;
     }
   }

@@ -337,6 +337,11 @@ export interface TransferProgress {
   conversations: number;
   /** How many an export writes; null for an import, which learns it only at the end. */
   totalConversations: number | null;
+  /**
+   * An import's last step, once the whole file is read: messages and titles made searchable so far, of all it
+   * added. Null while the file is being read, and for an export.
+   */
+  indexing: { done: number; total: number } | null;
 }
 
 /** One SSE event as it was received, for the stream inspector. */

@@ -94,9 +94,25 @@ describe('DataSettings', () => {
       totalBytes: 20 * 1024 * 1024,
       conversations: 1234,
       totalConversations: null,
+      indexing: null,
     });
     await flushPromises();
     expect(byTestId(view, 'transfer-progress-text').text()).toBe('5 MB of 20 MB read · 1,234 conversations');
+    expect((view.find('progress').element as HTMLProgressElement).value).toBe(0.25);
+
+    // Once read, the file's search rows are built: the bar starts over for them.
+    harness.fake.emitProgress({
+      kind: 'import',
+      bytes: 20 * 1024 * 1024,
+      totalBytes: 20 * 1024 * 1024,
+      conversations: 1300,
+      totalConversations: null,
+      indexing: { done: 2500, total: 10_000 },
+    });
+    await flushPromises();
+    expect(byTestId(view, 'transfer-progress-text').text()).toBe(
+      'Indexing for search: 2,500 of 10,000 messages and titles',
+    );
     expect((view.find('progress').element as HTMLProgressElement).value).toBe(0.25);
 
     finish({
