@@ -72,6 +72,8 @@ export interface KeyBinding {
   readonly id: CommandId;
   /** i18n key of the command's name. */
   readonly label: string;
+  /** What the name's placeholders stand for: which of the nine pinned conversations. */
+  readonly labelValues?: { readonly n: number };
   readonly group: KeymapGroup;
   readonly scope: KeymapScope;
   /** Electron accelerators per platform. */
@@ -104,9 +106,9 @@ function binding(
   group: KeymapGroup,
   scope: KeymapScope,
   keys: KeyBinding['keys'],
-  extra: Pick<KeyBinding, 'menu' | 'system'> = {},
+  extra: Partial<Pick<KeyBinding, 'menu' | 'system' | 'label' | 'labelValues'>> = {},
 ): KeyBinding {
-  return { id, label: `shortcuts.${id}`, group, scope, keys, ...extra };
+  return { id, group, scope, keys, ...extra, label: extra.label ?? `shortcuts.${id}` };
 }
 
 const PINNED = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
@@ -140,7 +142,11 @@ export const KEYMAP: readonly KeyBinding[] = Object.freeze([
   binding('conversation.next', 'navigation', 'global', same('Ctrl+Tab'), { menu: { section: 'window' } }),
   binding('conversation.previous', 'navigation', 'global', same('Ctrl+Shift+Tab'), { menu: { section: 'window' } }),
   ...PINNED.map((n) =>
-    binding(`conversation.pinned${n}`, 'navigation', 'global', mod(String(n)), { menu: { section: 'window' } }),
+    binding(`conversation.pinned${n}`, 'navigation', 'global', mod(String(n)), {
+      menu: { section: 'window' },
+      label: 'shortcuts.conversation.pinned',
+      labelValues: { n },
+    }),
   ),
 
   binding('conversation.new', 'conversation', 'global', mod('N'), { menu: { section: 'file' } }),

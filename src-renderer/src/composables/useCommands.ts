@@ -18,6 +18,8 @@ export interface Command {
   id: string;
   /** i18n key of the name shown in the palette. */
   label: string;
+  /** What the name's placeholders stand for. */
+  labelValues?: { n: number };
   run: () => unknown;
   /** False when the command cannot run now (it stays listed, greyed out). */
   enabled?: () => boolean;
@@ -82,6 +84,7 @@ export function useCommands() {
   const pinnedCommands: Command[] = Array.from({ length: 9 }, (_, index) => ({
     id: `conversation.pinned${index + 1}`,
     label: 'shortcuts.conversation.pinned',
+    labelValues: { n: index + 1 },
     run: () => openConversation(conversations.pinned[index]?.id),
     enabled: () => conversations.pinned.length > index,
   }));

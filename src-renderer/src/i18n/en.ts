@@ -6,7 +6,6 @@
  *   platform's fix.
  * - `settings.data.summaryJoin` goes between the two halves of the import summary: a space in English,
  *   nothing in Japanese.
- * - `shortcuts.conversation.pinned1`…`pinned9` are the names of the nine pinned-conversation shortcuts.
  */
 import app from './en.json';
 import inspector from './inspector.en.json';

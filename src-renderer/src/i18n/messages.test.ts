@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { createI18nPlugin } from '.';
+import { KEYMAP } from '../../../src-preload/shared/keymap';
 import en from './en';
 import ja from './ja';
 import { leaves, type Tree } from './testSupport';
@@ -44,5 +45,24 @@ describe('the whole catalogue', () => {
   it('says the literal @ of a user@host address', () => {
     const i18n = createI18nPlugin('en');
     expect(i18n.global.t('links.userInfoFlag', { user: 'bank.example' })).toBe('hides its host behind “bank.example@”');
+  });
+});
+
+describe('the names of the shortcuts', () => {
+  it('are whole sentences in both languages, each pinned conversation with its own number', () => {
+    for (const locale of ['en', 'ja'] as const) {
+      const { t, te } = createI18nPlugin(locale).global;
+      const names = KEYMAP.map((entry) => {
+        expect(te(entry.label), entry.label).toBe(true);
+        return t(entry.label, entry.labelValues ?? {});
+      });
+      for (const name of names) expect(name).not.toMatch(/[{}]/);
+      const pinned = KEYMAP.flatMap((entry, index) =>
+        entry.id.startsWith('conversation.pinned') ? [names[index]] : [],
+      );
+      expect(pinned).toHaveLength(9);
+      expect(new Set(pinned).size).toBe(9);
+      expect(pinned[2]).toContain('3');
+    }
   });
 });
