@@ -3,7 +3,8 @@
  * offline, a message is refused in words and kept, and goes once the network is back.
  */
 import { expect, test } from '../fixtures/test';
-import { askAndWait, questions, startJourney } from './support';
+import { nonLoopbackAddress } from '../fixtures/mockServer';
+import { askAndWait, questions, replies, startJourney } from './support';
 
 test('drafts stay with their conversation, across switching and a restart', async ({ launch }) => {
   const { app, page, mock, userDataDir } = await startJourney(launch);
@@ -28,7 +29,8 @@ test('drafts stay with their conversation, across switching and a restart', asyn
 });
 
 test('offline: the message is refused in words and kept; back online it goes', async ({ launch }) => {
-  const { app, page, mock } = await startJourney(launch);
+  // A provider on another machine, as every hosted one is: the mock listens on this machine's network address.
+  const { app, page, mock } = await startJourney(launch, { mockHost: nonLoopbackAddress() });
   const composer = page.getByRole('textbox', { name: 'Message', exact: true });
   app.control({ type: 'network', online: false });
   await expect(page.getByTestId('status-bar')).toContainText('Offline');
@@ -46,5 +48,18 @@ test('offline: the message is refused in words and kept; back online it goes', a
   await composer.press('Enter');
   await expect(questions(page).last().getByTestId('message-text')).toHaveText('Sent while offline オフライン');
   await expect(composer).toHaveValue('');
+  await mock.close();
+});
+
+test('offline, a server on this computer still answers, and nothing says otherwise', async ({ launch }, testInfo) => {
+  // The mock on 127.0.0.1 is a custom provider, as a llama.cpp or vLLM server would be.
+  const { app, page, mock } = await startJourney(launch);
+  app.control({ type: 'network', online: false });
+  await expect(page.getByTestId('status-bar')).toContainText('Offline');
+  await expect(page.getByTestId('offline-notice')).toHaveCount(0);
+  await askAndWait(page, 'Offline, to my own server [[mock:text=ローカルで動いています]]');
+  await expect(replies(page).last().getByTestId('message-text')).toHaveText('ローカルで動いています');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await page.screenshot({ path: testInfo.outputPath('offline-local-server.png') });
   await mock.close();
 });

@@ -25,10 +25,12 @@ export async function startJourney(
   options: Omit<LaunchOptions, 'userDataDir'> & {
     /** Writes what months of use would have left in the user-data folder, before the app starts. */
     seed?: (userDataDir: string) => void;
+    /** Where the mock listens; 127.0.0.1, this computer, unless a journey needs a server elsewhere. */
+    mockHost?: string;
   } = {},
 ): Promise<Journey> {
-  const { seed, ...launchOptions } = options;
-  const mock = await startMockServer({ requiredKey: JOURNEY_KEY });
+  const { seed, mockHost, ...launchOptions } = options;
+  const mock = await startMockServer({ requiredKey: JOURNEY_KEY, host: mockHost });
   const userDataDir = seedMockProvider(mock.url);
   seed?.(userDataDir);
   const app = await launch({ ...launchOptions, userDataDir });

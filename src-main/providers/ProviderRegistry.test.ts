@@ -56,6 +56,18 @@ describe('ProviderRegistry', () => {
     ).toEqual(['openai-1', 'ollama-2', 'company-gateway-3']);
   });
 
+  it('counts a provider as on this computer by its base URL, not its preset', () => {
+    const registry = open();
+    const onThisComputer = (presetId: string, baseUrl: string) =>
+      registry.save({ presetId, name: presetId, baseUrl, defaultModel: 'm' }).isLocal;
+    // A llama.cpp or vLLM server is a custom provider; an Ollama elsewhere on the network needs the network.
+    expect(onThisComputer('custom', 'http://127.0.0.1:8080/v1')).toBe(true);
+    expect(onThisComputer('custom', 'http://localhost:8000/v1')).toBe(true);
+    expect(onThisComputer('custom', 'http://[::1]:8000/v1')).toBe(true);
+    expect(onThisComputer('ollama', 'https://gpu-box.example/v1')).toBe(false);
+    expect(onThisComputer('custom', 'https://llm.example/v1')).toBe(false);
+  });
+
   it('never writes a key field and gives a second provider of one preset its own id', () => {
     const registry = open();
     registry.save({ presetId: 'openai', name: 'Work', baseUrl: 'https://api.openai.com/v1', defaultModel: 'gpt-4o' });

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { isUnencryptedRemote } from '../../src-preload/contract/baseUrl';
+import { isOnThisComputer, isUnencryptedRemote } from '../../src-preload/contract/baseUrl';
 import type { ProviderView } from '../../src-preload/contract/types';
 import type { providerSaveInput } from '../../src-preload/contract/schemas';
 import { AppError } from '../common/AppError';
@@ -153,7 +153,7 @@ function toView(provider: StoredProvider): ProviderView {
     baseUrl: provider.baseUrl,
     authStyle: preset.authStyle,
     needsKey: preset.needsKey,
-    isLocal: preset.isLocal,
+    isLocal: isOnThisComputer(provider.baseUrl),
     defaultModel: provider.defaultModel || preset.defaultModels[0] || '',
     models: provider.models.length > 0 ? provider.models : [...preset.defaultModels],
     apiVersion: provider.apiVersion,

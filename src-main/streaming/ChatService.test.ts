@@ -379,11 +379,26 @@ describe('ChatService over real HTTP and a real database', () => {
   });
 
   it('refuses to send to a remote provider while offline and saves nothing', async () => {
-    online = false;
-    await expect(service.start({ content: 'hello', mode: 'send' }, { windowId: 1 })).rejects.toMatchObject({
-      code: 'offline',
+    const remote = dependencies.providers.save({
+      presetId: 'custom',
+      name: 'Remote',
+      baseUrl: 'https://llm.example/v1',
+      defaultModel: 'remote-model',
     });
+    online = false;
+    await expect(
+      service.start({ content: 'hello', mode: 'send', providerId: remote.id }, { windowId: 1 }),
+    ).rejects.toMatchObject({ code: 'offline' });
     expect(store.repo.listConversations().items).toHaveLength(0);
+  });
+
+  it('answers from a server on this computer while offline, whatever its preset', async () => {
+    online = false;
+    // The mock is a custom provider on 127.0.0.1, as a llama.cpp or vLLM server would be.
+    const started = await service.start({ content: 'hello [[mock:tokens=3]]', mode: 'send' }, { windowId: 1 });
+    await messenger.until(() => messenger.ended(started.streamId) !== undefined);
+    expect(messenger.ended(started.streamId)?.kind).toBe('done');
+    expect(mock.requests.filter((request) => request.path.includes('chat/completions'))).toHaveLength(1);
   });
 
   it('refuses a send or a turn that makes no sense before writing anything, and starts no request', async () => {

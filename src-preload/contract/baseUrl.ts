@@ -30,6 +30,12 @@ function parse(url: string): URL | null {
   }
 }
 
+/** True when `url` is served by this computer: it answers with the network down. */
+export function isOnThisComputer(url: string): boolean {
+  const parsed = parse(url);
+  return parsed !== null && isLoopbackHost(parsed.hostname);
+}
+
 /** True for plain `http:` to another machine: its traffic, the key included, is not encrypted. */
 export function isUnencryptedRemote(url: string): boolean {
   const parsed = parse(url);

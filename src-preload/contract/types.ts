@@ -167,6 +167,7 @@ export interface ProviderView {
   baseUrl: string;
   authStyle: AuthStyle;
   needsKey: boolean;
+  /** Its server is this computer (a loopback base URL, whatever the preset): it can answer while offline. */
   isLocal: boolean;
   defaultModel: string;
   models: string[];
