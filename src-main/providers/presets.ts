@@ -27,7 +27,6 @@ export interface ProviderPreset {
   authStyle: AuthStyle;
   /** False when the server works without a key (local servers; optional for custom). */
   needsKey: boolean;
-  isLocal: boolean;
   defaultModels: readonly string[];
   /** Environment variable a key may be read from; empty when none is conventional. */
   keyEnvVar: string;
@@ -51,7 +50,6 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     baseUrl: 'https://api.openai.com/v1',
     authStyle: 'bearer',
     needsKey: true,
-    isLocal: false,
     defaultModels: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'gpt-4.1-mini', 'o4-mini'],
     keyEnvVar: 'OPENAI_API_KEY',
     quirks: { ...openAiLike, maxTokensField: 'max_completion_tokens' },
@@ -63,7 +61,6 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     baseUrl: '',
     authStyle: 'api-key',
     needsKey: true,
-    isLocal: false,
     defaultModels: [],
     keyEnvVar: 'AZURE_OPENAI_API_KEY',
     apiVersion: '2024-10-21',
@@ -75,7 +72,6 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     baseUrl: 'https://openrouter.ai/api/v1',
     authStyle: 'bearer',
     needsKey: true,
-    isLocal: false,
     defaultModels: [
       'openai/gpt-4o-mini',
       'anthropic/claude-sonnet-4',
@@ -91,7 +87,6 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     baseUrl: 'https://api.deepseek.com/v1',
     authStyle: 'bearer',
     needsKey: true,
-    isLocal: false,
     defaultModels: ['deepseek-chat', 'deepseek-reasoner'],
     keyEnvVar: 'DEEPSEEK_API_KEY',
     quirks: openAiLike,
@@ -102,7 +97,6 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     baseUrl: 'https://api.groq.com/openai/v1',
     authStyle: 'bearer',
     needsKey: true,
-    isLocal: false,
     defaultModels: ['llama-3.3-70b-versatile', 'llama-3.1-8b-instant'],
     keyEnvVar: 'GROQ_API_KEY',
     // Groq reports usage in `x_groq.usage` on its own, so the option is not needed.
@@ -114,7 +108,6 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     baseUrl: 'http://127.0.0.1:11434/v1',
     authStyle: 'none',
     needsKey: false,
-    isLocal: true,
     defaultModels: ['llama3.2', 'qwen2.5'],
     keyEnvVar: '',
     quirks: openAiLike,
@@ -125,7 +118,6 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     baseUrl: 'http://127.0.0.1:1234/v1',
     authStyle: 'none',
     needsKey: false,
-    isLocal: true,
     defaultModels: [],
     keyEnvVar: '',
     // Older LM Studio builds reject unknown body fields.
@@ -137,7 +129,6 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     baseUrl: '',
     authStyle: 'bearer',
     needsKey: false,
-    isLocal: false,
     defaultModels: [],
     keyEnvVar: '',
     // An unknown server: send only what every OpenAI-compatible server accepts.
@@ -162,7 +153,6 @@ export function toPresetView(preset: ProviderPreset): ProviderPresetView {
     name: preset.name,
     baseUrl: preset.baseUrl,
     authStyle: preset.authStyle,
-    isLocal: preset.isLocal,
     defaultModels: [...preset.defaultModels],
     needsDeployment: preset.quirks.needsDeployment,
   };

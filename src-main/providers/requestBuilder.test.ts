@@ -33,10 +33,10 @@ describe('presets', () => {
     ]);
   });
 
-  it('describes local servers as keyless and local', () => {
+  it('describes local servers as keyless, on this computer', () => {
     for (const id of ['ollama', 'lmstudio']) {
       const p = findPreset(id);
-      expect(p).toMatchObject({ authStyle: 'none', needsKey: false, isLocal: true });
+      expect(p).toMatchObject({ authStyle: 'none', needsKey: false });
       expect(p?.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     }
     expect(findPreset('ollama')?.baseUrl).toBe('http://127.0.0.1:11434/v1');
@@ -65,7 +65,6 @@ describe('presets', () => {
       name: 'Azure OpenAI',
       baseUrl: '',
       authStyle: 'api-key',
-      isLocal: false,
       defaultModels: [],
       needsDeployment: true,
     });

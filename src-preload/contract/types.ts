@@ -186,7 +186,6 @@ export interface ProviderPresetView {
   name: string;
   baseUrl: string;
   authStyle: AuthStyle;
-  isLocal: boolean;
   defaultModels: string[];
   needsDeployment: boolean;
 }

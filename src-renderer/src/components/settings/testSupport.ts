@@ -19,6 +19,7 @@ import type {
   Settings,
   TransferProgress,
 } from '../../../../src-preload/contract';
+import { isOnThisComputer } from '../../../../src-preload/contract/baseUrl';
 import { storedSettings } from '../../../../src-preload/contract/schemas';
 import appEn from '../../i18n/en';
 import en from '../../i18n/settings.en.json';
@@ -29,12 +30,12 @@ export const PRESETS: ProviderPresetView[] = [
   preset('openai', 'OpenAI', 'https://api.openai.com/v1', ['gpt-4o-mini', 'gpt-4o']),
   { ...preset('azure', 'Azure OpenAI', '', []), authStyle: 'api-key', needsDeployment: true },
   preset('openrouter', 'OpenRouter', 'https://openrouter.ai/api/v1', []),
-  { ...preset('ollama', 'Ollama', 'http://127.0.0.1:11434/v1', ['llama3.2']), authStyle: 'none', isLocal: true },
+  { ...preset('ollama', 'Ollama', 'http://127.0.0.1:11434/v1', ['llama3.2']), authStyle: 'none' },
   preset('custom', 'Custom (OpenAI-compatible)', '', []),
 ];
 
 function preset(id: string, name: string, baseUrl: string, defaultModels: string[]): ProviderPresetView {
-  return { id, name, baseUrl, authStyle: 'bearer', isLocal: false, defaultModels, needsDeployment: false };
+  return { id, name, baseUrl, authStyle: 'bearer', defaultModels, needsDeployment: false };
 }
 
 /** A saved provider as main would answer it. */
@@ -99,8 +100,8 @@ export function createFakeBridge(initial: Partial<FakeState> = {}) {
           defaultModel: input.defaultModel,
           models: base.defaultModels,
           authStyle: base.authStyle,
-          isLocal: base.isLocal,
-          needsKey: !base.isLocal && base.id !== 'custom',
+          isLocal: isOnThisComputer(input.baseUrl),
+          needsKey: base.authStyle !== 'none' && base.id !== 'custom',
           custom: base.id === 'custom',
           apiVersion: input.apiVersion,
           localNetwork: input.localNetwork ?? false,
