@@ -29,6 +29,7 @@ test('search English and Japanese, see "50+ matches", show more, and open hits o
   // Opening a hit keeps the query and the results, so the next one is a click away.
   await hits.nth(3).click();
   await expect(page.getByTestId('conversation-title')).toHaveText('Seventy questions 七十の質問');
+  await expect(page.getByTestId('composer')).toBeFocused();
   await expect(search).toHaveValue('Question');
   await expect(hits).toHaveCount(70);
   // Opened at a message far from the end: the way back is offered, and taken.

@@ -55,10 +55,7 @@ export function useCommands() {
 
   async function openConversation(id: string | undefined): Promise<void> {
     if (!id) return;
-    const focusedBefore = document.activeElement;
-    await chat.open(id);
-    // If the user moved on while it opened (Mod+F, a dialog), leave the focus where they put it.
-    if (document.activeElement === focusedBefore || document.activeElement === document.body) ui.focusComposer();
+    await ui.focusComposerAfter(() => chat.open(id));
   }
 
   /** A new chat, then the composer, unless the user ran another command meanwhile (Mod+F). */

@@ -29,6 +29,37 @@ describe('useUiStore', () => {
     expect(ui.composerFocusRequests).toBe(0);
   });
 
+  it('focuses the composer after opening, unless the user moved the focus meanwhile', async () => {
+    const ui = useUiStore();
+    const hit = document.body.appendChild(document.createElement('button'));
+    const searchBox = document.body.appendChild(document.createElement('input'));
+    let finishOpening = (): void => {};
+    const opening = () => new Promise<void>((resolve) => (finishOpening = resolve));
+
+    hit.focus();
+    let opened = ui.focusComposerAfter(opening);
+    finishOpening();
+    await opened;
+    expect(ui.composerFocusRequests).toBe(1);
+
+    // The user clicked into the search box and typed while the conversation loaded: the keys stay there.
+    hit.focus();
+    opened = ui.focusComposerAfter(opening);
+    searchBox.focus();
+    finishOpening();
+    await opened;
+    expect(ui.composerFocusRequests).toBe(1);
+
+    // The clicked element went away with the list it was in: nothing holds the focus, so the composer takes it.
+    hit.focus();
+    opened = ui.focusComposerAfter(opening);
+    hit.remove();
+    finishOpening();
+    await opened;
+    expect(ui.composerFocusRequests).toBe(2);
+    searchBox.remove();
+  });
+
   it('shows a toast until its time is up, or until dismissed', () => {
     vi.useFakeTimers();
     const ui = useUiStore();

@@ -68,6 +68,16 @@ export const useUiStore = defineStore('ui', () => {
     composerFocusRequests.value++;
   }
 
+  /**
+   * Runs `open` (a conversation, a search hit), then gives the composer the focus, unless the user
+   * put it somewhere else meanwhile: taken later, it would carry their next keys into the composer.
+   */
+  async function focusComposerAfter(open: () => Promise<unknown>): Promise<void> {
+    const focusedBefore = document.activeElement;
+    await open();
+    if (document.activeElement === focusedBefore || document.activeElement === document.body) focusComposer();
+  }
+
   function toast(
     message: string,
     options: { action?: Toast['action']; tone?: Toast['tone']; timeoutMs?: number } = {},
@@ -102,6 +112,7 @@ export const useUiStore = defineStore('ui', () => {
     openInspector,
     closeOverlay,
     focusComposer,
+    focusComposerAfter,
     toast,
     dismiss,
   };
