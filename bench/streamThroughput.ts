@@ -93,7 +93,7 @@ type Path = (reads: Uint8Array[]) => Promise<number>;
 
 /**
  * (a) The app's path: the client's one read loop over a `fetch` answer — bytes → SSE events
- * (each logged raw, up to the log's default cap) → typed events. Returns the text length.
+ * (each read kept for the raw log, up to its default cap) → typed events. Returns the text length.
  */
 const appPath: Path = async (reads) => {
   let chars = 0;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamLog } from '../../src-preload/contract';
+import { ResponseRecording } from '../streaming/responseRecording';
+import { SSE_END, sseChunk, streamOver } from '../streaming/testSupport';
 import { MAX_STREAM_LOG_BYTES, boundStreamLog, encodeStoredLog } from './StreamLogStore';
 import { seedChat, useFreshStore } from './testSupport';
 
@@ -96,5 +98,45 @@ describe('stream logs', () => {
       .run(ids[3]!, JSON.stringify(mixed), 1, 1);
     expect(store.streamLogs.get(ids[3]!)).toEqual(mixed);
     expect(store.streamLogs.getPacked(ids[3]!)).toEqual(packed);
+  });
+
+  it('stores a reply as the text it came as, and reads it back as the entries the stream had', async () => {
+    const store = fresh.current;
+    const { ids } = seedChat(store.repo, 3);
+    const storedAs = (messageId: string): string =>
+      (store.opened.db.prepare('SELECT log FROM stream_logs WHERE message_id = ?').get(messageId) as { log: string })
+        .log;
+    const { entries: _none, truncated: _unset, ...header } = log(0);
+
+    const reads = [
+      ': hi\n\n',
+      sseChunk({ content: 'こんにちは' }).slice(0, 40),
+      sseChunk({ content: 'こんにちは' }).slice(40) + SSE_END,
+    ];
+    const stream = streamOver(reads);
+    for await (const event of stream) void event;
+    store.streamLogs.save(ids[1]!, { ...header, recording: stream.recording });
+    expect(storedAs(ids[1]!)).toMatch(/^nagare-stream-log\/3\n/);
+    expect(store.streamLogs.get(ids[1]!)).toEqual({ ...header, entries: stream.entries, truncated: false });
+
+    // A server that echoed the key: entries, scrubbed, are stored instead.
+    const echo = streamOver([sseChunk({ content: 'sk-fake-0123456789abcdef' }) + SSE_END]);
+    for await (const event of echo) void event;
+    store.streamLogs.save(ids[3]!, { ...header, recording: echo.recording });
+    expect(storedAs(ids[3]!)).toMatch(/^nagare-stream-log\/2\n/);
+    expect(storedAs(ids[3]!)).not.toContain('sk-fake-0123456789abcdef');
+    expect(store.streamLogs.get(ids[3]!)?.entries).toEqual(echo.entries);
+
+    // Text over the bound: its first entries are stored, marked truncated.
+    const big = new ResponseRecording({ maxLogChars: 64 * 1024 * 1024, maxEventChars: 4096 }, '');
+    const event = new TextEncoder().encode(`data: ${'y'.repeat(1000)}\n\n`);
+    for (let i = 0; i < 9_000; i++) big.keep(event, i);
+    const saved = store.streamLogs.save(ids[5]!, { ...header, recording: big });
+    expect(saved).toMatchObject({ truncated: true });
+    expect(saved.bytes).toBeLessThanOrEqual(MAX_STREAM_LOG_BYTES);
+    const read = store.streamLogs.get(ids[5]!)!;
+    expect(read.truncated).toBe(true);
+    expect(read.entries.length).toBeGreaterThan(7_000);
+    expect(read.entries[7_000]).toEqual({ at: 7_000, type: 'event', event: 'message', id: '', data: 'y'.repeat(1000) });
   });
 });

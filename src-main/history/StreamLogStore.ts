@@ -9,6 +9,7 @@ import {
   unpackStreamLog,
   type PackedStreamLog,
 } from '../../src-preload/contract/packedStreamLog';
+import { entriesOfRecordedText, type RecordingLimits, type SavedStreamLog } from '../streaming/responseRecording';
 import type { HistoryDatabase } from './database';
 import { HistoryError, guardStorage } from './errors';
 
@@ -30,7 +31,7 @@ export class StreamLogStore {
    * `MAX_STREAM_LOG_BYTES`: past that, the last entries are dropped and the
    * log is marked truncated. Replaces any earlier log of the message.
    */
-  save(messageId: string, log: StreamLog): { bytes: number; truncated: boolean } {
+  save(messageId: string, log: SavedStreamLog): { bytes: number; truncated: boolean } {
     return guardStorage(() => {
       const exists = this.db
         .prepare(
@@ -39,7 +40,7 @@ export class StreamLogStore {
         )
         .get(messageId);
       if (exists === undefined) throw new HistoryError('missing', 'This message no longer exists.');
-      const { text, truncated } = boundStreamLog(log, MAX_STREAM_LOG_BYTES);
+      const { text, truncated } = storedForm(log);
       const bytes = Buffer.byteLength(text, 'utf8');
       this.db
         .prepare(
@@ -95,6 +96,33 @@ export class StreamLogStore {
 
 /** The first line of a stored log in the packed form; a log stored before it is one JSON object. */
 const PACKED_FORMAT = 'nagare-stream-log/2\n';
+/** The first line of a log stored as the response's own text, with where each read ended and when it came. */
+const RECORDED_FORMAT = 'nagare-stream-log/3\n';
+
+/** How a recorded log is kept besides its text: the limits it was read within, and its reads. */
+interface RecordedHeader {
+  limits: RecordingLimits;
+  reads: { at: number[]; ends: number[] };
+}
+
+/**
+ * A log as stored. A reply's recording is kept as the text it came as: nothing to make or pack at the
+ * end of every reply, and its entries are made only when the inspector asks. Entries are stored (packed)
+ * when there are no reads to keep (an error body), when the text holds the key (only entries can be
+ * scrubbed within the cap), when a reply made several requests, or when the text is over the bound.
+ */
+function storedForm(log: SavedStreamLog): { text: string; truncated: boolean } {
+  if (!('recording' in log)) return boundStreamLog(log, MAX_STREAM_LOG_BYTES);
+  const { recording, ...rest } = log;
+  const truncated = recording.truncated;
+  const recorded = recording.text();
+  if (recorded) {
+    const header: RecordedHeader = { limits: recording.limits, reads: { at: recorded.at, ends: recorded.ends } };
+    const text = `${RECORDED_FORMAT}${JSON.stringify({ ...rest, truncated, ...header })}\n${recorded.text}`;
+    if (Buffer.byteLength(text, 'utf8') <= MAX_STREAM_LOG_BYTES) return { text, truncated };
+  }
+  return boundStreamLog({ ...rest, entries: [...recording.entries()], truncated }, MAX_STREAM_LOG_BYTES);
+}
 
 /**
  * A log as stored: the format line, the log with its entries' columns as one JSON line, then every
@@ -107,8 +135,9 @@ export function encodeStoredLog(log: StreamLog): string {
   return `${PACKED_FORMAT}${JSON.stringify({ ...log, entries: columns })}\n${data}`;
 }
 
-/** Reads a stored log, in the packed form or the older JSON. */
+/** Reads a stored log, in the recorded or the packed form, or the older JSON. */
 export function decodeStoredLog(text: string): PackedStreamLog {
+  if (text.startsWith(RECORDED_FORMAT)) return decodeRecordedLog(text);
   if (!text.startsWith(PACKED_FORMAT)) return packStreamLog(JSON.parse(text) as StreamLog);
   const jsonEnd = text.indexOf('\n', PACKED_FORMAT.length);
   const header = JSON.parse(text.slice(PACKED_FORMAT.length, jsonEnd)) as Omit<PackedStreamLog, 'entries'> & {
@@ -148,4 +177,16 @@ export function boundStreamLog(log: StreamLog, maxBytes: number): { text: string
       encodeStoredLog({ ...log, request: { ...log.request, body: '' }, entries: [], truncated: true }),
     truncated: true,
   };
+}
+
+/** Makes a recorded log's entries, as the stream's own were: the same decoder, within the same limits. */
+function decodeRecordedLog(text: string): PackedStreamLog {
+  const jsonEnd = text.indexOf('\n', RECORDED_FORMAT.length);
+  const { limits, reads, ...log } = JSON.parse(text.slice(RECORDED_FORMAT.length, jsonEnd)) as Omit<
+    PackedStreamLog,
+    'entries'
+  > &
+    RecordedHeader;
+  const made = entriesOfRecordedText({ text: text.slice(jsonEnd + 1), ...reads }, limits);
+  return { ...log, entries: packEntries(made.entries), truncated: log.truncated || made.truncated };
 }

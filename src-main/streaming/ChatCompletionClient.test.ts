@@ -4,7 +4,6 @@ import type { ProviderConfig } from '../providers/requestBuilder';
 import {
   ChatCompletionClient,
   DEFAULT_MAX_LOG_CHARS,
-  SecretSighting,
   type ChatCompletionClientOptions,
   type ChatCompletionStream,
 } from './ChatCompletionClient';
@@ -523,28 +522,5 @@ describe('the raw log and the key', () => {
     await consume(stream).done;
     expect(JSON.stringify(stream.entries)).not.toContain(FAKE_KEY);
     expect(JSON.stringify(stream.entries)).toContain('key [redacted] here');
-  });
-});
-
-describe('SecretSighting', () => {
-  function sees(secret: string, pieces: string[]): boolean {
-    const sighting = new SecretSighting(secret);
-    for (const piece of pieces) sighting.scan(piece);
-    return sighting.seen;
-  }
-
-  it('sees the secret inside a piece, across two pieces, and across pieces shorter than it', () => {
-    expect(sees('secret', ['no', 'thing'])).toBe(false);
-    expect(sees('secret', ['a secret here'])).toBe(true);
-    expect(sees('secret', ['a sec', 'ret'])).toBe(true);
-    expect(sees('secret', ['s', 'e', 'c', 'r', 'e', 't'])).toBe(true);
-    expect(sees('secret', ['xx s', 'ec', 'r', 'et yy'])).toBe(true);
-    expect(sees('secret', ['secre', 'x', 't'])).toBe(false);
-  });
-
-  it('leaves keys it cannot watch by boundary to the check of every entry', () => {
-    expect(sees('a', [])).toBe(true);
-    expect(sees('two\nlines', [])).toBe(true);
-    expect(sees('', [])).toBe(true);
   });
 });

@@ -30,6 +30,7 @@ import {
   StreamError,
 } from './errors';
 import { createEventStreamDecoder, type EventStreamDecoder } from './eventStream';
+import { ResponseRecording } from './responseRecording';
 
 /** Dependencies and limits of the client. */
 export interface ChatCompletionClientOptions {
@@ -57,8 +58,6 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_LOG_CHARS = 6 * 1024 * 1024;
 /** How much of an error body is read. */
 const ERROR_BODY_LIMIT = 64 * 1024;
-/** Per-entry overhead counted against the log cap, so that millions of empty events cannot slip past it. */
-const LOG_ENTRY_OVERHEAD = 64;
 
 /** Talks to OpenAI-compatible chat completion endpoints. */
 export class ChatCompletionClient {
@@ -154,8 +153,8 @@ const ITERATION_DONE: IteratorResult<ChatStreamEvent> = { value: undefined, done
 
 /**
  * One streaming reply, and the one loop in Nagare that turns its bytes into
- * events: network reads → SSE events (each one logged raw for the inspector) →
- * chat events, one read at a time. Iterate it once; afterwards (or during) read
+ * events: network reads (each kept as it came, the inspector's raw log) → SSE
+ * events → chat events, one read at a time. Iterate it once; afterwards (or during) read
  * `text`, `metrics`, `entries`, `response` and `request`.
  *
  * A hand-written iterator rather than an async generator: a generator pays for an
@@ -169,10 +168,8 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
   /** The response status and headers (secret ones removed); null status until headers arrive. */
   readonly response: { status: number | null; headers: Record<string, string> } = { status: null, headers: {} };
   readonly metrics: StreamMetrics = {};
-  /** Raw SSE events, comments and error bodies, capped at `maxLogChars`. */
-  readonly entries: RawStreamEntry[] = [];
-  /** True once the raw log hit its cap and dropped entries. */
-  truncated = false;
+  /** The raw log: the body's reads as they came, until `maxLogChars`. */
+  readonly recording: ResponseRecording;
   private readonly options: Required<ChatCompletionClientOptions>;
   private readonly input: ChatStreamRequest;
   private readonly httpRequest: HttpRequest;
@@ -193,11 +190,6 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
   private timer: ReturnType<typeof setTimeout> | undefined;
   private startedAt = 0;
   private lastByteAt = 0;
-  /** When the read being decoded arrived, in ms since the start: the time of each of its events in the log. */
-  private readAt = 0;
-  private logChars = 0;
-  /** Whether the key has been sent back in the body: until then no logged event can hold it. */
-  private readonly keyInBody: SecretSighting;
 
   /** Use {@link ChatCompletionClient.stream}. */
   constructor(options: Required<ChatCompletionClientOptions>, input: ChatStreamRequest) {
@@ -212,7 +204,11 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
       body: this.httpRequest.loggedBody ?? this.httpRequest.body ?? '',
       elided: this.httpRequest.elided ?? [],
     };
-    this.keyInBody = new SecretSighting(input.apiKey ?? '');
+    this.recording = new ResponseRecording(
+      { maxLogChars: options.maxLogChars, maxEventChars: options.maxEventChars },
+      input.apiKey ?? '',
+    );
+    const recording = this.recording;
     this.mapper = new ChatCompletionEventMapper((event) => {
       if (event.type === 'done' || event.type === 'error') {
         this.terminal = event;
@@ -225,8 +221,8 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
     const maxEventChars = options.maxEventChars;
     this.decoder = createEventStreamDecoder(
       (event) => {
-        // The raw-log hook: every SSE event, until the log's cap.
-        if (!this.truncated) this.log('event', event.event, event.id, event.data);
+        // The raw-log hook: the read is kept whole, so each event is only counted against the log's cap.
+        if (!recording.full) recording.count(event.data.length + event.event.length + event.id.length);
         if (event.data.length > maxEventChars)
           this.mapper.fail('protocol', 'The server sent an event that is too large.');
         else this.mapper.handle(event);
@@ -235,10 +231,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
       {
         maxBufferChars: maxEventChars,
         onComment: (comment) => {
-          if (!this.truncated) this.log('comment', '', '', comment);
-        },
-        onText: (text) => {
-          if (!this.truncated) this.keyInBody.scan(text);
+          if (!recording.full) recording.count(comment.length);
         },
       },
     );
@@ -247,6 +240,16 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
   /** The reply text so far; the whole reply once iteration has ended. Main keeps no other copy of it. */
   get text(): string {
     return this.mapper.text;
+  }
+
+  /** Raw SSE events, comments and error bodies, capped at `maxLogChars`, made from the recording when asked for. */
+  get entries(): readonly RawStreamEntry[] {
+    return this.recording.entries();
+  }
+
+  /** True once the raw log hit its cap and dropped entries. */
+  get truncated(): boolean {
+    return this.recording.truncated;
   }
 
   /** The reasoning text so far. */
@@ -358,8 +361,7 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
       const contentType = response.headers.get('content-type');
       if (!response.ok || !isEventStream(contentType)) {
         const body = await readText(response, ERROR_BODY_LIMIT);
-        this.readAt = this.since();
-        this.log('error-body', '', '', body);
+        this.recording.keepErrorBody(body, this.since());
         this.failure = response.ok
           ? errorFromWrongContentType(response.status, contentType, body)
           : errorFromResponse({
@@ -382,11 +384,13 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
     }
   }
 
-  /** One network read: its SSE events logged and mapped, its text deltas merged into one event. */
+  /** One network read: kept in the raw log, its SSE events mapped, its text deltas merged into one event. */
   private decode(bytes: Uint8Array): void {
     this.lastByteAt = this.options.now();
-    this.readAt = round(this.lastByteAt - this.startedAt);
-    this.metrics.timeToFirstByteMs ??= this.readAt;
+    // When the read arrived, in ms since the start: the time of each of its events in the log.
+    const at = round(this.lastByteAt - this.startedAt);
+    this.metrics.timeToFirstByteMs ??= at;
+    this.recording.keep(bytes, at);
     pushGuarded(this.decoder, bytes, this.mapper);
     this.mapper.flush();
   }
@@ -465,20 +469,6 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
     return round(this.options.now() - this.startedAt);
   }
 
-  private log(type: RawStreamEntry['type'], event: string, id: string, data: string): void {
-    if (this.truncated) return;
-    // Servers echo a rejected key in their error bodies; the raw log is shown and saved, so it never holds one.
-    const key = this.input.apiKey;
-    if (key && (type === 'error-body' || (this.keyInBody.seen && data.includes(key)))) data = scrubSecrets(data, [key]);
-    const size = data.length + event.length + id.length + LOG_ENTRY_OVERHEAD;
-    if (this.logChars + size > this.options.maxLogChars) {
-      this.truncated = true;
-      return;
-    }
-    this.logChars += size;
-    this.entries.push({ at: this.readAt, type, event, id, data });
-  }
-
   private finishMetrics(): void {
     const durationMs = round(this.options.now() - this.startedAt);
     this.metrics.durationMs = durationMs;
@@ -496,36 +486,6 @@ export class ChatCompletionStream implements AsyncIterable<ChatStreamEvent>, Asy
     const mapper = this.mapper;
     if (mapper.usage?.completionTokens !== undefined) return mapper.usage;
     return { ...mapper.usage, completionTokens: Math.ceil(mapper.generatedChars / 4), estimated: true };
-  }
-}
-
-/**
- * Tells whether a secret has appeared in a text that arrives in pieces, also across the
- * boundary of two pieces. The raw log scans each network read once with it rather than
- * searching every event of the read for the key (a search per event was a measurable share
- * of the log's cost): an event's data or a comment is part of one line of the body, so it
- * can hold the key only once the body has.
- */
-export class SecretSighting {
-  /** True once the secret was seen; then every logged entry must be checked for it. */
-  seen: boolean;
-  private readonly secret: string;
-  /** The last `secret.length - 1` characters so far: the part of a match that may start in an earlier piece. */
-  private tail = '';
-
-  constructor(secret: string) {
-    this.secret = secret;
-    // Data lines are joined with LF, so a key with a line break could appear only once joined;
-    // a one-character key leaves no boundary to watch. Both are checked entry by entry.
-    this.seen = secret.length < 2 || /[\r\n]/.test(secret);
-  }
-
-  /** Looks at the next piece of the text. */
-  scan(text: string): void {
-    if (this.seen) return;
-    const overlap = this.secret.length - 1;
-    this.seen = text.includes(this.secret) || (this.tail + text.slice(0, overlap)).includes(this.secret);
-    this.tail = text.length >= overlap ? text.slice(text.length - overlap) : (this.tail + text).slice(-overlap);
   }
 }
 

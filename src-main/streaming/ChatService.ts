@@ -26,6 +26,7 @@ import type { ChatMessage } from '../providers/requestBuilder';
 import type { SecretsReader } from '../secrets/SecretsService';
 import type { ChatCompletionClient, ChatCompletionStream } from './ChatCompletionClient';
 import type { ToolCall } from './chatCompletionStream';
+import type { SavedStreamLog } from './responseRecording';
 import { TOOL_STEP_LIMIT, stepMessages, type ToolStep } from '../../src-preload/contract/tools';
 import type { OfferedTool } from '../mcp/McpService';
 import { ToolError } from '../mcp/ToolError';
@@ -497,7 +498,7 @@ export class ChatService {
         timeToFirstTokenMs: end.metrics.timeToFirstTokenMs ?? null,
         durationMs: end.metrics.durationMs ?? null,
       });
-      this.deps.streamLogs().save(stream.messageId, this.streamLog(stream));
+      this.deps.streamLogs().save(stream.messageId, this.savedLog(stream));
     } catch (error) {
       stream.storageError ??= toErrorShape(error, 'storage');
       this.deps.log('error', 'Could not save a finished reply', { error });
@@ -532,7 +533,18 @@ export class ChatService {
   }
 
   private streamLog(stream: RunningStream): StreamLog {
-    const { request, response, metrics, truncated } = stream.upstream;
+    return { ...this.logHeader(stream), entries: this.allEntries(stream), truncated: stream.upstream.truncated };
+  }
+
+  /** The log to save: the response's recording as it came, unless tool rounds made it several responses. */
+  private savedLog(stream: RunningStream): SavedStreamLog {
+    if (stream.earlierEntries.length > 0) return this.streamLog(stream);
+    return { ...this.logHeader(stream), recording: stream.upstream.recording };
+  }
+
+  /** Everything in a reply's log but its entries. */
+  private logHeader(stream: RunningStream): Omit<StreamLog, 'entries' | 'truncated'> {
+    const { request, response, metrics } = stream.upstream;
     return {
       request: {
         providerName: stream.providerName,
@@ -547,8 +559,6 @@ export class ChatService {
       },
       response: { status: response.status, headers: response.headers },
       metrics: { ...metrics },
-      entries: this.allEntries(stream),
-      truncated,
       keyEnvVar: stream.keyEnvVar,
     };
   }

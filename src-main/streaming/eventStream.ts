@@ -44,6 +44,8 @@ export interface EventStreamDecoderOptions {
 export interface EventStreamDecoder {
   /** Feeds the next read of the body; any split is fine, including inside a UTF-8 character or a CRLF pair. */
   push(bytes: Uint8Array): void;
+  /** Feeds text that `push` decoded before (a stored recording): the same as pushing its bytes, minus the decoding. */
+  pushText(text: string): void;
   /** Marks the end of the body. An event not ended by a blank line is discarded, as the standard says. */
   end(): void;
 }
@@ -119,6 +121,10 @@ export function createEventStreamDecoder(
     push(bytes) {
       if (ended) throw new Error('The event stream has already ended.');
       feed(decoder.decode(bytes, STREAMING));
+    },
+    pushText(text) {
+      if (ended) throw new Error('The event stream has already ended.');
+      feed(text);
     },
     end() {
       if (ended) return;
