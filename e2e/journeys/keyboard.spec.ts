@@ -32,14 +32,18 @@ test('a keyboard-only session: Ctrl+N, Enter, Ctrl+Tab and Ctrl+Shift+Tab at onc
   }
   await expect(replies(page).last()).toHaveAttribute('data-status', 'complete');
 
-  // Around the list and back: three conversations, most recent first.
+  // Around the list and back: three conversations. Each press waits for the title
+  // to leave the one before; the first must wait too, or it reads the title before the press took effect.
   const seen: string[] = [];
+  let shown = 'Third topic: 海のいきもの';
   for (let step = 0; step < 3; step++) {
     await page.keyboard.press('Control+Tab');
-    await expect(title).not.toHaveText(seen.at(-1) ?? '');
-    seen.push((await title.textContent())?.trim() ?? '');
+    await expect(title).not.toHaveText(shown);
+    shown = (await title.textContent())?.trim() ?? '';
+    seen.push(shown);
   }
   expect(new Set(seen).size).toBe(3);
+  expect(seen.at(-1)).toBe('Third topic: 海のいきもの');
 
   // Search from anywhere, open a hit with the arrows, come back with Esc.
   await page.keyboard.press('Control+f');
