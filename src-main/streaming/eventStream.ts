@@ -33,11 +33,6 @@ export interface EventStreamDecoderOptions {
    * a line would otherwise grow memory without limit. Unbounded when absent.
    */
   maxBufferChars?: number;
-  /**
-   * Called with each piece of decoded text before it is parsed, so that a caller can scan a
-   * whole read once instead of every event in it.
-   */
-  onText?: (text: string) => void;
 }
 
 /** Bytes in, events out. */
@@ -108,11 +103,8 @@ export function createEventStreamDecoder(
   // buffered, which dispatches nothing, and it ends the parser's BOM check.
   parser.feed('\n');
 
-  const onText = options.onText;
-
   function feed(text: string): void {
     if (text === '') return;
-    onText?.(text);
     parser.feed(text);
     if (overflowed) throw new EventStreamOverflowError(options.maxBufferChars ?? 0);
   }
